@@ -1,0 +1,66 @@
+import { parseArgs } from "node:util";
+import { isAppError } from "../errors/app-error.js";
+import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
+
+
+const COMMANDS: readonly CliCommand[] = [];
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function helpText(): string {
+  const lines = ["Usage: mailroster <command> [options]", "", "Commands:"];
+  for (const command of COMMANDS) lines.push(`  ${command.usage}`, `      ${command.summary}`);
+  return lines.join("\n") + "\n";
+}
+
+function findCommand(argv: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {
+  let best: CliCommand | undefined;
+  for (const command of COMMANDS) {
+    const matches = command.path.every((word, i) => argv[i] === word);
+    if (matches && (!best || command.path.length > best.path.length)) best = command;
+  }
+  return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
+}
+
+/** Runs one CLI invocation and returns its exit code; never lets a stack trace reach the user for their mistakes. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    io.stdout(helpText());
+    return argv.length === 0 ? EXIT_USAGE : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.stderr(`mailroster: unknown command "${argv.join(" ")}"\n\n${helpText()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await found.command.run(found.rest, io);
+  } catch (error) {
+    if (isAppError(error)) {
+      if (error.code === "usage") {
+        io.stderr(`mailroster: ${error.message}\nUsage: mailroster ${found.command.usage}\n`);
+        return EXIT_USAGE;
+      }
+      io.stderr(`mailroster: ${error.code}: ${error.message}\n`);
+      return EXIT_REFUSED;
+    }
+    if (isParseArgsError(error)) {
+      io.stderr(`mailroster: ${error.message}\nUsage: mailroster ${found.command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return (
+    error instanceof TypeError &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    (error as { code: string }).code.startsWith("ERR_PARSE_ARGS")
+  );
+}
+
+export { parseArgs };
