@@ -1,7 +1,5 @@
-import { parseArgs } from "node:util";
 import { isAppError } from "../errors/app-error.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
-
 
 const COMMANDS: readonly CliCommand[] = [];
 
@@ -56,11 +54,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 }
 
 function isParseArgsError(error: unknown): error is Error {
-  return (
-    error instanceof TypeError &&
-    typeof (error as { code?: unknown }).code === "string" &&
-    (error as { code: string }).code.startsWith("ERR_PARSE_ARGS")
-  );
+  if (!(error instanceof TypeError)) return false;
+  const code: unknown = (error as unknown as { code?: unknown }).code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
-
-export { parseArgs };
