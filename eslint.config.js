@@ -21,4 +21,6 @@ export default tseslint.config(
       "no-bitwise": "off",
     },
   },
+  // Plain JavaScript entry points (the worker boot file) are outside the TypeScript project.
+  { files: ["**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

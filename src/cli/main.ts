@@ -1,7 +1,8 @@
 import { isAppError } from "../errors/app-error.js";
+import { sheetDumpCommand } from "./commands/sheet-dump.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
 
-const COMMANDS: readonly CliCommand[] = [];
+const COMMANDS: readonly CliCommand[] = [sheetDumpCommand];
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),

@@ -1,0 +1,92 @@
+import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import { AppError } from "../../errors/app-error.js";
+import { cellRef } from "../../sheet/cell-ref.js";
+import { fileTooLarge } from "../../sheet/xls/read-errors.js";
+import { DEFAULT_MAX_XLS_BYTES, readXls, type XlsWorkbook } from "../../sheet/xls/read-xls.js";
+import { EXIT_OK, UsageError, type CliCommand, type CliIo } from "../command.js";
+
+export const sheetDumpCommand: CliCommand = {
+  path: ["sheet", "dump"],
+  usage: "sheet dump FILE [--json] [--max-bytes N]",
+  summary: "Read an Excel 97-2003 workbook (.xls) and print every worksheet's cells.",
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { json: { type: "boolean", default: false }, "max-bytes": { type: "string" } },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError("give exactly one FILE");
+    const path = positionals[0] ?? "";
+    const maxBytes = values["max-bytes"] === undefined ? DEFAULT_MAX_XLS_BYTES : Number(values["max-bytes"]);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+      throw new UsageError("--max-bytes takes a positive number");
+    const fileName = basename(path);
+    const bytes = await readUpload(path, fileName, maxBytes);
+    const workbook = readXls(bytes, { fileName, maxBytes });
+    if (values.json) writeJson(workbook, io);
+    else writeText(workbook, io);
+    return EXIT_OK;
+  },
+};
+
+/** Reads the file, refusing an oversized one from its size alone so it is never loaded. */
+async function readUpload(path: string, fileName: string, maxBytes: number): Promise<Uint8Array> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile())
+      throw new AppError("file_unreadable", `${fileName}: not a regular file`, { file: fileName });
+    if (info.size > maxBytes) throw fileTooLarge(fileName, info.size, maxBytes);
+    return await readFile(path);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "it cannot be read";
+    throw new AppError(
+      "file_unreadable",
+      `${fileName}: ${reason} (${path}). Check the path and permissions.`,
+      {
+        file: fileName,
+      },
+    );
+  }
+}
+
+function writeJson(workbook: XlsWorkbook, io: CliIo): void {
+  // Streamed sheet by sheet and in chunks, so a 65,535-row sheet never becomes one giant object.
+  io.stdout(`{"format":${JSON.stringify(workbook.format)},"sheets":[`);
+  workbook.sheets.forEach((sheet, s) => {
+    io.stdout(
+      `${s > 0 ? "," : ""}{"name":${JSON.stringify(sheet.name)},"visible":${sheet.visible},"cells":[`,
+    );
+    let chunk = "";
+    let first = true;
+    for (const cell of sheet.cells()) {
+      chunk += `${first ? "" : ","}{"ref":"${cellRef(cell.row, cell.col)}","kind":"${cell.kind}","value":${JSON.stringify(cell.value)},"text":${JSON.stringify(cell.text)}}`;
+      first = false;
+      if (chunk.length > 1 << 16) {
+        io.stdout(chunk);
+        chunk = "";
+      }
+    }
+    io.stdout(`${chunk}]}`);
+  });
+  io.stdout("]}\n");
+}
+
+function writeText(workbook: XlsWorkbook, io: CliIo): void {
+  io.stdout(`${workbook.fileName}: ${workbook.format}, ${workbook.sheets.length} worksheet(s)\n`);
+  for (const sheet of workbook.sheets) {
+    const hidden = sheet.visible ? "" : ` (${sheet.visibility})`;
+    io.stdout(`\n== ${sheet.name}${hidden}: ${sheet.cellCount} cell(s)\n`);
+    let chunk = "";
+    for (const cell of sheet.cells()) {
+      chunk += `${cellRef(cell.row, cell.col).padEnd(8)}${cell.kind.padEnd(7)}${JSON.stringify(cell.text)}\n`;
+      if (chunk.length > 1 << 16) {
+        io.stdout(chunk);
+        chunk = "";
+      }
+    }
+    io.stdout(chunk);
+  }
+}
