@@ -5,6 +5,7 @@ import type { ProbeRequest, ProbeResult, WindowCell } from "./xls-probe.js";
 
 /** Reads one workbook completely (every sheet, every cell's text) and reports what happened. */
 function probe(request: ProbeRequest): ProbeResult {
+  const externalBefore = process.memoryUsage().arrayBuffers;
   try {
     const workbook = readXls(request.bytes, { fileName: request.name });
     const sheets = workbook.sheets.map((sheet) => {
@@ -27,7 +28,16 @@ function probe(request: ProbeRequest): ProbeResult {
         }
       }
     }
-    return { status: "read", format: workbook.format, dateMode: workbook.dateMode, sheets, window };
+    // Typed arrays live outside the JS heap (which the worker's resource limit caps): count them here.
+    const retainedExternal = process.memoryUsage().arrayBuffers - externalBefore;
+    return {
+      status: "read",
+      format: workbook.format,
+      dateMode: workbook.dateMode,
+      sheets,
+      window,
+      retainedExternal,
+    };
   } catch (error) {
     if (isAppError(error)) return { status: "refused", code: error.code, message: error.message };
     return {

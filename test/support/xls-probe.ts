@@ -28,6 +28,8 @@ export type ProbeResult =
       dateMode: number;
       sheets: { name: string; visibility: string; cells: number }[];
       window: WindowCell[] | undefined;
+      /** Bytes of typed arrays the workbook holds on to after a full read (beyond the input itself). */
+      retainedExternal: number;
     }
   | { status: "refused"; code: string; message: string }
   | { status: "crash"; error: string }
