@@ -24,6 +24,18 @@ export const RT_BOOLERR = 0x0205;
 export const RT_FORMULA = 0x0006;
 export const RT_STRING = 0x0207;
 
+// Records only the writer emits: workbook and sheet structure Excel expects around the cells.
+export const RT_WINDOW1 = 0x003d;
+export const RT_FONT = 0x0031;
+export const RT_STYLE = 0x0293;
+export const RT_EXTSST = 0x00ff;
+export const RT_INDEX = 0x020b;
+export const RT_DEFCOLWIDTH = 0x0055;
+export const RT_DIMENSIONS = 0x0200;
+export const RT_ROW = 0x0208;
+export const RT_DBCELL = 0x00d7;
+export const RT_WINDOW2 = 0x023e;
+
 // MS-XLS 2.4.21 BOF: dt, the kind of substream.
 export const BOF_GLOBALS = 0x0005;
 export const BOF_WORKSHEET = 0x0010;

@@ -45,6 +45,7 @@ describe("telling dates from numbers by format", () => {
     expect(classifyFormatString("yyyy-mm-dd").kind).toBe("date");
     expect(classifyFormatString("[$-409]d-mmm-yy;@").kind).toBe("date");
     expect(classifyFormatString("[h]:mm:ss").kind).toBe("date");
+    expect(classifyFormatString("[hh]").kind).toBe("number"); // elapsed hours: a duration
     expect(classifyFormatString('0.00 "days"').kind).toBe("number");
     expect(classifyFormatString("[Red]#,##0.00").kind).toBe("number");
     expect(classifyFormatString("General").kind).toBe("number");

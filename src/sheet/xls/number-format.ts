@@ -57,10 +57,8 @@ function stripLiterals(section: string): string {
     } else if (ch === "\\" || ch === "_" || ch === "*") {
       i++;
     } else if (ch === "[") {
+      // Colours, conditions, locales, and elapsed time: [h] alone counts hours, a duration and not a date.
       const end = section.indexOf("]", i + 1);
-      const inner = section.slice(i + 1, end < 0 ? section.length : end);
-      // [h], [mm], [ss]: elapsed time, which is a date-time format.
-      if (/^(h+|m+|s+)$/i.test(inner)) out += inner;
       i = end < 0 ? section.length : end;
     } else {
       out += ch;

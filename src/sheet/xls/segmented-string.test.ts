@@ -12,7 +12,9 @@ function segmentsOf(...pieces: number[][]): { buf: Buffer; segments: [number, nu
     at += piece.length;
   }
   const buf = Buffer.alloc(at, 0xee);
-  pieces.forEach((piece, i) => buf.set(piece, segments[i]?.[0] ?? 0));
+  pieces.forEach((piece, i) => {
+    buf.set(piece, segments[i]?.[0] ?? 0);
+  });
   return { buf, segments };
 }
 
