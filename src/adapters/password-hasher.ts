@@ -14,6 +14,7 @@ const ARGON2ID = 2;
 
 export function createArgon2Hasher(): PasswordHasher {
   return {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the const enum cannot be imported (see ARGON2ID)
     hash: (password) => hash(password, { algorithm: ARGON2ID, ...OWASP_ARGON2ID }),
     verify: async (hashed, password) => {
       try {

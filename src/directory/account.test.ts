@@ -4,9 +4,7 @@ import { mayNest, parseAccountCode, parseAccountKind, parseRecipientValidation }
 describe("accounts", () => {
   it("parses codes with a case-insensitive key", () => {
     expect(parseAccountCode(" CxAy ")).toEqual({ code: "CxAy", key: "cxay" });
-    expect(() => parseAccountCode("a b")).toThrowError(
-      expect.objectContaining({ code: "account_code_invalid" }),
-    );
+    expect(() => parseAccountCode("a b")).toThrow(expect.objectContaining({ code: "account_code_invalid" }));
   });
 
   it("nests grouping and mail-processing accounts only under masters, groupings or standalones", () => {
@@ -18,10 +16,10 @@ describe("accounts", () => {
   });
 
   it("refuses unknown kinds and modes", () => {
-    expect(() => parseAccountKind("child")).toThrowError(
+    expect(() => parseAccountKind("child")).toThrow(
       expect.objectContaining({ code: "account_kind_invalid" }),
     );
-    expect(() => parseRecipientValidation("all")).toThrowError(
+    expect(() => parseRecipientValidation("all")).toThrow(
       expect.objectContaining({ code: "recipient_validation_invalid" }),
     );
   });

@@ -34,7 +34,7 @@ describe("tryParseAddress", () => {
 
 describe("parseAddress", () => {
   it("throws address_invalid", () => {
-    expect(() => parseAddress("not an address")).toThrowError(
+    expect(() => parseAddress("not an address")).toThrow(
       expect.objectContaining({ code: "address_invalid" }),
     );
   });

@@ -8,7 +8,7 @@ describe("parseAttributeName", () => {
   });
 
   it("refuses an empty name", () => {
-    expect(() => parseAttributeName("   ")).toThrowError(
+    expect(() => parseAttributeName("   ")).toThrow(
       expect.objectContaining({ code: "attribute_name_invalid" }),
     );
   });

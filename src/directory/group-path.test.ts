@@ -11,7 +11,7 @@ describe("parseGroupPath", () => {
   });
 
   it.each(["", "/", "Staff//London", "  "])("refuses %j", (text) => {
-    expect(() => parseGroupPath(text)).toThrowError(expect.objectContaining({ code: "group_path_invalid" }));
+    expect(() => parseGroupPath(text)).toThrow(expect.objectContaining({ code: "group_path_invalid" }));
   });
 
   it("lists the chain of parents", () => {

@@ -4,9 +4,7 @@ import { parseNoteText } from "./note.js";
 describe("parseNoteText", () => {
   it("allows up to 100 characters", () => {
     expect(parseNoteText(` ${"x".repeat(100)} `)).toHaveLength(100);
-    expect(() => parseNoteText("x".repeat(101))).toThrowError(
-      expect.objectContaining({ code: "note_invalid" }),
-    );
-    expect(() => parseNoteText("  ")).toThrowError(expect.objectContaining({ code: "note_invalid" }));
+    expect(() => parseNoteText("x".repeat(101))).toThrow(expect.objectContaining({ code: "note_invalid" }));
+    expect(() => parseNoteText("  ")).toThrow(expect.objectContaining({ code: "note_invalid" }));
   });
 });

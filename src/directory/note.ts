@@ -4,9 +4,9 @@ export const MAX_NOTE_LENGTH = 100;
 
 export function parseNoteText(text: string): string {
   const note = text.trim();
-  if (note.length === 0 || [...note].length > MAX_NOTE_LENGTH) {
+  if (note.length === 0 || Array.from(note).length > MAX_NOTE_LENGTH) {
     throw new AppError("note_invalid", `A note must be 1 to ${MAX_NOTE_LENGTH} characters.`, {
-      length: [...note].length,
+      length: Array.from(note).length,
     });
   }
   return note;

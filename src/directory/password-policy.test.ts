@@ -50,7 +50,7 @@ describe("checkPassword", () => {
   it("throws password_weak with the rules in details", () => {
     expect(() => {
       assertPasswordAcceptable(DEFAULT_PASSWORD_POLICY, "short", isCommon);
-    }).toThrowError(
+    }).toThrow(
       expect.objectContaining({
         code: "password_weak",
         details: { rules: ["password_too_short", "password_needs_classes"] },
@@ -61,7 +61,7 @@ describe("checkPassword", () => {
 
 describe("policy values", () => {
   it("refuses out-of-range values", () => {
-    expect(() => validatePasswordPolicy({ ...DEFAULT_PASSWORD_POLICY, minClasses: 5 })).toThrowError(
+    expect(() => validatePasswordPolicy({ ...DEFAULT_PASSWORD_POLICY, minClasses: 5 })).toThrow(
       expect.objectContaining({ code: "policy_invalid", details: { field: "minClasses" } }),
     );
   });

@@ -92,7 +92,7 @@ export function checkPassword(
   isCommon: (password: string) => boolean,
 ): PasswordRuleCode[] {
   const broken: PasswordRuleCode[] = [];
-  const length = [...password].length;
+  const length = Array.from(password).length;
   if (length < policy.minLength) broken.push("password_too_short");
   if (length > MAX_PASSWORD_LENGTH) broken.push("password_too_long");
   const classes = countClasses(password);

@@ -9,7 +9,7 @@ describe("roles", () => {
   });
 
   it("refuses an unknown role", () => {
-    expect(() => findRole("Root")).toThrowError(expect.objectContaining({ code: "role_unknown" }));
+    expect(() => findRole("Root")).toThrow(expect.objectContaining({ code: "role_unknown" }));
   });
 
   it("lets a Basic Administrator manage users, groups and imports but not roles", () => {
