@@ -130,15 +130,15 @@ export async function createCliDatabaseUrl(
   dialect: DialectName,
 ): Promise<{ url: string; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "mailroster-cli-"));
-  const removeDir = (): void => {
+  const removeDir = (): Promise<void> => {
     rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
   };
   if (dialect === "sqlite") {
-    return { url: `sqlite:${join(dir, "cli.db")}`, cleanup: () => Promise.resolve(removeDir()) };
+    return { url: `sqlite:${join(dir, "cli.db")}`, cleanup: removeDir };
   }
   const pgBackend = await getPostgresBackend();
-  if (pgBackend.kind === "pglite")
-    return { url: `pglite:${dir}`, cleanup: () => Promise.resolve(removeDir()) };
+  if (pgBackend.kind === "pglite") return { url: `pglite:${dir}`, cleanup: removeDir };
   const schema = newSchemaName();
   const admin = new pg.Client({ connectionString: pgBackend.url });
   await admin.connect();
@@ -149,7 +149,7 @@ export async function createCliDatabaseUrl(
   return {
     url,
     cleanup: async () => {
-      removeDir();
+      await removeDir();
       const dropper = new pg.Client({ connectionString: pgBackend.url });
       await dropper.connect();
       await dropper.query(`drop schema ${schema} cascade`);
