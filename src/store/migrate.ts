@@ -16,9 +16,13 @@ async function createMigrator<DB>(db: Kysely<DB>): Promise<Migrator> {
 function unwrap(result: MigrationResultSet): string[] {
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new AppError("database_unreachable", `Migration ${failed} failed: ${String(result.error)}`, {
-      migration: failed,
-    });
+    throw new AppError(
+      "database_unreachable",
+      `Migration ${failed} failed: ${result.error instanceof Error ? result.error.message : "unknown error"}`,
+      {
+        migration: failed,
+      },
+    );
   }
   return (result.results ?? []).map(
     (r) => `${r.direction === "Up" ? "applied" : "reverted"} ${r.migrationName}`,
