@@ -1,7 +1,8 @@
 import { isAppError } from "../errors/app-error.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
+import { DIRECTORY_COMMANDS } from "./commands/directory-commands.js";
 
-const COMMANDS: readonly CliCommand[] = [];
+const COMMANDS: readonly CliCommand[] = [...DIRECTORY_COMMANDS];
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
