@@ -43,7 +43,9 @@ export async function setPasswordPolicy(
     const account = await resolveAccount(tx, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_policy");
     const before = await loadPasswordPolicy(tx, account.id);
-    const defined = Object.fromEntries(Object.entries(request.changes).filter(([, v]) => v !== undefined));
+    const defined = Object.fromEntries(
+      Object.entries(request.changes).filter((entry) => (entry[1] as unknown) !== undefined),
+    );
     const policy = validatePasswordPolicy({ ...before, ...defined });
     const flag = (value: boolean): number => (value ? 1 : 0);
     await upsertPasswordPolicyRow(tx, {

@@ -54,7 +54,8 @@ export async function findPasswordPolicyRow(
 }
 
 export async function upsertPasswordPolicyRow(db: Executor, row: PasswordPolicyRow): Promise<void> {
-  const { account_id: _accountId, ...rest } = row;
+  const rest: Omit<PasswordPolicyRow, "account_id"> & { account_id?: string } = { ...row };
+  delete rest.account_id;
   await db
     .insertInto("password_policies")
     .values(row)
