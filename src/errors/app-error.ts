@@ -1,6 +1,6 @@
 import type { ErrorCode } from "./codes.js";
 
-export type ErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
 
 /** A failure the user caused and can fix: it carries a stable code, a message that says how, and details. */
 export class AppError extends Error {

@@ -16,6 +16,56 @@ export const ERROR_CODES = {
   // Command line.
   usage: "The command was called with wrong arguments.",
   file_unreadable: "The file could not be opened.",
+
+  // Database.
+  database_url_invalid: "The database URL is not postgres://..., sqlite:PATH, pglite:DIR or a file path.",
+  database_unreachable: "The database could not be opened or reached.",
+
+  // Accounts and internal domains.
+  account_not_found: "No account has that code.",
+  account_code_invalid: "An account code is 2 to 32 letters, digits, '-' or '_'.",
+  account_code_taken: "Another account already has that code.",
+  account_name_invalid: "An account name must not be empty.",
+  account_kind_invalid: "That account kind cannot be created there.",
+  account_parent_invalid: "That account cannot hold nested accounts.",
+  account_required: "Several accounts exist: name one with --account CODE.",
+  domain_invalid: "That is not a valid domain name.",
+  domain_taken: "That domain is already an internal domain.",
+  domain_not_internal: "The address's domain is not an internal domain of the account.",
+  recipient_validation_invalid: "Recipient validation is accept-all, known-recipients or directory-users.",
+
+  // Users, aliases, attributes, notes.
+  address_invalid: "That is not a valid e-mail address.",
+  address_taken: "That address is already a primary address or an alias.",
+  user_not_found: "No user has that address.",
+  user_name_invalid: "A user's name must not be empty and at most 200 characters.",
+  user_type_invalid: "A user's type is directory, imported or manual.",
+  attribute_name_invalid: "A custom attribute name must not be empty and at most 100 characters.",
+  note_invalid: "A note must not be empty and at most 100 characters.",
+
+  // Profile groups.
+  group_path_invalid: "A group path is folder names separated by '/', none empty.",
+  group_not_found: "No profile group has that path.",
+
+  // Administrator roles and permissions.
+  role_unknown: "No administrator role has that name.",
+  role_not_available: "That role exists only on master accounts.",
+  permission_denied: "The administrator's roles do not allow this.",
+  protected_role_required:
+    "Only a holder of a protected role may change this for a holder of a protected role.",
+
+  // Passwords and the password policy.
+  password_weak: "The password breaks the account's password policy.",
+  password_too_short: "The password is shorter than the policy's minimum length.",
+  password_too_long: "The password is longer than 256 characters.",
+  password_needs_upper: "The password needs an upper-case letter.",
+  password_needs_lower: "The password needs a lower-case letter.",
+  password_needs_digit: "The password needs a digit.",
+  password_needs_symbol: "The password needs a symbol.",
+  password_needs_classes: "The password needs more kinds of characters (upper, lower, digit, symbol).",
+  password_too_common: "The password is one of the most common passwords.",
+  password_reused: "The password was used recently.",
+  policy_invalid: "The password policy values are out of range.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

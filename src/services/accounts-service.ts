@@ -1,0 +1,230 @@
+import {
+  mayNest,
+  parseAccountCode,
+  parseAccountKind,
+  parseAccountName,
+  parseRecipientValidation,
+  type AccountKind,
+  type RecipientValidation,
+} from "../directory/account.js";
+import { normalizeDomain, parseAddress } from "../directory/address.js";
+import { DEFAULT_PASSWORD_POLICY, assertPasswordAcceptable } from "../directory/password-policy.js";
+import { AppError } from "../errors/app-error.js";
+import {
+  findAccountByCodeKey,
+  findDomainByName,
+  insertAccount,
+  insertDomain,
+  updateAccountKind,
+  type AccountRow,
+} from "../store/accounts-repository.js";
+import { insertRoleAssignment } from "../store/users-repository.js";
+import { resolveAccount } from "./account-lookup.js";
+import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
+import { getUser, saveUsersWithin } from "./users-service.js";
+import type { UserView } from "./user-view.js";
+
+export interface AccountView {
+  code: string;
+  name: string;
+  kind: AccountKind;
+  parent: string | null;
+}
+
+function mapAccount(row: AccountRow, parentCode: string | null): AccountView {
+  return { code: row.code, name: row.name, kind: row.kind as AccountKind, parent: parentCode };
+}
+
+async function insertNewAccount(
+  tx: Tx,
+  context: ServiceContext,
+  actor: Authorized,
+  request: { name: string; code: string; kind: AccountKind; parent?: AccountRow | undefined },
+): Promise<AccountRow> {
+  const name = parseAccountName(request.name);
+  const code = parseAccountCode(request.code);
+  if (await findAccountByCodeKey(tx, code.key)) {
+    throw new AppError("account_code_taken", `An account already has the code ${code.code}.`, {
+      code: code.code,
+    });
+  }
+  const id = newId();
+  const row: AccountRow = {
+    id,
+    account_id: id,
+    code: code.code,
+    code_key: code.key,
+    name,
+    kind: request.kind,
+    parent_id: request.parent?.id ?? null,
+    created_at: context.now().toISOString(),
+  };
+  await insertAccount(tx, row);
+  await writeAudit(tx, context, actor, [
+    { accountId: id, action: "account.create", after: mapAccount(row, request.parent?.code ?? null) },
+  ]);
+  return row;
+}
+
+/** `accounts add`: a top-level account, or a grouping / mail-processing account nested under a parent. */
+export async function createAccount(
+  context: ServiceContext,
+  request: { name: string; code: string; parent?: string | undefined; kind?: string | undefined },
+): Promise<AccountView> {
+  const kind = request.kind === undefined ? undefined : parseAccountKind(request.kind);
+  return context.db.transaction().execute(async (tx) => {
+    if (request.parent === undefined) {
+      if (kind !== undefined && kind !== "standalone" && kind !== "master") {
+        throw new AppError("account_kind_invalid", `A ${kind} account needs --parent.`, { kind });
+      }
+      if (context.actor.kind !== "system") {
+        throw new AppError("permission_denied", "Only the operator creates top-level accounts.", {});
+      }
+      const actor = { name: context.actor.name, roles: "all" } as const;
+      const row = await insertNewAccount(tx, context, actor, {
+        name: request.name,
+        code: request.code,
+        kind: kind ?? "standalone",
+      });
+      return mapAccount(row, null);
+    }
+    const parent = await resolveAccount(tx, request.parent);
+    const actor = await authorize(tx, context.actor, parent.id, "manage_accounts");
+    const childKind = kind ?? "grouping";
+    const parentKind = parent.kind as AccountKind;
+    if (!mayNest(parentKind, childKind)) {
+      throw new AppError(
+        "account_parent_invalid",
+        `A ${parentKind} account cannot hold a ${childKind} account.`,
+        {
+          parent: parent.code,
+          kind: childKind,
+        },
+      );
+    }
+    if (parentKind === "standalone") {
+      // Nesting an account under a standalone one turns it into a master (Advanced Account Administration).
+      await updateAccountKind(tx, parent.id, "master");
+      await writeAudit(tx, context, actor, [
+        {
+          accountId: parent.id,
+          action: "account.update",
+          before: { kind: "standalone" },
+          after: { kind: "master" },
+        },
+      ]);
+    }
+    const row = await insertNewAccount(tx, context, actor, {
+      name: request.name,
+      code: request.code,
+      kind: childKind,
+      parent,
+    });
+    return mapAccount(row, parent.code);
+  });
+}
+
+export interface DomainView {
+  domain: string;
+  account: string;
+  recipientValidation: RecipientValidation;
+}
+
+async function insertNewDomain(
+  tx: Tx,
+  context: ServiceContext,
+  actor: Authorized,
+  account: AccountRow,
+  text: string,
+  mode: RecipientValidation,
+): Promise<DomainView> {
+  const name = normalizeDomain(text);
+  if (name === undefined)
+    throw new AppError("domain_invalid", `"${text}" is not a domain name.`, { domain: text });
+  if (await findDomainByName(tx, name)) {
+    throw new AppError("domain_taken", `${name} is already an internal domain.`, { domain: name });
+  }
+  await insertDomain(tx, {
+    id: newId(),
+    account_id: account.id,
+    name,
+    recipient_validation: mode,
+    created_at: context.now().toISOString(),
+  });
+  const view: DomainView = { domain: name, account: account.code, recipientValidation: mode };
+  await writeAudit(tx, context, actor, [{ accountId: account.id, action: "domain.create", after: view }]);
+  return view;
+}
+
+/** `domains add`. */
+export async function addDomain(
+  context: ServiceContext,
+  request: { domain: string; account?: string | undefined; recipientValidation?: string | undefined },
+): Promise<DomainView> {
+  const mode = parseRecipientValidation(request.recipientValidation ?? "known-recipients");
+  return context.db.transaction().execute(async (tx) => {
+    const account = await resolveAccount(tx, request.account);
+    const actor = await authorize(tx, context.actor, account.id, "manage_domains");
+    return insertNewDomain(tx, context, actor, account, request.domain, mode);
+  });
+}
+
+/** `init`: the account, its internal domains and its first Super Administrator, in one transaction. */
+export async function initDirectory(
+  context: ServiceContext,
+  request: {
+    account: string;
+    code: string;
+    domains: readonly string[];
+    admin: string;
+    adminPassword: string;
+  },
+): Promise<{ account: AccountView; domains: DomainView[]; admin: UserView }> {
+  if (context.actor.kind !== "system") {
+    throw new AppError("permission_denied", "Only the operator initialises a directory.", {});
+  }
+  const system: Authorized = { name: context.actor.name, roles: "all" };
+  const admin = parseAddress(request.admin);
+  // A new account has the default policy; check and hash before the transaction opens.
+  assertPasswordAcceptable(DEFAULT_PASSWORD_POLICY, request.adminPassword, context.isCommonPassword);
+  const hash = await context.hasher.hash(request.adminPassword);
+  const result = await context.db.transaction().execute(async (tx) => {
+    const account = await insertNewAccount(tx, context, system, {
+      name: request.account,
+      code: request.code,
+      kind: "standalone",
+    });
+    const domains: DomainView[] = [];
+    for (const domain of request.domains) {
+      domains.push(await insertNewDomain(tx, context, system, account, domain, "known-recipients"));
+    }
+    const input = {
+      email: admin.address,
+      name: "Super Administrator",
+      type: "manual" as const,
+      password: "",
+    };
+    await saveUsersWithin(tx, context, {
+      request: { users: [input], createOnly: true },
+      parsed: [{ input, address: admin }],
+      accountId: account.id,
+      hashes: new Map([[admin.key, hash]]),
+    });
+    const user = await tx
+      .selectFrom("users")
+      .select("id")
+      .where("email_key", "=", admin.key)
+      .executeTakeFirstOrThrow();
+    await insertRoleAssignment(tx, { account_id: account.id, user_id: user.id, role: "super_administrator" });
+    await writeAudit(tx, context, system, [
+      {
+        accountId: account.id,
+        action: "role.assign",
+        address: admin.address,
+        after: { role: "Super Administrator" },
+      },
+    ]);
+    return { account: mapAccount(account, null), domains };
+  });
+  return { ...result, admin: await getUser(context, admin.address) };
+}

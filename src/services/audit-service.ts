@@ -1,0 +1,45 @@
+import { listAuditRows, type AuditRow } from "../store/audit-repository.js";
+import { listAccounts } from "../store/accounts-repository.js";
+import { resolveAccount } from "./account-lookup.js";
+import type { ServiceContext } from "./context.js";
+
+export interface AuditView {
+  at: string;
+  actor: string;
+  action: string;
+  account: string;
+  address: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+function parseJson(text: string | null): unknown {
+  return text === null ? null : (JSON.parse(text) as unknown);
+}
+
+function mapAuditRow(row: AuditRow, codes: ReadonlyMap<string, string>): AuditView {
+  return {
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    account: codes.get(row.account_id) ?? row.account_id,
+    address: row.address,
+    before: parseJson(row.before_json),
+    after: parseJson(row.after_json),
+  };
+}
+
+/** `audit list`: oldest first. */
+export async function listAudit(
+  context: ServiceContext,
+  request: { account?: string | undefined; limit?: number | undefined },
+): Promise<AuditView[]> {
+  const account =
+    request.account === undefined ? undefined : await resolveAccount(context.db, request.account);
+  const rows = await listAuditRows(context.db, {
+    ...(account ? { accountIds: [account.id] } : {}),
+    limit: request.limit ?? 10_000,
+  });
+  const codes = new Map((await listAccounts(context.db)).map((a) => [a.id, a.code]));
+  return rows.map((row) => mapAuditRow(row, codes));
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import type { PasswordHasher } from "../adapters/password-hasher.js";
+import { addressKey } from "../directory/address.js";
+import {
+  hasPermission,
+  holdsProtectedRole,
+  isRoleId,
+  type Permission,
+  type RoleId,
+} from "../directory/roles.js";
+import { AppError } from "../errors/app-error.js";
+import { findAccountById, type AccountRow } from "../store/accounts-repository.js";
+import { insertAuditRows } from "../store/audit-repository.js";
+import type { Database } from "../store/schema.js";
+
+/**
+ * Who asks: the operator at the command line (full rights over the database they opened) or an
+ * administrator signed in to the console or API, whose roles decide.
+ */
+export type Actor =
+  { readonly kind: "system"; readonly name: string } | { readonly kind: "user"; readonly email: string };
+
+/** What every service needs; built once by a shell (CLI, HTTP) and passed to each call. */
+export interface ServiceContext {
+  readonly db: Kysely<Database>;
+  readonly hasher: PasswordHasher;
+  readonly isCommonPassword: (password: string) => boolean;
+  readonly now: () => Date;
+  readonly actor: Actor;
+}
+
+export type Tx = Transaction<Database>;
+
+export function newId(): string {
+  return randomUUID();
+}
+
+export function describeActor(actor: Actor): string {
+  return actor.kind === "system" ? actor.name : actor.email;
+}
+
+/** The resolved actor for one change: their name for the audit log and their roles. */
+export interface Authorized {
+  readonly name: string;
+  readonly roles: readonly RoleId[] | "all";
+}
+
+async function isWithin(tx: Tx, accountId: string, ancestorId: string): Promise<boolean> {
+  let current: AccountRow | undefined = await findAccountById(tx, accountId);
+  // Bounded walk up the account tree: nesting is shallow and a cycle cannot be built through the services.
+  for (let depth = 0; current && depth < 32; depth++) {
+    if (current.id === ancestorId) return true;
+    if (current.parent_id === null) return false;
+    current = await findAccountById(tx, current.parent_id);
+  }
+  return false;
+}
+
+/** Refuses with `permission_denied` unless the actor may do `permission` in the account. */
+export async function authorize(
+  tx: Tx,
+  actor: Actor,
+  accountId: string,
+  permission: Permission,
+): Promise<Authorized> {
+  if (actor.kind === "system") return { name: actor.name, roles: "all" };
+  const user = await tx
+    .selectFrom("users")
+    .select(["id", "account_id"])
+    .where("email_key", "=", addressKey(actor.email))
+    .executeTakeFirst();
+  const denied = new AppError("permission_denied", `${actor.email} may not do this (${permission}).`, {
+    permission,
+  });
+  if (!user) throw denied;
+  const roles = (
+    await tx.selectFrom("role_assignments").select("role").where("user_id", "=", user.id).execute()
+  )
+    .map((r) => r.role)
+    .filter(isRoleId);
+  if (!hasPermission(roles, permission)) throw denied;
+  // An administrator acts on their own account and the accounts nested under it.
+  if (!(await isWithin(tx, accountId, user.account_id))) throw denied;
+  return { name: actor.email, roles };
+}
+
+export function actorHoldsProtectedRole(authorized: Authorized): boolean {
+  return authorized.roles === "all" || holdsProtectedRole(authorized.roles);
+}
+
+export interface AuditEntry {
+  readonly accountId: string;
+  readonly action: string;
+  readonly address?: string | undefined;
+  /** Snapshots made by mappers, never rows: they hold no secret. */
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** Writes the audit rows of one change inside its transaction. */
+export async function writeAudit(
+  tx: Tx,
+  context: ServiceContext,
+  actor: Authorized,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  const at = context.now().toISOString();
+  await insertAuditRows(
+    tx,
+    entries.map((entry, seq) => ({
+      id: newId(),
+      account_id: entry.accountId,
+      seq,
+      at,
+      actor: actor.name,
+      action: entry.action,
+      address: entry.address ?? null,
+      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+    })),
+  );
+}

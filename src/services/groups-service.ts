@@ -1,0 +1,134 @@
+import { listPathChain, parseGroupPath, type GroupPath } from "../directory/group-path.js";
+import { AppError } from "../errors/app-error.js";
+import {
+  findGroupsByPathKeys,
+  insertGroup,
+  insertGroupMembers,
+  listGroupMemberEmails,
+  type GroupRow,
+} from "../store/groups-repository.js";
+import { findAddressesByKeys } from "../store/users-repository.js";
+import { parseAddress } from "../directory/address.js";
+import { resolveAccount } from "./account-lookup.js";
+import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
+
+/** Finds or creates the group at `path` and its missing parents; returns it and the paths it created. */
+export async function ensureGroupPath(
+  tx: Tx,
+  accountId: string,
+  path: GroupPath,
+): Promise<{ group: GroupRow; created: string[] }> {
+  const chain = listPathChain(path);
+  const existing = new Map(
+    (
+      await findGroupsByPathKeys(
+        tx,
+        accountId,
+        chain.map((p) => p.key),
+      )
+    ).map((g) => [g.path_key, g]),
+  );
+  const created: string[] = [];
+  let parent: GroupRow | undefined;
+  for (const link of chain) {
+    let group = existing.get(link.key);
+    if (!group) {
+      group = {
+        id: newId(),
+        account_id: accountId,
+        parent_id: parent?.id ?? null,
+        name: link.segments[link.segments.length - 1] ?? link.path,
+        path: link.path,
+        path_key: link.key,
+      };
+      await insertGroup(tx, group);
+      created.push(link.path);
+    }
+    parent = group;
+  }
+  // The chain is never empty: parseGroupPath refuses an empty path.
+  if (!parent) throw new Error("ensureGroupPath: empty path");
+  return { group: parent, created };
+}
+
+export async function auditCreatedGroups(
+  tx: Tx,
+  context: ServiceContext,
+  actor: Authorized,
+  accountId: string,
+  created: readonly string[],
+): Promise<void> {
+  await writeAudit(
+    tx,
+    context,
+    actor,
+    created.map((path) => ({ accountId, action: "group.create", after: { path } })),
+  );
+}
+
+/** `groups add PATH`: creates the group and its missing parents. */
+export async function createGroup(
+  context: ServiceContext,
+  request: { path: string; account?: string | undefined },
+): Promise<{ path: string; created: string[] }> {
+  const path = parseGroupPath(request.path);
+  return context.db.transaction().execute(async (tx) => {
+    const account = await resolveAccount(tx, request.account);
+    const actor = await authorize(tx, context.actor, account.id, "manage_groups");
+    const { group, created } = await ensureGroupPath(tx, account.id, path);
+    await auditCreatedGroups(tx, context, actor, account.id, created);
+    return { path: group.path, created };
+  });
+}
+
+export interface GroupView {
+  path: string;
+  members: string[];
+}
+
+export async function showGroup(
+  context: ServiceContext,
+  request: { path: string; account?: string | undefined },
+): Promise<GroupView> {
+  const path = parseGroupPath(request.path);
+  const account = await resolveAccount(context.db, request.account);
+  const [group] = await findGroupsByPathKeys(context.db, account.id, [path.key]);
+  if (!group) throw new AppError("group_not_found", `No group "${path.path}".`, { path: path.path });
+  return { path: group.path, members: await listGroupMemberEmails(context.db, group.id) };
+}
+
+/** Adds users (by primary address or alias) to a group, creating the path if needed. */
+export async function addGroupMembers(
+  context: ServiceContext,
+  request: { path: string; members: readonly string[]; account?: string | undefined },
+): Promise<GroupView> {
+  const path = parseGroupPath(request.path);
+  const keys = request.members.map((m) => parseAddress(m).key);
+  return context.db.transaction().execute(async (tx) => {
+    const account = await resolveAccount(tx, request.account);
+    const actor = await authorize(tx, context.actor, account.id, "manage_groups");
+    const { group, created } = await ensureGroupPath(tx, account.id, path);
+    await auditCreatedGroups(tx, context, actor, account.id, created);
+    const found = new Map((await findAddressesByKeys(tx, keys)).map((a) => [a.address_key, a]));
+    const rows = keys.map((key) => {
+      const address = found.get(key);
+      if (address?.account_id !== account.id) {
+        throw new AppError("user_not_found", `No user ${key} in account ${account.code}.`, { address: key });
+      }
+      return { account_id: account.id, group_id: group.id, user_id: address.user_id };
+    });
+    await insertGroupMembers(tx, rows);
+    await writeAudit(
+      tx,
+      context,
+      actor,
+      keys.map((key) => ({
+        accountId: account.id,
+        action: "group.add_member",
+        address: key,
+        after: { path: group.path },
+      })),
+    );
+    return { path: group.path, members: await listGroupMemberEmails(tx, group.id) };
+  });
+}

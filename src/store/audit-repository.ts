@@ -1,0 +1,27 @@
+import type { Selectable } from "kysely";
+import type { AuditLogTable, Executor } from "./schema.js";
+
+export type AuditRow = Selectable<AuditLogTable>;
+
+export async function insertAuditRows(db: Executor, rows: readonly AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // Chunked: SQLite allows 32766 bound parameters per statement.
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto("audit_log")
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
+export async function listAuditRows(
+  db: Executor,
+  filter: { accountIds?: readonly string[]; limit: number },
+): Promise<AuditRow[]> {
+  let query = db.selectFrom("audit_log").selectAll();
+  if (filter.accountIds) {
+    if (filter.accountIds.length === 0) return [];
+    query = query.where("account_id", "in", [...filter.accountIds]);
+  }
+  return query.orderBy("at").orderBy("seq").orderBy("id").limit(filter.limit).execute();
+}

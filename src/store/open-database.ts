@@ -1,0 +1,108 @@
+import { PGlite } from "@electric-sql/pglite";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { AppError } from "../errors/app-error.js";
+import { PgliteDialect } from "./pglite-dialect.js";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export type DatabaseTarget =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string }
+  | { readonly kind: "pglite"; readonly dir: string };
+
+export const DEFAULT_DATABASE = "./mailroster.db";
+
+/** `postgres://...` (or postgresql://), `sqlite:PATH`, `pglite:DIR` (embedded PostgreSQL) or a plain file path. */
+export function parseDatabaseUrl(text: string): DatabaseTarget {
+  const url = text.trim();
+  if (url.length === 0)
+    throw new AppError("database_url_invalid", "The database URL is empty.", { url: text });
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: "postgres", url };
+  if (/^sqlite:/i.test(url)) {
+    const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (path.length === 0) throw new AppError("database_url_invalid", "sqlite: needs a path.", { url: text });
+    return { kind: "sqlite", path };
+  }
+  if (/^pglite:/i.test(url)) {
+    const dir = url.slice("pglite:".length);
+    if (dir.length === 0)
+      throw new AppError("database_url_invalid", "pglite: needs a folder.", { url: text });
+    return { kind: "pglite", dir };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new AppError("database_url_invalid", `Unsupported database URL "${url}".`, { url: text });
+  }
+  return { kind: "sqlite", path: url };
+}
+
+export interface OpenDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  close(): Promise<void>;
+}
+
+/** Opens SQLite in WAL mode with foreign keys on, so it enforces what PostgreSQL enforces. */
+export function createSqliteDatabase(path: string): OpenDatabase {
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(path);
+  } catch (error) {
+    throw new AppError("database_unreachable", `Cannot open the SQLite database ${path}: ${String(error)}`, {
+      path,
+    });
+  }
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+export function createPostgresDatabase(config: pg.PoolConfig): OpenDatabase {
+  const pool = new pg.Pool({ max: 5, ...config });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", close: () => db.destroy() };
+}
+
+export function createPgliteDatabase(pglite: PGlite, initSql: readonly string[] = []): OpenDatabase {
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite, initSql) });
+  return { db, dialect: "postgres", close: () => db.destroy() };
+}
+
+export async function openDatabase(url: string): Promise<OpenDatabase> {
+  const target = parseDatabaseUrl(url);
+  switch (target.kind) {
+    case "sqlite":
+      return createSqliteDatabase(target.path);
+    case "postgres": {
+      const open = createPostgresDatabase({ connectionString: target.url });
+      await checkReachable(open, target.url);
+      return open;
+    }
+    case "pglite": {
+      const pglite = await PGlite.create(target.dir);
+      const open = createPgliteDatabase(pglite);
+      return {
+        ...open,
+        close: async () => {
+          await open.close();
+          await pglite.close();
+        },
+      };
+    }
+  }
+}
+
+async function checkReachable(open: OpenDatabase, url: string): Promise<void> {
+  try {
+    await open.db.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
+  } catch (error) {
+    await open.close();
+    // Say which server, never the password in the URL.
+    const safe = url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+    throw new AppError("database_unreachable", `Cannot reach ${safe}: ${String(error)}`, { url: safe });
+  }
+}
