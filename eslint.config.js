@@ -22,5 +22,9 @@ export default tseslint.config(
     },
   },
   // Plain JavaScript entry points (the worker boot file) are outside the TypeScript project.
-  { files: ["**/*.mjs"], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ["**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: "readonly", console: "readonly", performance: "readonly" } },
+  },
 );

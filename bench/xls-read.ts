@@ -39,8 +39,13 @@ function median(xs: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** The V8 flags our executable runs with (its shebang line); both readers get them, to be fair. */
+const NODE_FLAGS = (readFileSync("bin/mailroster.js", "utf8").split("\n")[0] ?? "")
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--"));
+
 function runChild(reader: "ours" | "sheetjs", file: string): ChildResult {
-  const out = execFileSync(process.execPath, ["--import", "tsx", "bench/xls-read-child.ts", reader, file], {
+  const out = execFileSync(process.execPath, [...NODE_FLAGS, "bench/xls-read-child.mjs", reader, file], {
     encoding: "utf8",
     maxBuffer: 1 << 20,
   });
@@ -51,7 +56,7 @@ function timeDump(file: string): { ms: number; peakRssMb: number } {
   const started = performance.now();
   const result = spawnSync(
     "/usr/bin/time",
-    ["-f", "%M", process.execPath, "bin/mailroster.js", "sheet", "dump", file, "--json"],
+    ["-f", "%M", "bin/mailroster.js", "sheet", "dump", file, "--json"],
     {
       stdio: ["ignore", "ignore", "pipe"],
       encoding: "utf8",
@@ -67,7 +72,9 @@ const files = readdirSync(BENCH_DIR)
   .filter((name) => name.endsWith(".xls.gz") && (!values.only || name.includes(values.only)))
   .sort();
 const fmt = (n: number): string => n.toFixed(0).padStart(6);
-console.log(`node ${process.version}; ${runs} runs of ours, ${sheetjsRuns} of SheetJS per file; medians\n`);
+console.log(
+  `node ${process.version} ${NODE_FLAGS.join(" ")}; ${runs} runs of ours, ${sheetjsRuns} of SheetJS per file; medians\n`,
+);
 for (const gz of files) {
   const file = join(cacheDir, gz.replace(/\.gz$/, ""));
   if (!existsSync(file)) writeFileSync(file, gunzipSync(readFileSync(join(BENCH_DIR, gz))));

@@ -24,7 +24,7 @@ export const sheetDumpCommand: CliCommand = {
       throw new UsageError("--max-bytes takes a positive number");
     const fileName = basename(path);
     const bytes = await readUpload(path, fileName, maxBytes);
-    const workbook = readXls(bytes, { fileName, maxBytes });
+    const workbook = readXls(bytes, { fileName, maxBytes, reuseInput: true });
     if (values.json) writeJson(workbook, io);
     else writeText(workbook, io);
     return EXIT_OK;
@@ -62,7 +62,10 @@ function writeJson(workbook: XlsWorkbook, io: CliIo): void {
     let chunk = "";
     let first = true;
     for (const cell of sheet.cells()) {
-      chunk += `${first ? "" : ","}{"ref":"${cellRef(cell.row, cell.col)}","kind":"${cell.kind}","value":${JSON.stringify(cell.value)},"text":${JSON.stringify(cell.text)}}`;
+      const text = JSON.stringify(cell.text);
+      // Text and error cells hold their text as the value: encode it once.
+      const value = typeof cell.value === "string" ? text : String(cell.value);
+      chunk += `${first ? "" : ","}{"ref":"${cellRef(cell.row, cell.col)}","kind":"${cell.kind}","value":${value},"text":${text}}`;
       first = false;
       if (chunk.length > 1 << 16) {
         io.stdout(chunk);

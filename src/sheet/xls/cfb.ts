@@ -40,7 +40,11 @@ export interface CfbContainer {
   readonly rootChildren: readonly DirectoryEntry[];
   /** Every allocated entry, reachable or not; used when a writer left the tree broken. */
   readonly allEntries: readonly DirectoryEntry[];
-  readStream(entry: DirectoryEntry): Uint8Array;
+  /**
+   * The stream's bytes. With `inPlace`, the caller gives up the input buffer: the stream may be assembled
+   * inside it, after which the rest of the container must not be read again.
+   */
+  readStream(entry: DirectoryEntry, inPlace?: boolean): Uint8Array;
 }
 
 export function hasCfbSignature(bytes: Uint8Array): boolean {
@@ -132,35 +136,40 @@ export function openCfb(bytes: Uint8Array, fileName: string): CfbContainer {
     return Uint32Array.from(chain);
   }
 
-  /** Reads `size` bytes along a chain; contiguous chains are returned without copying. */
-  function readChain(chain: Uint32Array, size: number): Uint8Array {
+  /**
+   * Reads `size` bytes along a chain. A contiguous chain is returned without copying. When the caller gives
+   * up the input (`inPlace`) and the chain only ever moves forward, as writers lay streams out, its runs
+   * are slid together inside the input instead of copied out: no second buffer the size of the file.
+   */
+  function readChain(chain: Uint32Array, size: number, inPlace = false): Uint8Array {
     const capacity = Math.min(size, chain.length * sectorSize);
     if (chain.length === 0 || capacity === 0) return new Uint8Array(0);
-    const first = chain[0] ?? 0;
-    let contiguous = true;
-    for (let i = 1; i < chain.length; i++) {
-      if (chain[i] !== first + i) {
-        contiguous = false;
-        break;
+    const runs: [start: number, end: number][] = [];
+    let forward = true;
+    for (let i = 0; i < chain.length; i++) {
+      const sector = chain[i] ?? 0;
+      const last = runs[runs.length - 1];
+      const start = sectorOffset(sector);
+      if (last && last[1] === start) last[1] = start + sectorSize;
+      else {
+        if (last && start < last[1]) forward = false;
+        runs.push([start, start + sectorSize]);
       }
     }
-    if (contiguous) {
-      const start = sectorOffset(first);
-      return bytes.subarray(start, Math.min(start + capacity, bytes.length));
-    }
-    const out = new Uint8Array(capacity);
+    const first = runs[0]?.[0] ?? 0;
+    if (runs.length === 1) return bytes.subarray(first, Math.min(first + capacity, bytes.length));
+    const out = inPlace && forward ? bytes.subarray(first) : new Uint8Array(capacity);
     let written = 0;
-    for (let i = 0; i < chain.length && written < capacity; i++) {
-      const start = sectorOffset(chain[i] ?? 0);
-      const piece = bytes.subarray(
-        start,
-        Math.min(start + sectorSize, start + capacity - written, bytes.length),
-      );
-      out.set(piece, written);
-      written += piece.length;
-      if (piece.length < sectorSize) break; // the file's last, partial sector
+    for (const [start, end] of runs) {
+      if (written >= capacity) break;
+      const stop = Math.min(end, start + capacity - written, bytes.length);
+      // Sliding runs towards the front: copyWithin is a memmove, so the overlap is safe.
+      if (out.buffer === bytes.buffer) bytes.copyWithin(first + written, start, stop);
+      else out.set(bytes.subarray(start, stop), written);
+      written += Math.max(0, stop - start);
+      if (stop < end) break; // the file's last, partial sector
     }
-    return written === capacity ? out : out.subarray(0, written);
+    return out.subarray(0, Math.min(written, capacity));
   }
 
   // The directory: 128-byte entries along its own chain.
@@ -229,9 +238,9 @@ export function openCfb(bytes: Uint8Array, fileName: string): CfbContainer {
   return {
     rootChildren,
     allEntries: entries.filter((e) => e.type !== ENTRY_UNALLOCATED),
-    readStream(entry: DirectoryEntry): Uint8Array {
+    readStream(entry: DirectoryEntry, inPlace = false): Uint8Array {
       if (entry.size < miniStreamCutoff) return readMiniStream(entry);
-      return readChain(followChain(entry.startSector, `"${entry.name}" stream`), entry.size);
+      return readChain(followChain(entry.startSector, `"${entry.name}" stream`), entry.size, inPlace);
     },
   };
 }
