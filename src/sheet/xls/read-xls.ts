@@ -1,4 +1,4 @@
-import { AppError, isAppError } from "../../errors/app-error.js";
+import { AppError } from "../../errors/app-error.js";
 import { cellRef } from "../cell-ref.js";
 import type { Cell, CellKind } from "../cell.js";
 import {
