@@ -316,7 +316,8 @@ function parseWorkbook(stream: Uint8Array, streamName: string, fileName: string)
       );
     }
     // Where the next sheet starts bounds this one's size, for sizing its cell index up front.
-    const nextStart = starts.find((start) => start > bound.offset) ?? end;
+    // A lying offset may point anywhere: the hint never exceeds the stream's real bytes.
+    const nextStart = Math.min(starts.find((start) => start > bound.offset) ?? end, end);
     sheets.push(new LazySheet(globals, name, bound.visibility, bound.offset, nextStart - bound.offset));
   }
   if (sheets.length === 0) throw fileNoWorksheet(fileName);
