@@ -37,6 +37,35 @@ const DISAGREE_WITH_XLRD: Readonly<Record<string, { refuse: string; why: string 
   "xls/xlrd/biff4_no_format_no_window2.xls": { refuse: "file_biff_too_old", why: "BIFF4 (Excel 4.0)" },
 };
 
+/**
+ * What MANIFEST.tsv's `format` column (found by reading the bytes) says the reader must answer. BIFF5 and
+ * BIFF8 files are compared with xlrd instead.
+ */
+const REFUSAL_BY_FORMAT: Readonly<Record<string, { code: string; format?: string }>> = {
+  "biff2-4": { code: "file_biff_too_old" },
+  corrupt: { code: "file_corrupt" },
+  empty: { code: "file_empty" },
+  encrypted: { code: "file_encrypted" },
+  "encrypted-ooxml": { code: "file_encrypted" },
+  gzip: { code: "file_not_xls", format: "gzip" },
+  html: { code: "file_not_xls", format: "html" },
+  ods: { code: "file_not_xls", format: "ods" },
+  sylk: { code: "file_not_xls", format: "sylk" },
+  text: { code: "file_not_xls", format: "text" },
+  xlsx: { code: "file_not_xls", format: "xlsx" },
+  xml2003: { code: "file_not_xls", format: "xml-spreadsheet-2003" },
+};
+
+function loadManifestFormats(): Map<string, string> {
+  const lines = readFileSync(join(CORPUS_DIR, "MANIFEST.tsv"), "utf8").split("\n").slice(1);
+  return new Map(
+    lines
+      .filter((l) => l.length > 0)
+      .map((l) => l.split("\t"))
+      .map((c) => [c[0] ?? "", c[4] ?? ""]),
+  );
+}
+
 const TIME_BUDGET_MS = 5_000;
 const HEAP_BUDGET_MB = 512;
 
@@ -56,6 +85,7 @@ const inputs = corpusPresent
       relative(CORPUS_DIR, path),
     )
   : [];
+const manifestFormats = corpusPresent ? loadManifestFormats() : new Map<string, string>();
 const probe = new XlsProbe({ timeoutMs: TIME_BUDGET_MS, maxHeapMb: HEAP_BUDGET_MB });
 afterAll(() => probe.close());
 
@@ -153,8 +183,9 @@ function describeOutcome(result: ProbeResult): string {
 }
 
 describe.skipIf(!corpusPresent)("the real-world .xls corpus", () => {
-  it("holds the files its README describes", () => {
+  it("holds the files its README describes, each listed in the manifest", () => {
     expect(inputs.length).toBeGreaterThan(150);
+    expect(inputs.filter((file) => !manifestFormats.has(file))).toEqual([]);
   });
 
   for (const file of inputs) {
@@ -168,6 +199,14 @@ describe.skipIf(!corpusPresent)("the real-world .xls corpus", () => {
       if (result.status === "refused") {
         expect(result.code, `${file}: ${result.message}`).toMatch(/^file_[a-z_]+$/);
         expect(result.message, "the message names the file").toContain(file.split("/").pop() ?? file);
+      }
+      const refusal = REFUSAL_BY_FORMAT[manifestFormats.get(file) ?? ""];
+      if (refusal) {
+        expect(
+          result.status === "refused" ? result.code : outcome,
+          `${file} is ${manifestFormats.get(file)}`,
+        ).toBe(refusal.code);
+        if (refusal.format && result.status === "refused") expect(result.details.format).toBe(refusal.format);
       }
       const disagreement = DISAGREE_WITH_XLRD[file];
       if (disagreement) {

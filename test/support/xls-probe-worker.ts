@@ -39,7 +39,8 @@ function probe(request: ProbeRequest): ProbeResult {
       retainedExternal,
     };
   } catch (error) {
-    if (isAppError(error)) return { status: "refused", code: error.code, message: error.message };
+    if (isAppError(error))
+      return { status: "refused", code: error.code, message: error.message, details: { ...error.details } };
     return {
       status: "crash",
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),

@@ -31,7 +31,7 @@ export type ProbeResult =
       /** Bytes of typed arrays the workbook holds on to after a full read (beyond the input itself). */
       retainedExternal: number;
     }
-  | { status: "refused"; code: string; message: string }
+  | { status: "refused"; code: string; message: string; details: Record<string, unknown> }
   | { status: "crash"; error: string }
   | { status: "hang"; ms: number };
 
