@@ -3,6 +3,18 @@
  * directly under the root storage. Streams below the 4096-byte cutoff go into the mini stream.
  */
 
+import {
+  DIFSECT,
+  DIRECTORY_ENTRY_SIZE,
+  END_OF_CHAIN,
+  ENTRY_ROOT,
+  ENTRY_STREAM,
+  FATSECT,
+  FREE_SECTOR,
+  HEADER_DIFAT_ENTRIES,
+  NO_STREAM,
+} from "./cfb-format.js";
+
 export interface CfbStreamInput {
   /** 1..31 UTF-16 code units; none of `/ \ : !` (MS-CFB 2.6.1). */
   readonly name: string;
@@ -14,21 +26,10 @@ const SECTOR_SIZE = 512;
 const MINI_SECTOR_SIZE = 64;
 const MINI_STREAM_CUTOFF = 4096;
 const ENTRIES_PER_FAT_SECTOR = SECTOR_SIZE / 4;
-const HEADER_DIFAT_ENTRIES = 109;
 // MS-CFB 2.5: a DIFAT sector holds 127 FAT sector numbers and then the next DIFAT sector's number.
 const DIFAT_ENTRIES_PER_SECTOR = ENTRIES_PER_FAT_SECTOR - 1;
-const DIR_ENTRY_SIZE = 128;
-const DIR_ENTRIES_PER_SECTOR = SECTOR_SIZE / DIR_ENTRY_SIZE;
+const DIR_ENTRIES_PER_SECTOR = SECTOR_SIZE / DIRECTORY_ENTRY_SIZE;
 
-// MS-CFB 2.1 special sector numbers and stream ids.
-const DIFSECT = 0xfffffffc;
-const FATSECT = 0xfffffffd;
-const ENDOFCHAIN = 0xfffffffe;
-const FREESECT = 0xffffffff;
-const NOSTREAM = 0xffffffff;
-
-const TYPE_STREAM = 2;
-const TYPE_ROOT = 5;
 const COLOR_RED = 0;
 const COLOR_BLACK = 1;
 
@@ -36,7 +37,7 @@ interface PlacedStream {
   readonly name: string;
   readonly chunks: readonly Uint8Array[];
   readonly size: number;
-  /** First sector (regular) or mini sector (mini stream), ENDOFCHAIN when empty. */
+  /** First sector (regular) or mini sector (mini stream), END_OF_CHAIN when empty. */
   start: number;
   readonly inMiniStream: boolean;
 }
@@ -102,7 +103,7 @@ export function writeCfb(streams: readonly CfbStreamInput[]): Uint8Array {
   const sectorOffset = (sector: number): number => SECTOR_SIZE * (1 + sector);
 
   // FAT
-  const fat = new Uint32Array(fatSectors * ENTRIES_PER_FAT_SECTOR).fill(FREESECT);
+  const fat = new Uint32Array(fatSectors * ENTRIES_PER_FAT_SECTOR).fill(FREE_SECTOR);
   for (let i = 0; i < fatSectors; i++) fat[i] = FATSECT;
   for (let i = 0; i < difatSectors; i++) fat[firstDifat + i] = DIFSECT;
   chainSectors(fat, firstDir, dirSectors);
@@ -119,27 +120,27 @@ export function writeCfb(streams: readonly CfbStreamInput[]): Uint8Array {
   writeHeader(out, {
     fatSectors,
     firstDir,
-    firstMiniFat: miniFatSectors > 0 ? firstMiniFat : ENDOFCHAIN,
+    firstMiniFat: miniFatSectors > 0 ? firstMiniFat : END_OF_CHAIN,
     miniFatSectors,
-    firstDifat: difatSectors > 0 ? firstDifat : ENDOFCHAIN,
+    firstDifat: difatSectors > 0 ? firstDifat : END_OF_CHAIN,
     difatSectors,
   });
   for (let i = 0; i < HEADER_DIFAT_ENTRIES; i++) {
-    out.writeUInt32LE(i < fatSectors ? i : FREESECT, 76 + 4 * i);
+    out.writeUInt32LE(i < fatSectors ? i : FREE_SECTOR, 76 + 4 * i);
   }
   for (let d = 0; d < difatSectors; d++) {
     const base = sectorOffset(firstDifat + d);
     for (let i = 0; i < DIFAT_ENTRIES_PER_SECTOR; i++) {
       const fatIndex = HEADER_DIFAT_ENTRIES + d * DIFAT_ENTRIES_PER_SECTOR + i;
-      out.writeUInt32LE(fatIndex < fatSectors ? fatIndex : FREESECT, base + 4 * i);
+      out.writeUInt32LE(fatIndex < fatSectors ? fatIndex : FREE_SECTOR, base + 4 * i);
     }
-    const nextDifat = d + 1 < difatSectors ? firstDifat + d + 1 : ENDOFCHAIN;
+    const nextDifat = d + 1 < difatSectors ? firstDifat + d + 1 : END_OF_CHAIN;
     out.writeUInt32LE(nextDifat, base + 4 * DIFAT_ENTRIES_PER_SECTOR);
   }
 
   // Mini FAT
   if (miniFatSectors > 0) {
-    const miniFat = new Uint32Array(miniFatSectors * ENTRIES_PER_FAT_SECTOR).fill(FREESECT);
+    const miniFat = new Uint32Array(miniFatSectors * ENTRIES_PER_FAT_SECTOR).fill(FREE_SECTOR);
     for (const stream of placed) {
       if (stream.inMiniStream && stream.size > 0) {
         chainSectors(miniFat, stream.start, Math.ceil(stream.size / MINI_SECTOR_SIZE));
@@ -164,29 +165,29 @@ export function writeCfb(streams: readonly CfbStreamInput[]): Uint8Array {
   // Directory: entry 0 is the root, entries 1..n the streams; the rest of the sector is unused entries.
   const dirBase = sectorOffset(firstDir);
   for (let i = 0; i < dirSectors * DIR_ENTRIES_PER_SECTOR; i++) {
-    writeUnusedEntry(out, dirBase + i * DIR_ENTRY_SIZE);
+    writeUnusedEntry(out, dirBase + i * DIRECTORY_ENTRY_SIZE);
   }
   const { rootChild, links } = buildSiblingTree(placed.map((s) => s.name));
   writeEntry(out, dirBase, {
     name: "Root Entry",
-    type: TYPE_ROOT,
+    type: ENTRY_ROOT,
     color: COLOR_BLACK,
-    left: NOSTREAM,
-    right: NOSTREAM,
+    left: NO_STREAM,
+    right: NO_STREAM,
     child: rootChild,
-    start: miniStreamSectors > 0 ? firstMiniStream : ENDOFCHAIN,
+    start: miniStreamSectors > 0 ? firstMiniStream : END_OF_CHAIN,
     size: miniStreamSize,
   });
   placed.forEach((stream, i) => {
     const link = links[i];
     if (!link) throw new Error("unreachable: every stream has tree links");
-    writeEntry(out, dirBase + (i + 1) * DIR_ENTRY_SIZE, {
+    writeEntry(out, dirBase + (i + 1) * DIRECTORY_ENTRY_SIZE, {
       name: stream.name,
-      type: TYPE_STREAM,
+      type: ENTRY_STREAM,
       color: link.color,
       left: link.left,
       right: link.right,
-      child: NOSTREAM,
+      child: NO_STREAM,
       start: stream.start,
       size: stream.size,
     });
@@ -206,7 +207,7 @@ function toPlacedStream(input: CfbStreamInput): PlacedStream {
   for (const chunk of chunks) size += chunk.length;
   // MS-CFB 2.6.3: a version 3 stream size fits in 32 bits.
   if (size > 0xffffffff) throw new Error(`CFB stream too large: "${name}"`);
-  return { name, chunks, size, start: ENDOFCHAIN, inMiniStream: size < MINI_STREAM_CUTOFF };
+  return { name, chunks, size, start: END_OF_CHAIN, inMiniStream: size < MINI_STREAM_CUTOFF };
 }
 
 function assertUniqueNames(streams: readonly PlacedStream[]): void {
@@ -219,11 +220,11 @@ function assertUniqueNames(streams: readonly PlacedStream[]): void {
 }
 
 function chainSectors(table: Uint32Array, first: number, count: number): void {
-  for (let i = 0; i < count; i++) table[first + i] = i + 1 < count ? first + i + 1 : ENDOFCHAIN;
+  for (let i = 0; i < count; i++) table[first + i] = i + 1 < count ? first + i + 1 : END_OF_CHAIN;
 }
 
 function writeUint32Array(out: Buffer, offset: number, values: Uint32Array): void {
-  for (let i = 0; i < values.length; i++) out.writeUInt32LE(values[i] ?? FREESECT, offset + 4 * i);
+  for (let i = 0; i < values.length; i++) out.writeUInt32LE(values[i] ?? FREE_SECTOR, offset + 4 * i);
 }
 
 interface HeaderFields {
@@ -268,7 +269,7 @@ interface EntryFields {
 
 // MS-CFB 2.6 Compound File Directory Entry; CLSID, state bits and times stay zero.
 function writeEntry(out: Buffer, at: number, e: EntryFields): void {
-  out.fill(0, at, at + DIR_ENTRY_SIZE);
+  out.fill(0, at, at + DIRECTORY_ENTRY_SIZE);
   out.write(e.name, at, "utf16le");
   out.writeUInt16LE((e.name.length + 1) * 2, at + 64); // length in bytes, with the terminating NUL
   out.writeUInt8(e.type, at + 66);
@@ -281,10 +282,10 @@ function writeEntry(out: Buffer, at: number, e: EntryFields): void {
 }
 
 function writeUnusedEntry(out: Buffer, at: number): void {
-  out.fill(0, at, at + DIR_ENTRY_SIZE);
-  out.writeUInt32LE(NOSTREAM, at + 68);
-  out.writeUInt32LE(NOSTREAM, at + 72);
-  out.writeUInt32LE(NOSTREAM, at + 76);
+  out.fill(0, at, at + DIRECTORY_ENTRY_SIZE);
+  out.writeUInt32LE(NO_STREAM, at + 68);
+  out.writeUInt32LE(NO_STREAM, at + 72);
+  out.writeUInt32LE(NO_STREAM, at + 76);
 }
 
 /**
@@ -294,17 +295,17 @@ function writeUnusedEntry(out: Buffer, at: number): void {
  */
 function buildSiblingTree(names: readonly string[]): { rootChild: number; links: TreeLinks[] } {
   const order = names.map((_, i) => i).sort((a, b) => compareEntryNames(names[a] ?? "", names[b] ?? ""));
-  const links: TreeLinks[] = names.map(() => ({ left: NOSTREAM, right: NOSTREAM, color: COLOR_BLACK }));
+  const links: TreeLinks[] = names.map(() => ({ left: NO_STREAM, right: NO_STREAM, color: COLOR_BLACK }));
   const n = order.length;
   const height = n === 0 ? 0 : Math.ceil(Math.log2(n + 1)); // number of levels
   const perfect = (n & (n + 1)) === 0;
 
   const build = (lo: number, hi: number, depth: number): number => {
-    if (lo > hi) return NOSTREAM;
+    if (lo > hi) return NO_STREAM;
     const mid = (lo + hi) >>> 1;
     const index = order[mid] ?? 0;
     const link = links[index];
-    if (!link) return NOSTREAM;
+    if (!link) return NO_STREAM;
     link.left = build(lo, mid - 1, depth + 1);
     link.right = build(mid + 1, hi, depth + 1);
     link.color = !perfect && depth === height - 1 ? COLOR_RED : COLOR_BLACK;

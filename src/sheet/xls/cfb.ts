@@ -1,28 +1,24 @@
+import {
+  CFB_SIGNATURE,
+  DIRECTORY_ENTRY_SIZE,
+  END_OF_CHAIN,
+  ENTRY_ROOT,
+  ENTRY_UNALLOCATED,
+  FREE_SECTOR,
+  HEADER_DIFAT_ENTRIES,
+  HEADER_SIZE,
+  MAX_REGULAR_SECTOR,
+  NO_STREAM,
+} from "./cfb-format.js";
 import { fileCorrupt } from "./read-errors.js";
+
+export { CFB_SIGNATURE, ENTRY_STREAM } from "./cfb-format.js";
 
 /**
  * A reader for the Compound File Binary container (MS-CFB) that wraps .xls workbooks. It is written for
  * hostile input: every sector number is bounds-checked, every chain is walked with a visited bitmap so a
  * loop ends in an error, and no allocation is sized from a declared length, only from bytes that exist.
  */
-
-export const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] as const;
-
-// MS-CFB 2.1 special sector numbers.
-const MAX_REGULAR_SECTOR = 0xfffffffa;
-const END_OF_CHAIN = 0xfffffffe;
-const FREE_SECTOR = 0xffffffff;
-const NO_STREAM = 0xffffffff;
-
-const HEADER_SIZE = 512;
-const DIRECTORY_ENTRY_SIZE = 128;
-const HEADER_DIFAT_ENTRIES = 109;
-
-// MS-CFB 2.6.1 object types.
-export const ENTRY_UNALLOCATED = 0;
-export const ENTRY_STORAGE = 1;
-export const ENTRY_STREAM = 2;
-export const ENTRY_ROOT = 5;
 
 export interface DirectoryEntry {
   readonly index: number;

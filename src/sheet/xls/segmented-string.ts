@@ -65,13 +65,7 @@ export class SegmentedReader {
 
   /** Moves to the next non-empty segment when the current one is used up; false at the end of the data. */
   private ensureByte(): boolean {
-    while (this.pos >= this.end) {
-      this.segment++;
-      const next = this.segments[this.segment];
-      if (!next) return false;
-      this.pos = next[0];
-      this.end = next[1];
-    }
+    while (this.pos >= this.end) if (!this.nextSegment()) return false;
     return true;
   }
 
