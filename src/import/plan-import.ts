@@ -394,7 +394,7 @@ export function planImport(
       update: users.filter((u) => u.action === "update").length,
       unchanged: users.filter((u) => u.action === "unchanged").length,
       aliasesAdded: users.reduce((n, u) => n + u.aliasesToAdd.length, 0),
-      attributesCreated: [...new Set(attributesCreated.map((a) => a.name))].sort(),
+      attributesCreated: [...new Set(attributesCreated.map((a) => a.name))],
       groupAdded: users.filter((u) => u.joinsGroup).length,
       groupRemoved: groupRemoved.length,
       typeChanged,
