@@ -104,6 +104,8 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
       continue;
     }
     seen.set(key, col);
+    // Already reported as header_name_missing: one error per cell.
+    if (col === nameCol && header !== "name") continue;
     if (outOfRange) {
       issues.push(
         issueAt(
