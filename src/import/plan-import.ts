@@ -16,7 +16,6 @@ export interface ExistingUser {
   readonly name: string;
   readonly type: string;
   readonly flags: Readonly<Record<FlagKey, boolean>>;
-  readonly aliasKeys: ReadonlySet<string>;
   /** By attribute name key. */
   readonly attributes: ReadonlyMap<string, string>;
   readonly roles: readonly RoleId[];

@@ -6,7 +6,7 @@ import { parseNoteText } from "../directory/note.js";
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from "../directory/password-policy.js";
 import { isRoleId, type RoleId } from "../directory/roles.js";
 import { AppError, isAppError } from "../errors/app-error.js";
-import { analyzeSheets } from "../import/analyze-sheet.js";
+import { analyzeSheets, type SheetAnalysis } from "../import/analyze-sheet.js";
 import { hasErrors, issueNowhere, type ImportIssue } from "../import/import-issue.js";
 import type { FlagKey } from "../import/map-columns.js";
 import {
@@ -17,7 +17,7 @@ import {
   type ImportSummary,
 } from "../import/plan-import.js";
 import type { ParsedRow } from "../import/read-rows.js";
-import { readXls } from "../sheet/xls/read-xls.js";
+import { readXls, type XlsSheet } from "../sheet/xls/read-xls.js";
 import { listAccounts, type AccountRow } from "../store/accounts-repository.js";
 import {
   deleteGroupMembersBulk,
@@ -29,7 +29,6 @@ import {
   insertRoleAssignmentsBulk,
   insertUsersBulk,
   loadAddressesByKeys,
-  loadAddressesByUserIds,
   loadAttributeValuesByUserIds,
   loadGroupMembers,
   loadRolesByUserIds,
@@ -186,18 +185,15 @@ async function runImport(
   const run: Run = { context, request, id, account, actor, save };
   const progress = request.onProgress;
 
-  let workbook;
-  try {
-    workbook = readXls(request.bytes, { fileName: request.fileName });
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    const issue = issueNowhere(error.code, error.message);
+  const analysis = readAndAnalyze(request);
+  if ("fileError" in analysis) {
     // An unreadable file is a processing failure in a preview too: the importer hears of it.
-    return fail(run, { sheet: null, checkpoint: null, summary: EMPTY_SUMMARY, issues: [issue] }, true);
+    return fail(
+      run,
+      { sheet: null, checkpoint: null, summary: EMPTY_SUMMARY, issues: [analysis.fileError] },
+      true,
+    );
   }
-  const analysis = analyzeSheets(workbook.sheets, (done) =>
-    progress?.({ stage: "reading", done, total: Math.max(done, workbook.sheets[0]?.rowCount ?? done) }),
-  );
   const where = { sheet: analysis.sheet, checkpoint: analysis.checkpoint };
   if (!analysis.map || hasErrors(analysis.issues)) {
     return fail(
@@ -272,6 +268,24 @@ async function runImport(
     return fail(run, { ...where, summary: plan.summary, issues: [...issues, issue] }, true);
   }
   return outcome(run, { ...where, summary: plan.summary, issues }, true);
+}
+
+/**
+ * bytes -> cells -> parsed rows. In a function of its own so the workbook (65,535 rows of cell indexes)
+ * is garbage once the rows are parsed, instead of staying alive through the save.
+ */
+function readAndAnalyze(request: ImportRequest): SheetAnalysis | { fileError: ImportIssue } {
+  let sheets: readonly XlsSheet[];
+  try {
+    sheets = readXls(request.bytes, { fileName: request.fileName }).sheets;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return { fileError: issueNowhere(error.code, error.message) };
+  }
+  const total = sheets[0]?.rowCount ?? 0;
+  return analyzeSheets(sheets, (done) =>
+    request.onProgress?.({ stage: "reading", done, total: Math.max(done, total) }),
+  );
 }
 
 interface Report {
@@ -393,10 +407,9 @@ async function loadFacts(
   const addressRows = await loadAddressesByKeys(db, keys);
   const userIds = [...new Set(addressRows.map((a) => a.user_id))];
   const users = await loadUsersByIds(db, userIds);
-  const aliasRows = await loadAddressesByUserIds(db, userIds);
   const values = await loadAttributeValuesByUserIds(db, userIds);
   const roles = await loadRolesByUserIds(db, userIds);
-  const existing = buildExistingUsers(users, aliasRows, values, roles);
+  const existing = buildExistingUsers(users, values, roles);
   const definitions = await db
     .selectFrom("attribute_definitions")
     .selectAll()
@@ -440,17 +453,9 @@ async function loadFacts(
 
 function buildExistingUsers(
   users: readonly UserRow[],
-  addresses: readonly AddressRow[],
   values: readonly { user_id: string; name_key: string; value: string }[],
   roles: readonly { user_id: string; role: string }[],
 ): Map<string, ExistingUser> {
-  const aliasKeys = new Map<string, Set<string>>();
-  for (const a of addresses) {
-    if (a.kind !== "alias") continue;
-    const set = aliasKeys.get(a.user_id) ?? new Set<string>();
-    set.add(a.address_key);
-    aliasKeys.set(a.user_id, set);
-  }
   const attributes = new Map<string, Map<string, string>>();
   for (const v of values) {
     const map = attributes.get(v.user_id) ?? new Map<string, string>();
@@ -480,7 +485,6 @@ function buildExistingUsers(
           pop: u.pop === 1,
           submit: u.submit === 1,
         },
-        aliasKeys: aliasKeys.get(u.id) ?? new Set(),
         attributes: attributes.get(u.id) ?? new Map(),
         roles: roleIds.get(u.id) ?? [],
       },
@@ -675,6 +679,12 @@ async function writePlan(
       });
     }
   }
+  // Inserting in key order keeps B-tree writes local (random UUID order touches a new page per row).
+  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  inserts.sort((a, b) => compare(a.id, b.id));
+  addresses.sort((a, b) => compare(a.address_key, b.address_key));
+  attributeValues.sort((a, b) => compare(a.user_id, b.user_id) || compare(a.definition_id, b.definition_id));
+  members.sort((a, b) => compare(a.user_id, b.user_id));
   await insertUsersBulk(tx, inserts);
   await updateUsersBulk(tx, patches);
   await insertAddressesBulk(tx, addresses);

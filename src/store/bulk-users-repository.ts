@@ -13,7 +13,7 @@ import type {
  * queries and multi-row inserts and updates, sized to stay under SQLite's 32766 bound parameters per
  * statement (PostgreSQL allows 65535).
  */
-const MAX_PARAMS = 30_000;
+const MAX_PARAMS = 12_000;
 const LOOKUP_CHUNK = 5_000;
 
 async function inChunks<T>(keys: readonly string[], select: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
