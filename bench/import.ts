@@ -19,7 +19,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "3" },
     dialect: { type: "string", multiple: true },
-    "hash-sample": { type: "string", default: "24" },
+    "hash-sample": { type: "string", default: "48" },
   },
 });
 const runs = Number(values.runs);

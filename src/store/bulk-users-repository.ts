@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { CompiledQuery, PostgresAdapter, sql } from "kysely";
 import type { Executor } from "./schema.js";
 import type {
   AddressRow,
@@ -31,6 +31,68 @@ async function insertInBatches<T extends object>(
 ): Promise<void> {
   const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/**
+ * A multi-row INSERT written directly as SQL text with bound parameters: for hundreds of thousands of
+ * rows, building them through the query builder (an object tree per value, then compiling it) costs more
+ * than the database's own work. Table and column names come from this file only, never from input.
+ */
+async function insertRows(
+  db: Executor,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+  conflict = "",
+): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await insertRowsUnnest(db, table, columns, rows, conflict);
+    return;
+  }
+  const size = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  for (let start = 0; start < rows.length; start += size) {
+    const batch = rows.slice(start, start + size);
+    const params: (string | number | null)[] = [];
+    const tuples: string[] = [];
+    for (const row of batch) {
+      const marks: string[] = [];
+      for (const value of row) {
+        params.push(value);
+        marks.push("?");
+      }
+      tuples.push(`(${marks.join(",")})`);
+    }
+    const text = `insert into ${table} (${columns.join(", ")}) values ${tuples.join(",")}${conflict}`;
+    await db.executeQuery(CompiledQuery.raw(text, params));
+  }
+}
+
+const UNNEST_BATCH = 20_000;
+
+/**
+ * PostgreSQL: one array parameter per column and `unnest`, instead of a VALUES list with a parameter per
+ * value: the bind message and the plan stay small however many rows a batch holds. Every number we store
+ * is a whole 0/1 or count, hence integer[].
+ */
+async function insertRowsUnnest(
+  db: Executor,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+  conflict: string,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += UNNEST_BATCH) {
+    const batch = rows.slice(start, start + UNNEST_BATCH);
+    const arrays = columns.map((_, c) => batch.map((row) => row[c] ?? null));
+    const types = arrays.map((values) =>
+      values.some((v) => typeof v === "number") ? "integer[]" : "text[]",
+    );
+    const text =
+      `insert into ${table} (${columns.join(", ")}) select * from unnest(` +
+      types.map((type, i) => `$${i + 1}::${type}`).join(", ") +
+      `)${conflict}`;
+    await db.executeQuery(CompiledQuery.raw(text, arrays));
+  }
 }
 
 export async function loadAddressesByKeys(db: Executor, keys: readonly string[]): Promise<AddressRow[]> {
@@ -87,12 +149,40 @@ export async function loadGroupMembers(
     .execute();
 }
 
+const USER_COLUMNS = [
+  "id",
+  "account_id",
+  "email",
+  "email_key",
+  "name",
+  "type",
+  "password_hash",
+  "password_set_at",
+  "force_change_password",
+  "password_never_expires",
+  "locked",
+  "pop",
+  "submit",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof UserRow)[];
+
 export async function insertUsersBulk(db: Executor, rows: readonly UserRow[]): Promise<void> {
-  await insertInBatches(rows, 15, (batch) => db.insertInto("users").values(batch).execute());
+  await insertRows(
+    db,
+    "users",
+    USER_COLUMNS,
+    rows.map((u) => USER_COLUMNS.map((c) => u[c])),
+  );
 }
 
 export async function insertAddressesBulk(db: Executor, rows: readonly AddressRow[]): Promise<void> {
-  await insertInBatches(rows, 5, (batch) => db.insertInto("addresses").values(batch).execute());
+  await insertRows(
+    db,
+    "addresses",
+    ["address_key", "account_id", "user_id", "address", "kind"],
+    rows.map((a) => [a.address_key, a.account_id, a.user_id, a.address, a.kind]),
+  );
 }
 
 export async function insertAttributeDefinitionsBulk(
@@ -106,19 +196,22 @@ export async function upsertAttributeValuesBulk(
   db: Executor,
   rows: readonly { account_id: string; user_id: string; definition_id: string; value: string }[],
 ): Promise<void> {
-  await insertInBatches(rows, 4, (batch) =>
-    db
-      .insertInto("attribute_values")
-      .values(batch)
-      .onConflict((oc) =>
-        oc.columns(["user_id", "definition_id"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })),
-      )
-      .execute(),
+  await insertRows(
+    db,
+    "attribute_values",
+    ["account_id", "user_id", "definition_id", "value"],
+    rows.map((v) => [v.account_id, v.user_id, v.definition_id, v.value]),
+    " on conflict (user_id, definition_id) do update set value = excluded.value",
   );
 }
 
 export async function insertNotesBulk(db: Executor, rows: readonly NoteRow[]): Promise<void> {
-  await insertInBatches(rows, 7, (batch) => db.insertInto("notes").values(batch).execute());
+  await insertRows(
+    db,
+    "notes",
+    ["id", "account_id", "user_id", "address", "text", "author", "created_at"],
+    rows.map((n) => [n.id, n.account_id, n.user_id, n.address, n.text, n.author, n.created_at]),
+  );
 }
 
 export async function insertPasswordHistoryBulk(
@@ -145,12 +238,12 @@ export async function insertGroupMembersBulk(
   db: Executor,
   rows: readonly { account_id: string; group_id: string; user_id: string }[],
 ): Promise<void> {
-  await insertInBatches(rows, 3, (batch) =>
-    db
-      .insertInto("group_members")
-      .values(batch)
-      .onConflict((oc) => oc.columns(["group_id", "user_id"]).doNothing())
-      .execute(),
+  await insertRows(
+    db,
+    "group_members",
+    ["account_id", "group_id", "user_id"],
+    rows.map((m) => [m.account_id, m.group_id, m.user_id]),
+    " on conflict (group_id, user_id) do nothing",
   );
 }
 
