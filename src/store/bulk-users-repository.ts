@@ -36,9 +36,9 @@ async function insertInBatches<T extends object>(
 /**
  * A multi-row INSERT written directly as SQL text with bound parameters: for hundreds of thousands of
  * rows, building them through the query builder (an object tree per value, then compiling it) costs more
- * than the database's own work. Table and column names come from this file only, never from input.
+ * than the database's own work. Table and column names come from repository code only, never from input.
  */
-async function insertRows(
+export async function insertRows(
   db: Executor,
   table: string,
   columns: readonly string[],
