@@ -4,6 +4,8 @@ import { AppError } from "../errors/app-error.js";
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** True when stderr is a terminal: long work may then draw a progress bar there. */
+  stderrIsTty?: boolean;
 }
 
 export const EXIT_OK = 0;

@@ -2,12 +2,14 @@ import { isAppError } from "../errors/app-error.js";
 import { sheetDumpCommand } from "./commands/sheet-dump.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
 import { DIRECTORY_COMMANDS } from "./commands/directory-commands.js";
+import { IMPORT_COMMANDS } from "./commands/import-commands.js";
 
-const COMMANDS: readonly CliCommand[] = [sheetDumpCommand, ...DIRECTORY_COMMANDS];
+const COMMANDS: readonly CliCommand[] = [sheetDumpCommand, ...DIRECTORY_COMMANDS, ...IMPORT_COMMANDS];
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTty: process.stderr.isTTY,
 };
 
 function helpText(): string {

@@ -66,6 +66,33 @@ export const ERROR_CODES = {
   password_too_common: "The password is one of the most common passwords.",
   password_reused: "The password was used recently.",
   policy_invalid: "The password policy values are out of range.",
+
+  // Import.
+  checkpoint_not_found: "No cell within A1:M99 of any worksheet holds the header `email`.",
+  checkpoint_near_miss: "A cell looks like the `email` header but is not exactly `email` within A1:M99.",
+  header_name_missing: "The header directly right of `email` must be `name`.",
+  header_password_misplaced: "A `password` header may only stand directly right of `name`.",
+  header_near_miss: "A header differs from a known header only in case or spacing.",
+  header_alias_out_of_range: "Alias headers are alias1 to alias10.",
+  header_duplicate: "A header appears twice in the header row.",
+  header_gap_ignored: "Cells right of the first empty header cell are ignored.",
+  row_email_missing: "A row holds data but no email.",
+  email_invalid: "The email cell is not a valid address (no spaces, no quotes).",
+  email_duplicate: "The address appears earlier in the file.",
+  name_required: "A new user needs a name.",
+  yes_no_invalid: "A yes/no cell holds something other than true/false, yes/no, y/n or 1/0.",
+  alias_invalid: "An alias is not a valid address.",
+  alias_is_primary: "An alias repeats the row's own email.",
+  alias_duplicate: "The alias appears earlier in the file.",
+  alias_taken: "The alias belongs to another user.",
+  remote_account_not_allowed:
+    "Only a Master or Migration Administrator on a master account may use remoteaccountcode.",
+  remote_account_invalid: "remoteaccountcode must name an account nested under the importing account.",
+  admin_role_not_allowed: "Only a Master Administrator on a master account may use adminrole.",
+  import_no_rows: "The sheet holds no data rows below the header.",
+  users_become_imported: "Directory users touched by the import become manually imported users.",
+  import_not_found: "No import has that id.",
+  import_failed: "The import failed while it was being saved.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

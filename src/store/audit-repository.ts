@@ -1,17 +1,27 @@
 import type { Selectable } from "kysely";
+import { insertRows } from "./bulk-users-repository.js";
 import type { AuditLogTable, Executor } from "./schema.js";
 
 export type AuditRow = Selectable<AuditLogTable>;
 
 export async function insertAuditRows(db: Executor, rows: readonly AuditRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  // Chunked: SQLite allows 32766 bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto("audit_log")
-      .values(rows.slice(i, i + 500))
-      .execute();
-  }
+  // An import writes one row per user it touched: tens of thousands, so as bulk statements.
+  await insertRows(
+    db,
+    "audit_log",
+    ["id", "account_id", "seq", "at", "actor", "action", "address", "before_json", "after_json"],
+    rows.map((r) => [
+      r.id,
+      r.account_id,
+      r.seq,
+      r.at,
+      r.actor,
+      r.action,
+      r.address,
+      r.before_json,
+      r.after_json,
+    ]),
+  );
 }
 
 export async function listAuditRows(

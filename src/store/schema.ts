@@ -133,6 +133,39 @@ export interface AuditLogTable {
   after_json: string | null;
 }
 
+export interface ImportsTable {
+  id: string;
+  account_id: string;
+  /** The importing administrator's address (or the operator's name). */
+  actor: string;
+  state: string;
+  file_name: string;
+  sha256: string;
+  options_json: string;
+  note: string | null;
+  sheet: string | null;
+  checkpoint: string | null;
+  summary_json: string | null;
+  errors_json: string;
+  warnings_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  account_id: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  /** queued, sent or failed (given up). */
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   domains: DomainsTable;
@@ -147,6 +180,8 @@ export interface Database {
   password_policies: PasswordPoliciesTable;
   password_history: PasswordHistoryTable;
   audit_log: AuditLogTable;
+  imports: ImportsTable;
+  outbox: OutboxTable;
 }
 
 /** What a repository runs on: the database itself or a transaction. */

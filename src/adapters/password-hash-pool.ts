@@ -1,0 +1,49 @@
+import { availableParallelism } from "node:os";
+import type { PasswordHasher } from "./password-hasher.js";
+
+/**
+ * Runs argon2id over many passwords on every core. @node-rs/argon2 hashes on libuv's thread pool, off the
+ * main thread; keeping `cores` hashes in flight keeps every core busy (bin/mailroster.js sizes the pool to
+ * the cores before anything starts). bench/import.ts measures the rate against cores x one core's rate.
+ */
+export function hashingConcurrency(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Maps `work` over `items` with at most `concurrency` in flight; results keep the order of `items`. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+  onProgress?: (done: number) => void,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let done = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+      done++;
+      onProgress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return results;
+}
+
+export function hashAll(
+  hasher: PasswordHasher,
+  passwords: readonly string[],
+  onProgress?: (done: number) => void,
+): Promise<string[]> {
+  return mapConcurrently(passwords, hashingConcurrency(), (p) => hasher.hash(p), onProgress);
+}
+
+export function verifyAll(
+  hasher: PasswordHasher,
+  pairs: readonly { hash: string; password: string }[],
+  onProgress?: (done: number) => void,
+): Promise<boolean[]> {
+  return mapConcurrently(pairs, hashingConcurrency(), (p) => hasher.verify(p.hash, p.password), onProgress);
+}

@@ -1,0 +1,49 @@
+import { cellRef, columnName } from "../sheet/cell-ref.js";
+import type { ErrorCode } from "../errors/codes.js";
+
+export type IssueSeverity = "error" | "warning";
+
+/**
+ * One problem found in a file, shaped like a zod issue: row problems are data, never exceptions. `row` is
+ * the 1-based row number an administrator sees, `column` the column letter; both null when the problem has
+ * no place (no checkpoint anywhere, the group does not exist).
+ */
+export interface ImportIssue {
+  readonly code: ErrorCode;
+  readonly cell: string | null;
+  readonly row: number | null;
+  readonly column: string | null;
+  readonly message: string;
+  readonly severity: IssueSeverity;
+  /** For password_weak: every policy rule the password breaks (never the password). */
+  readonly rules?: readonly string[];
+}
+
+/** An issue at a 0-based (row, col). */
+export function issueAt(
+  code: ErrorCode,
+  row: number,
+  col: number,
+  message: string,
+  severity: IssueSeverity = "error",
+): ImportIssue {
+  return { code, cell: cellRef(row, col), row: row + 1, column: columnName(col), message, severity };
+}
+
+/** An issue naming a whole row (a row with data but no email). */
+export function issueOnRow(code: ErrorCode, row: number, message: string): ImportIssue {
+  return { code, cell: null, row: row + 1, column: null, message, severity: "error" };
+}
+
+/** An issue with no place in the sheet. */
+export function issueNowhere(
+  code: ErrorCode,
+  message: string,
+  severity: IssueSeverity = "error",
+): ImportIssue {
+  return { code, cell: null, row: null, column: null, message, severity };
+}
+
+export function hasErrors(issues: readonly ImportIssue[]): boolean {
+  return issues.some((issue) => issue.severity === "error");
+}

@@ -1,0 +1,402 @@
+import type { Address } from "../directory/address.js";
+import type { AccountKind } from "../directory/account.js";
+import { parseAccountCode } from "../directory/account.js";
+import { checkPassword, type PasswordPolicy } from "../directory/password-policy.js";
+import { findRole, holdsProtectedRole, type RoleId } from "../directory/roles.js";
+import { isAppError } from "../errors/app-error.js";
+import { issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import type { ColumnMap, FlagKey } from "./map-columns.js";
+import type { ParsedRow } from "./read-rows.js";
+
+/** A user as the import needs to know them, loaded in bulk for every address of the file. */
+export interface ExistingUser {
+  readonly id: string;
+  readonly accountId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly type: string;
+  readonly flags: Readonly<Record<FlagKey, boolean>>;
+  /** By attribute name key. */
+  readonly attributes: ReadonlyMap<string, string>;
+  readonly roles: readonly RoleId[];
+}
+
+/** Everything about the directory the plan depends on; the service loads it, the plan stays pure. */
+export interface DirectoryFacts {
+  readonly account: { readonly id: string; readonly code: string; readonly kind: AccountKind };
+  /** Internal domains by name, with their account and recipient validation. */
+  readonly domains: ReadonlyMap<string, { readonly accountId: string; readonly recipientValidation: string }>;
+  /** Accounts nested (at any depth) under the importing account, by code key. */
+  readonly nestedAccounts: ReadonlyMap<string, { readonly id: string; readonly code: string }>;
+  readonly policies: ReadonlyMap<string, PasswordPolicy>;
+  readonly defaultPolicy: PasswordPolicy;
+  readonly isCommonPassword: (password: string) => boolean;
+  /** The importing administrator's roles; "all" for the operator. */
+  readonly actorRoles: readonly RoleId[] | "all";
+  /** Owners of every address of the file that exists, by address key. */
+  readonly addresses: ReadonlyMap<string, { readonly userId: string; readonly kind: string }>;
+  readonly users: ReadonlyMap<string, ExistingUser>;
+  /** Attribute definition keys per account id. */
+  readonly attributeKeys: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The group the users go into, or undefined for Upload Only. */
+  readonly group:
+    | {
+        readonly path: string;
+        readonly override: "add" | "overwrite";
+        /** Current members: user id -> primary address. */
+        readonly members: ReadonlyMap<string, string>;
+      }
+    | undefined;
+  /** Address keys of rows whose password is the one the user already has (verified by the service). */
+  readonly unchangedPasswords: ReadonlySet<string>;
+}
+
+export type PlannedAction = "create" | "update" | "unchanged";
+
+export interface PlannedUser {
+  readonly source: ParsedRow;
+  readonly action: PlannedAction;
+  readonly accountId: string;
+  readonly existing: ExistingUser | undefined;
+  /** The name to store (new users, or a changed name). */
+  readonly name: string | undefined;
+  readonly becomesImported: boolean;
+  /** Only the flags that change (all given flags for a new user). */
+  readonly flags: ReadonlyMap<FlagKey, boolean>;
+  readonly setPassword: boolean;
+  readonly aliasesToAdd: readonly Address[];
+  /** Only values that change. */
+  readonly attributes: readonly { readonly key: string; readonly name: string; readonly value: string }[];
+  readonly roleToAssign: RoleId | undefined;
+  readonly joinsGroup: boolean;
+}
+
+export interface ImportSummary {
+  rows: number;
+  create: number;
+  update: number;
+  unchanged: number;
+  aliasesAdded: number;
+  attributesCreated: string[];
+  groupAdded: number;
+  groupRemoved: number;
+  typeChanged: number;
+}
+
+export interface ImportPlan {
+  readonly users: readonly PlannedUser[];
+  /** Definitions to create, per account. */
+  readonly attributesCreated: readonly {
+    readonly accountId: string;
+    readonly name: string;
+    readonly key: string;
+  }[];
+  readonly groupRemoved: readonly { readonly userId: string; readonly email: string }[];
+  readonly summary: ImportSummary;
+  readonly issues: ImportIssue[];
+}
+
+const SECURITY_FLAGS: readonly FlagKey[] = ["passwordneverexpire", "accountlockedout"];
+
+function mayUseRemoteAccount(facts: DirectoryFacts): boolean {
+  if (facts.account.kind !== "master") return false;
+  return (
+    facts.actorRoles === "all" ||
+    facts.actorRoles.includes("master_administrator") ||
+    facts.actorRoles.includes("migration_administrator")
+  );
+}
+
+function mayUseAdminRole(facts: DirectoryFacts): boolean {
+  if (facts.account.kind !== "master") return false;
+  return facts.actorRoles === "all" || facts.actorRoles.includes("master_administrator");
+}
+
+/**
+ * Checks every parsed row against the directory as `facts` describe it and works out what would change.
+ * Pure: the same rows and facts always give the same plan and issues.
+ */
+export function planImport(
+  rows: readonly ParsedRow[],
+  map: ColumnMap,
+  facts: DirectoryFacts,
+  dataRows: number,
+): ImportPlan {
+  const issues: ImportIssue[] = [];
+  const users: PlannedUser[] = [];
+  const createdAttributes = new Map<string, { accountId: string; name: string; key: string }>();
+  const actorProtected = facts.actorRoles === "all" || holdsProtectedRole(facts.actorRoles);
+  const imported = new Set<string>();
+  const directoryDomains = new Set<string>();
+
+  for (const source of rows) {
+    const r = source.row;
+    const rowIssues: ImportIssue[] = [];
+    let accountId = facts.account.id;
+    if (source.remoteAccountCode !== undefined && map.remoteAccountCode !== undefined) {
+      const col = map.remoteAccountCode;
+      if (!mayUseRemoteAccount(facts)) {
+        rowIssues.push(
+          issueAt(
+            "remote_account_not_allowed",
+            r,
+            col,
+            "Only a Master or Migration Administrator on a master account may use remoteaccountcode: empty the cell.",
+          ),
+        );
+      } else {
+        let key: string | undefined;
+        try {
+          key = parseAccountCode(source.remoteAccountCode).key;
+        } catch {
+          key = undefined;
+        }
+        const nested = key === undefined ? undefined : facts.nestedAccounts.get(key);
+        if (!nested) {
+          rowIssues.push(
+            issueAt(
+              "remote_account_invalid",
+              r,
+              col,
+              `"${source.remoteAccountCode}" is not an account under ${facts.account.code}: use the code of a nested account.`,
+            ),
+          );
+        } else accountId = nested.id;
+      }
+    }
+
+    const domain = facts.domains.get(source.email.domain);
+    if (domain?.accountId !== accountId) {
+      rowIssues.push(
+        issueAt(
+          "domain_not_internal",
+          r,
+          map.email,
+          `${source.email.domain} is not an internal domain of the account: add the domain or correct the address.`,
+        ),
+      );
+    }
+    const owner = facts.addresses.get(source.email.key);
+    let existing: ExistingUser | undefined;
+    if (owner) {
+      existing = facts.users.get(owner.userId);
+      if (owner.kind !== "primary" || existing?.accountId !== accountId) {
+        rowIssues.push(
+          issueAt(
+            "address_taken",
+            r,
+            map.email,
+            `${source.email.address} is already an alias of another user.`,
+          ),
+        );
+        existing = undefined;
+      }
+    }
+    if (!existing && !owner && source.name === undefined) {
+      rowIssues.push(
+        issueAt(
+          "name_required",
+          r,
+          map.name ?? map.email,
+          `${source.email.address} is a new user: give a name.`,
+        ),
+      );
+    }
+
+    const policy = facts.policies.get(accountId) ?? facts.defaultPolicy;
+    if (source.password !== undefined && map.password !== undefined) {
+      const broken = checkPassword(policy, source.password, facts.isCommonPassword);
+      if (broken.length > 0) {
+        // The message names the rules, never the password.
+        rowIssues.push({
+          ...issueAt(
+            "password_weak",
+            r,
+            map.password,
+            `The password breaks the policy: ${broken.join(", ")}. Choose another.`,
+          ),
+          rules: broken,
+        });
+      }
+    }
+    const targetProtected = existing !== undefined && holdsProtectedRole(existing.roles);
+    if (existing && targetProtected && !actorProtected) {
+      if (source.password !== undefined && map.password !== undefined) {
+        rowIssues.push(
+          issueAt(
+            "protected_role_required",
+            r,
+            map.password,
+            `${existing.email} holds a protected role: only a Super or Full Administrator may set the password.`,
+          ),
+        );
+      }
+      for (const flag of SECURITY_FLAGS) {
+        const value = source.flags.get(flag);
+        const col = map.flags.get(flag);
+        if (value !== undefined && col !== undefined && value !== existing.flags[flag]) {
+          rowIssues.push(
+            issueAt(
+              "protected_role_required",
+              r,
+              col,
+              `${existing.email} holds a protected role: only a Super or Full Administrator may change ${flag}.`,
+            ),
+          );
+        }
+      }
+    }
+
+    const aliasesToAdd: Address[] = [];
+    for (const alias of source.aliases) {
+      const aliasDomain = facts.domains.get(alias.address.domain);
+      if (aliasDomain?.accountId !== accountId) {
+        rowIssues.push(
+          issueAt(
+            "domain_not_internal",
+            r,
+            alias.col,
+            `${alias.address.domain} is not an internal domain of the account.`,
+          ),
+        );
+        continue;
+      }
+      const aliasOwner = facts.addresses.get(alias.address.key);
+      if (aliasOwner && aliasOwner.userId !== existing?.id) {
+        rowIssues.push(
+          issueAt("alias_taken", r, alias.col, `${alias.address.address} belongs to another user.`),
+        );
+        continue;
+      }
+      if (aliasOwner?.kind === "primary") {
+        rowIssues.push(
+          issueAt("alias_is_primary", r, alias.col, `${alias.address.address} is this user's email.`),
+        );
+        continue;
+      }
+      if (!aliasOwner) aliasesToAdd.push(alias.address);
+    }
+
+    let roleToAssign: RoleId | undefined;
+    if (source.adminRole !== undefined && map.adminRole !== undefined) {
+      const col = map.adminRole;
+      if (!mayUseAdminRole(facts)) {
+        rowIssues.push(
+          issueAt(
+            "admin_role_not_allowed",
+            r,
+            col,
+            "Only a Master Administrator on a master account may use adminrole: empty the cell.",
+          ),
+        );
+      } else {
+        try {
+          const role = findRole(source.adminRole);
+          if (role.protected && !actorProtected) {
+            rowIssues.push(
+              issueAt(
+                "protected_role_required",
+                r,
+                col,
+                `Only a protected-role holder may assign ${role.name}.`,
+              ),
+            );
+          } else if (!existing?.roles.includes(role.id)) roleToAssign = role.id;
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          rowIssues.push(
+            issueAt("role_unknown", r, col, `There is no role "${source.adminRole}": use a role's name.`),
+          );
+        }
+      }
+    }
+
+    if (rowIssues.length > 0) {
+      issues.push(...rowIssues);
+      continue;
+    }
+
+    const known = facts.attributeKeys.get(accountId);
+    const attributes = source.attributes.filter((a) => existing?.attributes.get(a.key) !== a.value);
+    for (const attribute of attributes) {
+      const id = `${accountId}:${attribute.key}`;
+      if (!known?.has(attribute.key) && !createdAttributes.has(id)) {
+        createdAttributes.set(id, { accountId, name: attribute.name, key: attribute.key });
+      }
+    }
+    const flags = new Map([...source.flags].filter(([flag, value]) => existing?.flags[flag] !== value));
+    const name =
+      existing === undefined || (source.name !== undefined && source.name !== existing.name)
+        ? source.name
+        : undefined;
+    const setPassword = source.password !== undefined && !facts.unchangedPasswords.has(source.email.key);
+    const becomesImported = existing?.type === "directory";
+    if (becomesImported) directoryDomains.add(source.email.domain);
+    const changes =
+      name !== undefined ||
+      becomesImported ||
+      flags.size > 0 ||
+      setPassword ||
+      aliasesToAdd.length > 0 ||
+      attributes.length > 0 ||
+      roleToAssign !== undefined;
+    const joinsGroup =
+      facts.group !== undefined && (existing === undefined || !facts.group.members.has(existing.id));
+    if (existing) imported.add(existing.id);
+    users.push({
+      source,
+      action: existing === undefined ? "create" : changes ? "update" : "unchanged",
+      accountId,
+      existing,
+      name,
+      becomesImported,
+      flags,
+      setPassword,
+      aliasesToAdd,
+      attributes,
+      roleToAssign,
+      joinsGroup,
+    });
+  }
+
+  const groupRemoved =
+    facts.group?.override === "overwrite"
+      ? [...facts.group.members]
+          .filter(([id]) => !imported.has(id))
+          .map(([userId, email]) => ({ userId, email }))
+      : [];
+  const typeChanged = users.filter((u) => u.becomesImported).length;
+  if (typeChanged > 0) {
+    const refusing = [...directoryDomains]
+      .filter((d) => facts.domains.get(d)?.recipientValidation === "directory-users")
+      .sort();
+    issues.push(
+      issueNowhere(
+        "users_become_imported",
+        `${typeChanged} Directory User(s) become Manually Imported Users.` +
+          (refusing.length > 0
+            ? ` Mail to them in ${refusing.join(", ")} (recipient validation: directory-users) is refused until Directory Synchronization runs again.`
+            : ""),
+        "warning",
+      ),
+    );
+  }
+  const attributesCreated = [...createdAttributes.values()];
+  return {
+    users,
+    attributesCreated,
+    groupRemoved,
+    issues,
+    summary: {
+      rows: dataRows,
+      create: users.filter((u) => u.action === "create").length,
+      update: users.filter((u) => u.action === "update").length,
+      unchanged: users.filter((u) => u.action === "unchanged").length,
+      aliasesAdded: users.reduce((n, u) => n + u.aliasesToAdd.length, 0),
+      attributesCreated: [...new Set(attributesCreated.map((a) => a.name))],
+      groupAdded: users.filter((u) => u.joinsGroup).length,
+      groupRemoved: groupRemoved.length,
+      typeChanged,
+    },
+  };
+}

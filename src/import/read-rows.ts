@@ -1,0 +1,176 @@
+import { tryParseAddress, type Address } from "../directory/address.js";
+import type { Cell } from "../sheet/cell.js";
+import { cellRef } from "../sheet/cell-ref.js";
+import { issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import type { ImportSheet } from "./locate-checkpoint.js";
+import type { ColumnMap, FlagKey } from "./map-columns.js";
+
+/** One data row as the file states it; only what the row says is here (empty optional cells are absent). */
+export interface ParsedRow {
+  /** 0-based sheet row. */
+  readonly row: number;
+  readonly email: Address;
+  readonly name: string | undefined;
+  /** Plain text, only in memory: checked, hashed, and never written anywhere. */
+  readonly password: string | undefined;
+  readonly flags: ReadonlyMap<FlagKey, boolean>;
+  readonly aliases: readonly { readonly address: Address; readonly col: number }[];
+  readonly remoteAccountCode: string | undefined;
+  readonly adminRole: string | undefined;
+  readonly attributes: readonly {
+    readonly key: string;
+    readonly name: string;
+    readonly value: string;
+    readonly col: number;
+  }[];
+}
+
+export interface ReadRowsResult {
+  readonly rows: ParsedRow[];
+  readonly issues: ImportIssue[];
+  /** Rows below the header that hold data, with or without errors. */
+  readonly dataRows: number;
+}
+
+const YES = new Set(["true", "yes", "y", "1"]);
+const NO = new Set(["false", "no", "n", "0"]);
+
+/** A yes/no cell: an Excel Boolean or, in any case, true/false, yes/no, y/n, 1/0; undefined for anything else. */
+export function parseYesNo(cell: Cell): boolean | undefined {
+  if (cell.kind === "bool") return cell.value === true;
+  const text = cell.text.trim().toLowerCase();
+  if (YES.has(text)) return true;
+  if (NO.has(text)) return false;
+  return undefined;
+}
+
+const MAX_NAME_LENGTH = 200;
+
+/**
+ * Reads every row below the header: a fully empty row is skipped, every other is checked cell by cell.
+ * Returns the rows that parsed and every issue; a row with an error is left out of `rows`.
+ * `onProgress` is called now and then with the rows read so far.
+ */
+export function readRows(
+  sheet: ImportSheet,
+  map: ColumnMap,
+  onProgress?: (rowsRead: number) => void,
+): ReadRowsResult {
+  const rows: ParsedRow[] = [];
+  const issues: ImportIssue[] = [];
+  // Every address in the file (primary or alias) with the cell where it first stood.
+  const firstSeen = new Map<string, string>();
+  let dataRows = 0;
+  for (const sheetRow of sheet.rows(map.headerRow + 1)) {
+    const r = sheetRow.row;
+    const text = (col: number | undefined): string => (col === undefined ? "" : sheetRow.text(col).trim());
+    if (!sheetRow.cols.some((col) => col >= map.email && col <= map.lastCol && text(col) !== "")) continue;
+    dataRows++;
+    if (onProgress && dataRows % 4096 === 0) onProgress(dataRows);
+    const rowIssues: ImportIssue[] = [];
+    const emailText = text(map.email);
+    if (emailText === "") {
+      issues.push(
+        issueAt("row_email_missing", r, map.email, `Row ${r + 1} holds data but no email: add the address.`),
+      );
+      continue;
+    }
+    const email = /[\s"'`]/.test(emailText) ? undefined : tryParseAddress(emailText);
+    if (!email) {
+      issues.push(
+        issueAt(
+          "email_invalid",
+          r,
+          map.email,
+          `"${emailText}" is not a valid address (no spaces, no quotes): correct it.`,
+        ),
+      );
+      continue;
+    }
+    const earlier = firstSeen.get(email.key);
+    if (earlier !== undefined) {
+      rowIssues.push(
+        issueAt(
+          "email_duplicate",
+          r,
+          map.email,
+          `${email.address} already appears in ${earlier}: keep one row per user.`,
+        ),
+      );
+    } else firstSeen.set(email.key, cellRef(r, map.email));
+
+    const name = text(map.name);
+    if (Array.from(name).length > MAX_NAME_LENGTH) {
+      rowIssues.push(
+        issueAt("user_name_invalid", r, map.name ?? map.email, `The name is longer than 200 characters.`),
+      );
+    }
+    // The password is taken as typed (spaces included); a cell of white space only is empty.
+    const passwordRaw = map.password === undefined ? "" : sheetRow.text(map.password);
+    const password = passwordRaw.trim() === "" ? undefined : passwordRaw;
+
+    const flags = new Map<FlagKey, boolean>();
+    for (const [flag, col] of map.flags) {
+      const cell = sheetRow.cell(col);
+      if (!cell || cell.text.trim() === "") continue;
+      const value = parseYesNo(cell);
+      if (value === undefined) {
+        rowIssues.push(
+          issueAt(
+            "yes_no_invalid",
+            r,
+            col,
+            `"${cell.text}" in ${flag} is not yes/no: use true/false, yes/no, y/n or 1/0.`,
+          ),
+        );
+      } else flags.set(flag, value);
+    }
+
+    const aliases: { address: Address; col: number }[] = [];
+    for (const { col } of map.aliases) {
+      const aliasText = text(col);
+      if (aliasText === "") continue;
+      const alias = /[\s"'`]/.test(aliasText) ? undefined : tryParseAddress(aliasText);
+      if (!alias) {
+        rowIssues.push(issueAt("alias_invalid", r, col, `"${aliasText}" is not a valid address.`));
+        continue;
+      }
+      if (alias.key === email.key) {
+        rowIssues.push(issueAt("alias_is_primary", r, col, `${alias.address} is this row's own email.`));
+        continue;
+      }
+      const before = firstSeen.get(alias.key);
+      if (before !== undefined) {
+        rowIssues.push(
+          issueAt("alias_duplicate", r, col, `${alias.address} already appears in ${before}: keep one.`),
+        );
+        continue;
+      }
+      firstSeen.set(alias.key, cellRef(r, col));
+      aliases.push({ address: alias, col });
+    }
+
+    const attributes = map.attributes.flatMap(({ col, name: attributeName, key }) => {
+      const value = text(col);
+      return value === "" ? [] : [{ key, name: attributeName, value, col }];
+    });
+    issues.push(...rowIssues);
+    if (rowIssues.length > 0) continue;
+    rows.push({
+      row: r,
+      email,
+      name: name === "" ? undefined : name,
+      password,
+      flags,
+      aliases,
+      remoteAccountCode: text(map.remoteAccountCode) || undefined,
+      adminRole: text(map.adminRole) || undefined,
+      attributes,
+    });
+  }
+  if (dataRows === 0) {
+    issues.push(issueNowhere("import_no_rows", "The sheet holds no rows below the header.", "warning"));
+  }
+  onProgress?.(dataRows);
+  return { rows, issues, dataRows };
+}

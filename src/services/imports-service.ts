@@ -1,0 +1,801 @@
+import { createHash } from "node:crypto";
+import { hashAll, verifyAll } from "../adapters/password-hash-pool.js";
+import type { AccountKind } from "../directory/account.js";
+import { parseGroupPath } from "../directory/group-path.js";
+import { parseNoteText } from "../directory/note.js";
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from "../directory/password-policy.js";
+import { isRoleId, type RoleId } from "../directory/roles.js";
+import { AppError, isAppError } from "../errors/app-error.js";
+import { analyzeSheets, type SheetAnalysis } from "../import/analyze-sheet.js";
+import { hasErrors, issueNowhere, type ImportIssue } from "../import/import-issue.js";
+import type { FlagKey } from "../import/map-columns.js";
+import {
+  planImport,
+  type DirectoryFacts,
+  type ExistingUser,
+  type ImportPlan,
+  type ImportSummary,
+} from "../import/plan-import.js";
+import type { ParsedRow } from "../import/read-rows.js";
+import { readXls, type XlsSheet } from "../sheet/xls/read-xls.js";
+import { listAccounts, type AccountRow } from "../store/accounts-repository.js";
+import {
+  deleteGroupMembersBulk,
+  insertAddressesBulk,
+  insertAttributeDefinitionsBulk,
+  insertGroupMembersBulk,
+  insertNotesBulk,
+  insertPasswordHistoryBulk,
+  insertRoleAssignmentsBulk,
+  insertUsersBulk,
+  loadAddressesByKeys,
+  loadAttributeValuesByUserIds,
+  loadGroupMembers,
+  loadRolesByUserIds,
+  loadUsersByIds,
+  updateUsersBulk,
+  upsertAttributeValuesBulk,
+  type UserPatch,
+} from "../store/bulk-users-repository.js";
+import { findGroupsByPathKeys } from "../store/groups-repository.js";
+import {
+  findImportById,
+  insertImport,
+  listImportRows,
+  updateImport,
+  type ImportRow,
+} from "../store/imports-repository.js";
+import type { Executor } from "../store/schema.js";
+import type { AddressRow, AttributeDefinitionRow, UserRow } from "../store/users-repository.js";
+import { resolveAccount } from "./account-lookup.js";
+import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
+import { queueMail } from "./outbox-service.js";
+import { loadPasswordPolicy } from "./password-policy-service.js";
+
+export type ImportState = "uploaded" | "validated" | "saving" | "saved" | "failed";
+export type GroupOverride = "add" | "overwrite";
+
+export interface ImportRequest {
+  /** The uploaded file's name, shown in every report. */
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+  readonly account?: string | undefined;
+  /** Import Into Profile Group: an existing group; undefined with uploadOnly. */
+  readonly group?: string | undefined;
+  readonly override?: GroupOverride | undefined;
+  readonly note?: string | undefined;
+  /** Called as long work advances (rows read, passwords hashed); for a progress bar. */
+  readonly onProgress?: ((progress: ImportProgress) => void) | undefined;
+}
+
+export interface ImportProgress {
+  readonly stage: "reading" | "checking passwords" | "hashing" | "saving";
+  readonly done: number;
+  readonly total: number;
+}
+
+/** An issue as the CLI and API report it. */
+export interface IssueView {
+  code: string;
+  cell: string | null;
+  row: number | null;
+  column: string | null;
+  message: string;
+}
+
+/** The Spreadsheet Information: the `--json` object of `mailroster import`. */
+export interface ImportOutcome {
+  ok: boolean;
+  saved: boolean;
+  importId: string | null;
+  file: string;
+  sheet: string | null;
+  checkpoint: string | null;
+  summary: ImportSummary;
+  errors: IssueView[];
+  warnings: IssueView[];
+}
+
+export interface ImportView extends ImportOutcome {
+  state: ImportState;
+  sha256: string;
+  by: string;
+  at: string;
+  updatedAt: string;
+  options: { group: string | null; override: GroupOverride | null; uploadOnly: boolean };
+  note: string | null;
+}
+
+export const EMPTY_SUMMARY: ImportSummary = {
+  rows: 0,
+  create: 0,
+  update: 0,
+  unchanged: 0,
+  aliasesAdded: 0,
+  attributesCreated: [],
+  groupAdded: 0,
+  groupRemoved: 0,
+  typeChanged: 0,
+};
+
+function viewIssue(issue: ImportIssue): IssueView {
+  return { code: issue.code, cell: issue.cell, row: issue.row, column: issue.column, message: issue.message };
+}
+
+function split(issues: readonly ImportIssue[]): { errors: IssueView[]; warnings: IssueView[] } {
+  return {
+    errors: issues.filter((i) => i.severity === "error").map(viewIssue),
+    warnings: issues.filter((i) => i.severity === "warning").map(viewIssue),
+  };
+}
+
+/** Preview Changes: validates everything, writes only the import record (validated or failed). */
+export function previewImport(context: ServiceContext, request: ImportRequest): Promise<ImportOutcome> {
+  return runImport(context, request, false);
+}
+
+/** Save: validates against the directory as it is now, then writes everything in one transaction. */
+export function saveImport(context: ServiceContext, request: ImportRequest): Promise<ImportOutcome> {
+  return runImport(context, request, true);
+}
+
+interface Run {
+  readonly context: ServiceContext;
+  readonly request: ImportRequest;
+  readonly id: string;
+  readonly account: AccountRow;
+  readonly actor: Authorized;
+  readonly save: boolean;
+}
+
+async function runImport(
+  context: ServiceContext,
+  request: ImportRequest,
+  save: boolean,
+): Promise<ImportOutcome> {
+  const note = request.note === undefined ? null : parseNoteText(request.note);
+  const groupPath = request.group === undefined ? undefined : parseGroupPath(request.group);
+  const account = await resolveAccount(context.db, request.account);
+  const actor = await context.db
+    .transaction()
+    .execute((tx) => authorize(tx, context.actor, account.id, "import_users"));
+  const now = context.now().toISOString();
+  const id = newId();
+  await insertImport(context.db, {
+    id,
+    account_id: account.id,
+    actor: actor.name,
+    state: "uploaded",
+    file_name: request.fileName,
+    sha256: createHash("sha256").update(request.bytes).digest("hex"),
+    options_json: JSON.stringify({
+      group: groupPath?.path ?? null,
+      override: groupPath ? (request.override ?? "add") : null,
+      uploadOnly: groupPath === undefined,
+    }),
+    note,
+    sheet: null,
+    checkpoint: null,
+    summary_json: null,
+    errors_json: "[]",
+    warnings_json: "[]",
+    created_at: now,
+    updated_at: now,
+  });
+  const run: Run = { context, request, id, account, actor, save };
+  const progress = request.onProgress;
+
+  const analysis = readAndAnalyze(request);
+  if ("fileError" in analysis) {
+    // An unreadable file is a processing failure in a preview too: the importer hears of it.
+    return fail(
+      run,
+      { sheet: null, checkpoint: null, summary: EMPTY_SUMMARY, issues: [analysis.fileError] },
+      true,
+    );
+  }
+  const where = { sheet: analysis.sheet, checkpoint: analysis.checkpoint };
+  if (!analysis.map || hasErrors(analysis.issues)) {
+    return fail(
+      run,
+      { ...where, summary: { ...EMPTY_SUMMARY, rows: analysis.dataRows }, issues: analysis.issues },
+      save,
+    );
+  }
+  const issues = [...analysis.issues];
+  const loaded = await loadFacts(
+    context,
+    account,
+    actor,
+    analysis.rows,
+    groupPath?.key,
+    request.override ?? "add",
+  );
+  if (groupPath && !loaded.facts.group) {
+    issues.push(
+      issueNowhere("group_not_found", `There is no profile group "${groupPath.path}": create it first.`),
+    );
+  }
+  const unchangedPasswords = await findUnchangedPasswords(context, analysis.rows, loaded, progress);
+  const plan = planImport(
+    analysis.rows,
+    analysis.map,
+    { ...loaded.facts, unchangedPasswords },
+    analysis.dataRows,
+  );
+  issues.push(...plan.issues);
+  if (hasErrors(issues)) return fail(run, { ...where, summary: plan.summary, issues }, save);
+  if (!save) {
+    await updateImport(context.db, id, {
+      state: "validated",
+      ...recordFields({ ...where, summary: plan.summary, issues }),
+      updated_at: context.now().toISOString(),
+    });
+    return outcome(run, { ...where, summary: plan.summary, issues }, false);
+  }
+
+  await updateImport(context.db, id, { state: "saving", updated_at: context.now().toISOString() });
+  try {
+    const toHash = plan.users.filter((u) => u.setPassword);
+    const hashes = await hashAll(
+      context.hasher,
+      toHash.map((u) => u.source.password ?? ""),
+      (done) => progress?.({ stage: "hashing", done, total: toHash.length }),
+    );
+    const hashByKey = new Map(toHash.map((u, i) => [u.source.email.key, hashes[i] ?? ""]));
+    progress?.({ stage: "saving", done: 0, total: plan.users.length });
+    await context.db.transaction().execute(async (tx) => {
+      await writePlan(
+        tx,
+        run,
+        plan,
+        loaded,
+        hashByKey,
+        note,
+        groupPath === undefined ? undefined : loaded.groupId,
+      );
+      await updateImport(tx, id, {
+        state: "saved",
+        ...recordFields({ ...where, summary: plan.summary, issues }),
+        updated_at: context.now().toISOString(),
+      });
+    });
+    progress?.({ stage: "saving", done: plan.users.length, total: plan.users.length });
+  } catch (error) {
+    // A crash mid-way: the transaction rolled back, so nothing was written; record it and tell the importer.
+    const message = isAppError(error) || error instanceof Error ? error.message : String(error);
+    const issue = issueNowhere("import_failed", `Saving failed and nothing was written: ${message}`);
+    return fail(run, { ...where, summary: plan.summary, issues: [...issues, issue] }, true);
+  }
+  return outcome(run, { ...where, summary: plan.summary, issues }, true);
+}
+
+/**
+ * bytes -> cells -> parsed rows. In a function of its own so the workbook (65,535 rows of cell indexes)
+ * is garbage once the rows are parsed, instead of staying alive through the save.
+ */
+function readAndAnalyze(request: ImportRequest): SheetAnalysis | { fileError: ImportIssue } {
+  let sheets: readonly XlsSheet[];
+  try {
+    sheets = readXls(request.bytes, { fileName: request.fileName }).sheets;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return { fileError: issueNowhere(error.code, error.message) };
+  }
+  const total = sheets[0]?.rowCount ?? 0;
+  return analyzeSheets(sheets, (done) =>
+    request.onProgress?.({ stage: "reading", done, total: Math.max(done, total) }),
+  );
+}
+
+interface Report {
+  readonly sheet: string | null;
+  readonly checkpoint: string | null;
+  readonly summary: ImportSummary;
+  readonly issues: readonly ImportIssue[];
+}
+
+function recordFields(
+  report: Report,
+): Pick<ImportRow, "sheet" | "checkpoint" | "summary_json" | "errors_json" | "warnings_json"> {
+  const { errors, warnings } = split(report.issues);
+  return {
+    sheet: report.sheet,
+    checkpoint: report.checkpoint,
+    summary_json: JSON.stringify(report.summary),
+    errors_json: JSON.stringify(errors),
+    warnings_json: JSON.stringify(warnings),
+  };
+}
+
+function outcome(run: Run, report: Report, saved: boolean): ImportOutcome {
+  const { errors, warnings } = split(report.issues);
+  return {
+    ok: errors.length === 0,
+    saved,
+    importId: run.id,
+    file: run.request.fileName,
+    sheet: report.sheet,
+    checkpoint: report.checkpoint,
+    summary: report.summary,
+    errors,
+    warnings,
+  };
+}
+
+const MAIL_ERRORS = 10;
+
+/** Marks the import failed and, when asked, queues the failure e-mail in the same transaction. */
+async function fail(run: Run, report: Report, mail: boolean): Promise<ImportOutcome> {
+  const { context } = run;
+  const result = outcome(run, report, false);
+  await context.db.transaction().execute(async (tx) => {
+    await updateImport(tx, run.id, {
+      state: "failed",
+      ...recordFields(report),
+      updated_at: context.now().toISOString(),
+    });
+    if (mail && context.actor.kind === "user") {
+      const first = result.errors.slice(0, MAIL_ERRORS);
+      const lines = [
+        `Your import of ${run.request.fileName} could not be saved; nothing was changed.`,
+        "",
+        `Import: ${run.id}`,
+        `File: ${run.request.fileName}`,
+        `Account: ${run.account.code}`,
+        `Reason: ${first[0]?.message ?? "unknown"}`,
+        "",
+        `Errors (${result.errors.length}${result.errors.length > first.length ? `, the first ${first.length}` : ""}):`,
+        ...first.map(
+          (e) => `  ${e.cell ?? (e.row === null ? "-" : `row ${e.row}`)}  ${e.code}  ${e.message}`,
+        ),
+        "",
+        "Correct the file and import it again.",
+      ];
+      // Issue messages never hold a password: the mail is built from them alone.
+      await queueMail(tx, context, {
+        accountId: run.account.id,
+        to: context.actor.email,
+        subject: `Import failed: ${run.request.fileName}`,
+        body: lines.join("\n") + "\n",
+      });
+    }
+  });
+  return result;
+}
+
+interface LoadedFacts {
+  readonly facts: Omit<DirectoryFacts, "unchangedPasswords">;
+  readonly hashes: ReadonlyMap<string, string>;
+  readonly definitions: readonly AttributeDefinitionRow[];
+  readonly groupId: string | undefined;
+}
+
+/** Loads what the plan needs for every address of the file in a fixed number of bulk queries. */
+async function loadFacts(
+  context: ServiceContext,
+  account: AccountRow,
+  actor: Authorized,
+  rows: readonly ParsedRow[],
+  groupKey: string | undefined,
+  override: "add" | "overwrite",
+): Promise<LoadedFacts> {
+  const db = context.db;
+  const accounts = await listAccounts(db);
+  const nested = new Map<string, { id: string; code: string }>();
+  const within = new Set([account.id]);
+  // Accounts form a shallow tree: repeat until no new child appears.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const a of accounts) {
+      if (a.parent_id !== null && within.has(a.parent_id) && !within.has(a.id)) {
+        within.add(a.id);
+        nested.set(a.code_key, { id: a.id, code: a.code });
+        grew = true;
+      }
+    }
+  }
+  const domains = new Map(
+    (await db.selectFrom("domains").select(["name", "account_id", "recipient_validation"]).execute()).map(
+      (d) => [d.name, { accountId: d.account_id, recipientValidation: d.recipient_validation }],
+    ),
+  );
+  const policies = new Map<string, PasswordPolicy>();
+  for (const accountId of within) policies.set(accountId, await loadPasswordPolicy(db, accountId));
+
+  const keys = rows.flatMap((r) => [r.email.key, ...r.aliases.map((a) => a.address.key)]);
+  const addressRows = await loadAddressesByKeys(db, keys);
+  const userIds = [...new Set(addressRows.map((a) => a.user_id))];
+  const users = await loadUsersByIds(db, userIds);
+  const values = await loadAttributeValuesByUserIds(db, userIds);
+  const roles = await loadRolesByUserIds(db, userIds);
+  const existing = buildExistingUsers(users, values, roles);
+  const definitions = await db
+    .selectFrom("attribute_definitions")
+    .selectAll()
+    .where("account_id", "in", [...within])
+    .execute();
+  const attributeKeys = new Map<string, Set<string>>();
+  for (const d of definitions) {
+    const set = attributeKeys.get(d.account_id) ?? new Set<string>();
+    set.add(d.name_key);
+    attributeKeys.set(d.account_id, set);
+  }
+  let group: DirectoryFacts["group"];
+  let groupId: string | undefined;
+  if (groupKey !== undefined) {
+    const [row] = await findGroupsByPathKeys(db, account.id, [groupKey]);
+    if (row) {
+      groupId = row.id;
+      const members = await loadGroupMembers(db, row.id);
+      group = { path: row.path, override, members: new Map(members.map((m) => [m.user_id, m.email])) };
+    }
+  }
+  return {
+    facts: {
+      account: { id: account.id, code: account.code, kind: account.kind as AccountKind },
+      domains,
+      nestedAccounts: nested,
+      policies,
+      defaultPolicy: DEFAULT_PASSWORD_POLICY,
+      isCommonPassword: context.isCommonPassword,
+      actorRoles: actor.roles,
+      addresses: new Map(addressRows.map((a) => [a.address_key, { userId: a.user_id, kind: a.kind }])),
+      users: existing,
+      attributeKeys,
+      group,
+    },
+    hashes: new Map(users.flatMap((u) => (u.password_hash === null ? [] : [[u.id, u.password_hash]]))),
+    definitions,
+    groupId,
+  };
+}
+
+function buildExistingUsers(
+  users: readonly UserRow[],
+  values: readonly { user_id: string; name_key: string; value: string }[],
+  roles: readonly { user_id: string; role: string }[],
+): Map<string, ExistingUser> {
+  const attributes = new Map<string, Map<string, string>>();
+  for (const v of values) {
+    const map = attributes.get(v.user_id) ?? new Map<string, string>();
+    map.set(v.name_key, v.value);
+    attributes.set(v.user_id, map);
+  }
+  const roleIds = new Map<string, RoleId[]>();
+  for (const r of roles) {
+    if (!isRoleId(r.role)) continue;
+    const list = roleIds.get(r.user_id) ?? [];
+    list.push(r.role);
+    roleIds.set(r.user_id, list);
+  }
+  return new Map(
+    users.map((u) => [
+      u.id,
+      {
+        id: u.id,
+        accountId: u.account_id,
+        email: u.email,
+        name: u.name,
+        type: u.type,
+        flags: {
+          changepassword: u.force_change_password === 1,
+          passwordneverexpire: u.password_never_expires === 1,
+          accountlockedout: u.locked === 1,
+          pop: u.pop === 1,
+          submit: u.submit === 1,
+        },
+        attributes: attributes.get(u.id) ?? new Map(),
+        roles: roleIds.get(u.id) ?? [],
+      },
+    ]),
+  );
+}
+
+/**
+ * Rows whose password is the one the user already has: re-importing a file must change nothing, and only
+ * argon2 can tell (each verify costs one hash, on every core).
+ */
+async function findUnchangedPasswords(
+  context: ServiceContext,
+  rows: readonly ParsedRow[],
+  loaded: LoadedFacts,
+  progress: ImportRequest["onProgress"],
+): Promise<Set<string>> {
+  const pairs: { key: string; hash: string; password: string }[] = [];
+  for (const row of rows) {
+    if (row.password === undefined) continue;
+    const owner = loaded.facts.addresses.get(row.email.key);
+    const hash = owner?.kind === "primary" ? loaded.hashes.get(owner.userId) : undefined;
+    if (hash !== undefined) pairs.push({ key: row.email.key, hash, password: row.password });
+  }
+  const same = await verifyAll(context.hasher, pairs, (done) =>
+    progress?.({ stage: "checking passwords", done, total: pairs.length }),
+  );
+  return new Set(pairs.filter((_, i) => same[i] === true).map((p) => p.key));
+}
+
+/** Writes a whole plan inside the caller's transaction, with set-based statements. */
+async function writePlan(
+  tx: Tx,
+  run: Run,
+  plan: ImportPlan,
+  loaded: LoadedFacts,
+  hashes: ReadonlyMap<string, string>,
+  note: string | null,
+  groupId: string | undefined,
+): Promise<void> {
+  const { context, actor } = run;
+  const now = context.now().toISOString();
+  const definitionIds = new Map(loaded.definitions.map((d) => [`${d.account_id}:${d.name_key}`, d.id]));
+  const newDefinitions = plan.attributesCreated.map((a) => ({
+    id: newId(),
+    account_id: a.accountId,
+    name: a.name,
+    name_key: a.key,
+  }));
+  for (const d of newDefinitions) definitionIds.set(`${d.account_id}:${d.name_key}`, d.id);
+  await insertAttributeDefinitionsBulk(tx, newDefinitions);
+
+  const inserts: UserRow[] = [];
+  const patches: UserPatch[] = [];
+  const addresses: AddressRow[] = [];
+  const attributeValues: { account_id: string; user_id: string; definition_id: string; value: string }[] = [];
+  const roles: { account_id: string; user_id: string; role: string }[] = [];
+  const history: {
+    id: string;
+    account_id: string;
+    user_id: string;
+    password_hash: string;
+    set_at: string;
+  }[] = [];
+  const members: { account_id: string; group_id: string; user_id: string }[] = [];
+  const notes: {
+    id: string;
+    account_id: string;
+    user_id: string;
+    address: string;
+    text: string;
+    author: string;
+    created_at: string;
+  }[] = [];
+  const audit: { accountId: string; action: string; address: string; after: unknown }[] = [];
+
+  for (const planned of plan.users) {
+    const { source } = planned;
+    const userId = planned.existing?.id ?? newId();
+    const email = planned.existing?.email ?? source.email.address;
+    const hash = planned.setPassword ? hashes.get(source.email.key) : undefined;
+    const flag = (key: FlagKey): number | null => {
+      const value = planned.flags.get(key);
+      return value === undefined ? null : value ? 1 : 0;
+    };
+    if (planned.action === "create") {
+      inserts.push({
+        id: userId,
+        account_id: planned.accountId,
+        email,
+        email_key: source.email.key,
+        name: planned.name ?? "",
+        type: "imported",
+        password_hash: hash ?? null,
+        password_set_at: hash === undefined ? null : now,
+        force_change_password: flag("changepassword") ?? 0,
+        password_never_expires: flag("passwordneverexpire") ?? 0,
+        locked: flag("accountlockedout") ?? 0,
+        pop: flag("pop") ?? 0,
+        submit: flag("submit") ?? 0,
+        created_at: now,
+        updated_at: now,
+      });
+      addresses.push({
+        address_key: source.email.key,
+        account_id: planned.accountId,
+        user_id: userId,
+        address: email,
+        kind: "primary",
+      });
+    } else if (planned.action === "update") {
+      const patch: UserPatch = {
+        id: userId,
+        name: planned.name ?? null,
+        type: planned.becomesImported ? "imported" : null,
+        password_hash: hash ?? null,
+        password_set_at: hash === undefined ? null : now,
+        force_change_password: flag("changepassword"),
+        password_never_expires: flag("passwordneverexpire"),
+        locked: flag("accountlockedout"),
+        pop: flag("pop"),
+        submit: flag("submit"),
+        updated_at: now,
+      };
+      patches.push(patch);
+    }
+    for (const alias of planned.aliasesToAdd) {
+      addresses.push({
+        address_key: alias.key,
+        account_id: planned.accountId,
+        user_id: userId,
+        address: alias.address,
+        kind: "alias",
+      });
+    }
+    for (const a of planned.attributes) {
+      const definitionId = definitionIds.get(`${planned.accountId}:${a.key}`);
+      if (definitionId === undefined) throw new Error(`no definition for attribute ${a.key}`);
+      attributeValues.push({
+        account_id: planned.accountId,
+        user_id: userId,
+        definition_id: definitionId,
+        value: a.value,
+      });
+    }
+    if (planned.roleToAssign)
+      roles.push({ account_id: planned.accountId, user_id: userId, role: planned.roleToAssign });
+    if (hash !== undefined) {
+      history.push({
+        id: newId(),
+        account_id: planned.accountId,
+        user_id: userId,
+        password_hash: hash,
+        set_at: now,
+      });
+    }
+    if (planned.joinsGroup && groupId !== undefined)
+      members.push({ account_id: run.account.id, group_id: groupId, user_id: userId });
+    const touched = planned.action !== "unchanged" || planned.joinsGroup;
+    if (touched && note !== null) {
+      notes.push({
+        id: newId(),
+        account_id: planned.accountId,
+        user_id: userId,
+        address: email,
+        text: note,
+        author: actor.name,
+        created_at: now,
+      });
+    }
+    if (touched) {
+      audit.push({
+        accountId: planned.accountId,
+        action: planned.action === "create" ? "user.create" : "user.update",
+        address: email,
+        // What changed, never a value of the password: only that one was set.
+        after: {
+          importId: run.id,
+          ...(planned.name !== undefined ? { name: planned.name } : {}),
+          ...(planned.becomesImported ? { type: "imported" } : {}),
+          ...Object.fromEntries(planned.flags),
+          ...(hash !== undefined ? { passwordChanged: true } : {}),
+          ...(planned.aliasesToAdd.length > 0
+            ? { aliasesAdded: planned.aliasesToAdd.map((a) => a.address) }
+            : {}),
+          ...(planned.attributes.length > 0
+            ? { attributes: Object.fromEntries(planned.attributes.map((a) => [a.name, a.value])) }
+            : {}),
+          ...(planned.roleToAssign ? { role: planned.roleToAssign } : {}),
+          ...(planned.joinsGroup && loaded.facts.group ? { groupAdded: loaded.facts.group.path } : {}),
+        },
+      });
+    }
+  }
+  // Inserting in key order keeps B-tree writes local (random UUID order touches a new page per row).
+  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  inserts.sort((a, b) => compare(a.id, b.id));
+  addresses.sort((a, b) => compare(a.address_key, b.address_key));
+  attributeValues.sort((a, b) => compare(a.user_id, b.user_id) || compare(a.definition_id, b.definition_id));
+  members.sort((a, b) => compare(a.user_id, b.user_id));
+  await insertUsersBulk(tx, inserts);
+  await updateUsersBulk(tx, patches);
+  await insertAddressesBulk(tx, addresses);
+  await upsertAttributeValuesBulk(tx, attributeValues);
+  await insertRoleAssignmentsBulk(tx, roles);
+  await insertPasswordHistoryBulk(tx, history);
+  if (groupId !== undefined) {
+    await insertGroupMembersBulk(tx, members);
+    await deleteGroupMembersBulk(
+      tx,
+      groupId,
+      plan.groupRemoved.map((m) => m.userId),
+    );
+  }
+  await insertNotesBulk(tx, notes);
+  const groupPath = loaded.facts.group?.path;
+  await writeAudit(tx, context, actor, [
+    ...audit,
+    ...plan.groupRemoved.map((m) => ({
+      accountId: run.account.id,
+      action: "group.remove_member",
+      address: m.email,
+      after: { path: groupPath, importId: run.id },
+    })),
+    {
+      accountId: run.account.id,
+      action: "import.save",
+      after: { importId: run.id, file: run.request.fileName, summary: plan.summary },
+    },
+  ]);
+}
+
+function mapImport(row: ImportRow): ImportView {
+  const options = JSON.parse(row.options_json) as ImportView["options"];
+  const errors = JSON.parse(row.errors_json) as IssueView[];
+  return {
+    ok: errors.length === 0,
+    saved: row.state === "saved",
+    importId: row.id,
+    file: row.file_name,
+    sheet: row.sheet,
+    checkpoint: row.checkpoint,
+    summary: row.summary_json === null ? EMPTY_SUMMARY : (JSON.parse(row.summary_json) as ImportSummary),
+    errors,
+    warnings: JSON.parse(row.warnings_json) as IssueView[],
+    state: row.state as ImportState,
+    sha256: row.sha256,
+    by: row.actor,
+    at: row.created_at,
+    updatedAt: row.updated_at,
+    options,
+    note: row.note,
+  };
+}
+
+/** `imports list`: every import the actor may see, oldest first. */
+export async function listImports(
+  context: ServiceContext,
+  request: { account?: string | undefined },
+): Promise<ImportView[]> {
+  const account =
+    request.account === undefined ? undefined : await resolveAccount(context.db, request.account);
+  const rows = await listImportRows(context.db, account ? [account.id] : undefined);
+  const visible: ImportView[] = [];
+  for (const row of rows) {
+    if (await mayView(context, row)) visible.push(mapImport(row));
+  }
+  return visible;
+}
+
+export async function showImport(context: ServiceContext, id: string): Promise<ImportView> {
+  const row = await findImportById(context.db, id);
+  if (!row || !(await mayView(context, row))) {
+    throw new AppError("import_not_found", `No import has the id ${id}.`, { id });
+  }
+  return mapImport(row);
+}
+
+async function mayView(context: ServiceContext, row: ImportRow): Promise<boolean> {
+  if (context.actor.kind === "system") return true;
+  try {
+    await context.db
+      .transaction()
+      .execute((tx) => authorize(tx, context.actor, row.account_id, "import_users"));
+    return true;
+  } catch (error) {
+    if (isAppError(error) && error.code === "permission_denied") return false;
+    throw error;
+  }
+}
+
+/** The importing administrator by default: the account's first Super Administrator. */
+export async function findDefaultImporter(db: Executor, account: string | undefined): Promise<string> {
+  const resolved = await resolveAccount(db, account);
+  const row = await db
+    .selectFrom("role_assignments")
+    .innerJoin("users", "users.id", "role_assignments.user_id")
+    .select("users.email")
+    .where("role_assignments.role", "=", "super_administrator")
+    .where("users.account_id", "=", resolved.id)
+    .orderBy("users.created_at")
+    .orderBy("users.email_key")
+    .executeTakeFirst();
+  if (!row) {
+    throw new AppError(
+      "user_not_found",
+      `Account ${resolved.code} has no Super Administrator: name one with --as.`,
+      {
+        account: resolved.code,
+      },
+    );
+  }
+  return row.email;
+}
