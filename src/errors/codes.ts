@@ -87,6 +87,8 @@ export const ERROR_CODES = {
   sync_address_conflict: "A directory entry's address belongs to a user the sync may not take over.",
   domain_not_found: "No internal domain has that name.",
   unknown_recipient_action_invalid: "The action for unknown recipients is defer or reject.",
+  route_not_found: "No API route has that method and path.",
+  internal_error: "The server failed to answer; the details are in its log.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
