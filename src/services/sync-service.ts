@@ -21,7 +21,6 @@ import {
   listAccountUsersForSync,
   listConnectorUsers,
   listConnectors,
-  markSeen,
   setMissingSince,
   updateConnectorUserDn,
   type ConnectorRow,
@@ -251,17 +250,21 @@ async function applyReads(
   const targets: { read: ConnectorRead; target: Target }[] = [];
   const claimed = new Set<string>();
   const unknownKeys = new Set<string>();
+  // Helpers made once, not per entry: a run handles tens of thousands of entries.
+  const record = (
+    connector: ConnectorRow,
+    entry: MappedEntry,
+    code: ErrorCode,
+    message: string,
+    address?: string,
+  ): void => {
+    errors.push({ connector: connector.name, code, dn: entry.dn, message, ...(address ? { address } : {}) });
+  };
   for (const read of reads) {
     const ids = new Set<string>();
     for (const entry of read.entries ?? []) {
       const skip = (code: ErrorCode, message: string, address?: string): void => {
-        errors.push({
-          connector: read.connector.name,
-          code,
-          dn: entry.dn,
-          message,
-          ...(address ? { address } : {}),
-        });
+        record(read.connector, entry, code, message, address);
       };
       if (ids.has(entry.externalId)) {
         skip("sync_entry_duplicate", "another entry has the same immutable id");
@@ -306,25 +309,19 @@ async function applyReads(
   const seenByConnector = new Map<string, Set<string>>();
   const returning = new Map<string, string[]>();
 
+  // An address is free for `userId` when nobody holds it, or that user does.
+  const freeFor = (key: string, userId: string | undefined): boolean => {
+    const holder = addressByKey.get(key);
+    if (holder) return holder.user_id === userId;
+    return !takenElsewhere.has(key);
+  };
   for (const { read, target } of targets) {
     const { connector } = read;
     const { entry, primary } = target;
     const seen = seenByConnector.get(connector.id) ?? new Set<string>();
     seenByConnector.set(connector.id, seen);
     const conflict = (address: string): void => {
-      errors.push({
-        connector: connector.name,
-        code: "sync_address_conflict",
-        dn: entry.dn,
-        address,
-        message: "the address belongs to another user",
-      });
-    };
-    // An address is free for `userId` when nobody holds it, or that user does.
-    const freeFor = (key: string, userId: string | undefined): boolean => {
-      const holder = addressByKey.get(key);
-      if (holder) return holder.user_id === userId;
-      return !takenElsewhere.has(key);
+      record(connector, entry, "sync_address_conflict", "the address belongs to another user", address);
     };
     const mapping = mappings.get(`${connector.id}\u0000${entry.externalId}`);
     let user = mapping ? users.get(mapping.user_id) : undefined;
@@ -352,7 +349,6 @@ async function applyReads(
           user_id: user.id,
           dn: entry.dn,
           missing_since: null,
-          seen_at: now,
         });
       }
     }
@@ -409,7 +405,6 @@ async function applyReads(
         user_id: id,
         dn: entry.dn,
         missing_since: null,
-        seen_at: now,
       });
       seen.add(entry.externalId);
       result.created++;
@@ -541,7 +536,6 @@ async function applyReads(
     }
     await setMissingSince(tx, connector.id, flagged, now);
     await setMissingSince(tx, connector.id, returning.get(connector.id) ?? [], null);
-    await markSeen(tx, connector.id, now);
   }
   if (sweep.length > 0) {
     await deleteUsers(

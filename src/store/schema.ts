@@ -162,7 +162,6 @@ export interface ConnectorUsersTable {
   user_id: string;
   dn: string;
   missing_since: string | null;
-  seen_at: string;
 }
 
 export interface SyncRunsTable {

@@ -70,16 +70,6 @@ export async function setMissingSince(
   );
 }
 
-/** Every mapping of the connector that is not flagged was seen by this run: one statement. */
-export async function markSeen(db: Executor, connectorId: string, at: string): Promise<void> {
-  await db
-    .updateTable("connector_users")
-    .set({ seen_at: at })
-    .where("connector_id", "=", connectorId)
-    .where("missing_since", "is", null)
-    .execute();
-}
-
 export async function updateConnectorUserDn(
   db: Executor,
   connectorId: string,

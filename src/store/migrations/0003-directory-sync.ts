@@ -42,8 +42,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("account_id", "text", (c) => c.notNull().references("accounts.id"))
     .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("dn", "text", (c) => c.notNull())
+    // Set when a healthy run no longer returns the entry (the mark of mark-and-sweep); cleared on return.
     .addColumn("missing_since", "text")
-    .addColumn("seen_at", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("connector_users_pk", ["connector_id", "external_id"])
     .execute();
   await db.schema.createIndex("connector_users_user_idx").on("connector_users").column("user_id").execute();
