@@ -9,13 +9,13 @@ import {
 } from "../directory/ldap-mapping.js";
 import { isAppError } from "../errors/app-error.js";
 import type { ErrorCode } from "../errors/codes.js";
-import type { AccountRow } from "../store/accounts-repository.js";
 import {
   deleteAddressesOfUsers,
   deleteUsers,
   findTakenAddressKeys,
   insertConnectorUsers,
-  insertInChunks,
+  insertUsers,
+  listDomainNamesOfAccount,
   insertSyncRun,
   listAccountAddresses,
   listAccountUsersForSync,
@@ -26,7 +26,8 @@ import {
   type ConnectorRow,
   type ConnectorUserRow,
 } from "../store/sync-repository.js";
-import type { AddressRow, UserRow } from "../store/users-repository.js";
+import { insertAddresses, updateUser, type AddressRow, type UserRow } from "../store/users-repository.js";
+import { findAccountById, type AccountRow } from "../store/accounts-repository.js";
 import { resolveAccount } from "./account-lookup.js";
 import {
   authorize,
@@ -151,11 +152,7 @@ export async function syncAllAccounts(
   const results = new Map<string, SyncResult>();
   const accountIds = [...new Set((await listConnectors(context.db)).map((c) => c.account_id))];
   for (const accountId of accountIds) {
-    const account = await context.db
-      .selectFrom("accounts")
-      .selectAll()
-      .where("id", "=", accountId)
-      .executeTakeFirst();
+    const account = await findAccountById(context.db, accountId);
     if (account) results.set(account.code, await syncAccount(context, account, deps));
   }
   return results;
@@ -224,11 +221,7 @@ async function applyReads(
   // never look like users who left or a type that should change.
   const paused = reads.some((r) => r.entries === undefined);
 
-  const domains = new Set(
-    (await tx.selectFrom("domains").select("name").where("account_id", "=", account.id).execute()).map(
-      (d) => d.name,
-    ),
-  );
+  const domains = new Set(await listDomainNamesOfAccount(tx, account.id));
   const users = new Map<string, SyncUser>(
     (await listAccountUsersForSync(tx, account.id)).map((u) => [u.id, u]),
   );
@@ -451,11 +444,13 @@ async function applyReads(
     const primaryChanged = current.email !== email;
     const changed = current.name !== entry.name || primaryChanged || aliasesChanged || typeChange;
     if (!changed) continue;
-    await tx
-      .updateTable("users")
-      .set({ name: entry.name, email, email_key: emailKey, type: "directory", updated_at: now })
-      .where("id", "=", current.id)
-      .execute();
+    await updateUser(tx, current.id, {
+      name: entry.name,
+      email,
+      email_key: emailKey,
+      type: "directory",
+      updated_at: now,
+    });
     if (primaryChanged || aliasesChanged) {
       rewriteAddresses.push({
         userId: current.id,
@@ -481,7 +476,7 @@ async function applyReads(
   }
 
   // Set-based writes: new users, their addresses and mappings in chunks; changed users' addresses rewritten.
-  await insertInChunks(newUsers, (chunk) => tx.insertInto("users").values(chunk).execute());
+  await insertUsers(tx, newUsers);
   await deleteAddressesOfUsers(
     tx,
     rewriteAddresses.map((r) => r.userId),
@@ -504,7 +499,7 @@ async function applyReads(
       });
     }
   }
-  await insertInChunks(newAddresses, (chunk) => tx.insertInto("addresses").values(chunk).execute());
+  await insertAddresses(tx, newAddresses);
   await insertConnectorUsers(tx, newMappings);
 
   // Mark: mapped users a healthy connector no longer returns are flagged; returning ones are un-flagged.

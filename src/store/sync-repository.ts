@@ -5,6 +5,7 @@ import type {
   Executor,
   RecipientSettingsTable,
   SyncRunsTable,
+  UsersTable,
 } from "./schema.js";
 
 export type ConnectorRow = Selectable<ConnectorsTable>;
@@ -174,4 +175,15 @@ export async function readDirectoryVersion(db: Executor): Promise<number> {
     .where("id", "=", 1)
     .executeTakeFirst();
   return row?.version ?? 0;
+}
+
+export async function listDomainNamesOfAccount(db: Executor, accountId: string): Promise<string[]> {
+  return (await db.selectFrom("domains").select("name").where("account_id", "=", accountId).execute()).map(
+    (d) => d.name,
+  );
+}
+
+/** Bulk insert of new users (Sync All creates tens of thousands at once). */
+export async function insertUsers(db: Executor, rows: readonly Selectable<UsersTable>[]): Promise<void> {
+  await insertInChunks(rows, (chunk) => db.insertInto("users").values(chunk).execute());
 }
