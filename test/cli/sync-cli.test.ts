@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
@@ -12,13 +13,12 @@ interface Run {
   stderr: string;
 }
 
-async function run(argv: readonly string[], onStdout?: (text: string) => void): Promise<Run> {
+async function run(argv: readonly string[]): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
     stdout: (text) => {
       stdout += text;
-      onStdout?.(text);
     },
     stderr: (text) => (stderr += text),
   });
@@ -120,18 +120,31 @@ describe.skipIf(!ldapReady).each(DIALECTS)("sync CLI on %s", (dialect) => {
     slapd = await startSlapd({ bulkLdif: THREE_PEOPLE });
     await initAndConnect(slapd);
     expect((await cli("sync")).code).toBe(0);
-    let announced: (port: number) => void = () => undefined;
-    const apiPort = new Promise<number>((resolve) => (announced = resolve));
-    const serving = run(["serve", "--port", "0", "--smtp-listen", "127.0.0.1:0", "--db", url], (text) => {
-      const match = /API on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
-      if (match?.[1] !== undefined) announced(Number(match[1]));
+    // A real process and a real signal (the compiled CLI that `npm test` builds first): emitting SIGTERM
+    // inside the test worker would reach the worker's own handlers too.
+    const child = spawn(
+      process.execPath,
+      ["bin/mailroster.js", "serve", "--port", "0", "--smtp-listen", "127.0.0.1:0", "--db", url],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
+    );
+    let stdout = "";
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString("utf8");
+        const match = /API on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (match?.[1] !== undefined && stdout.includes("SMTP recipient check on 127.0.0.1:")) {
+          resolve(Number(match[1]));
+        }
+      });
+      child.once("exit", () => {
+        reject(new Error(`serve exited early: ${stdout}`));
+      });
     });
-    const port = await apiPort;
     const response = await fetch(`http://127.0.0.1:${port}/api/v1/recipients/cara@example.com`);
     expect(await response.json()).toEqual({ address: "cara@example.com", verdict: "accept", smtpCode: 250 });
-    process.emit("SIGTERM");
-    const done = await serving;
-    expect(done.code).toBe(0);
-    expect(done.stdout).toContain("SMTP recipient check on 127.0.0.1:");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stdout).toContain("SIGTERM: stopping");
   });
 });
