@@ -3,8 +3,14 @@ import { sheetDumpCommand } from "./commands/sheet-dump.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
 import { DIRECTORY_COMMANDS } from "./commands/directory-commands.js";
 import { IMPORT_COMMANDS } from "./commands/import-commands.js";
+import { SYNC_COMMANDS } from "./commands/sync-commands.js";
 
-const COMMANDS: readonly CliCommand[] = [sheetDumpCommand, ...DIRECTORY_COMMANDS, ...IMPORT_COMMANDS];
+const COMMANDS: readonly CliCommand[] = [
+  sheetDumpCommand,
+  ...DIRECTORY_COMMANDS,
+  ...IMPORT_COMMANDS,
+  ...SYNC_COMMANDS,
+];
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),

@@ -93,6 +93,29 @@ export const ERROR_CODES = {
   users_become_imported: "Directory users touched by the import become manually imported users.",
   import_not_found: "No import has that id.",
   import_failed: "The import failed while it was being saved.",
+
+  // Directory synchronisation and recipient validation.
+  connector_name_invalid: "A connector name must be 1 to 100 characters.",
+  connector_name_taken: "The account already has a connector with that name.",
+  connector_not_found: "No connector has that name.",
+  connector_type_invalid: "A connector type is ldap (OpenLDAP defaults) or active-directory.",
+  connector_url_invalid: "A connector URL is ldap://HOST[:PORT] or ldaps://HOST[:PORT].",
+  connector_setting_invalid: "A connector setting (bind DN, base DN, filter or CA file) is missing or wrong.",
+  secret_key_missing: "MAILROSTER_SECRET_KEY is not set: it encrypts connector passwords at rest.",
+  secret_key_invalid: "MAILROSTER_SECRET_KEY must be 32 bytes, as 64 hex digits or base64.",
+  secret_undecryptable: "A stored secret cannot be decrypted with MAILROSTER_SECRET_KEY (wrong key?).",
+  ldap_unreachable: "The LDAP server could not be reached.",
+  ldap_tls_failed: "The TLS handshake with the LDAP server failed (certificate or CA?).",
+  ldap_bind_failed: "The LDAP server refused the bind DN and password.",
+  ldap_search_failed: "The LDAP search failed (base DN or filter?).",
+  sync_entry_no_id: "A directory entry has no immutable id (entryUUID / objectGUID).",
+  sync_entry_no_address: "A directory entry has no usable primary e-mail address.",
+  sync_entry_duplicate: "Two directory entries claim the same immutable id or address.",
+  sync_address_conflict: "A directory entry's address belongs to a user the sync may not take over.",
+  domain_not_found: "No internal domain has that name.",
+  unknown_recipient_action_invalid: "The action for unknown recipients is defer or reject.",
+  route_not_found: "No API route has that method and path.",
+  internal_error: "The server failed to answer; the details are in its log.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

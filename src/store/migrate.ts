@@ -8,9 +8,16 @@ async function createMigrator<DB>(db: Kysely<DB>): Promise<Migrator> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     const schema = rows[0]?.schema ?? "public";
-    return new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
+    return new Migrator({
+      db,
+      provider: migrationProvider,
+      migrationTableSchema: schema,
+      allowUnorderedMigrations: true,
+    });
   }
-  return new Migrator({ db, provider: migrationProvider });
+  // Unordered: 0002 (the import) and 0003 (directory sync) land in parallel, so a database may have 0003
+  // applied before 0002 arrives; each migration touches only its own tables.
+  return new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
 }
 
 function unwrap(result: MigrationResultSet): string[] {

@@ -166,6 +166,64 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+export interface ConnectorsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_key: string;
+  /** "openldap" or "active-directory": decides the default attribute mapping. */
+  kind: string;
+  url: string;
+  start_tls: number;
+  ca_file: string | null;
+  bind_dn: string;
+  /** AES-256-GCM under MAILROSTER_SECRET_KEY; never shown again. */
+  bind_password_enc: string;
+  base_dn: string;
+  filter: string;
+  attribute_map_json: string;
+  remove_missing: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** (connector, immutable id) -> user: the join of every sync. missing_since flags a user who left. */
+export interface ConnectorUsersTable {
+  connector_id: string;
+  external_id: string;
+  account_id: string;
+  user_id: string;
+  dn: string;
+  missing_since: string | null;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  account_id: string;
+  started_at: string;
+  finished_at: string;
+  status: string;
+  created: number;
+  updated: number;
+  reclaimed: number;
+  flagged: number;
+  removed: number;
+  errors_json: string;
+}
+
+export interface RecipientSettingsTable {
+  account_id: string;
+  /** "defer" (451 4.1.1) or "reject" (550 5.1.1). */
+  unknown_action: string;
+  updated_at: string;
+}
+
+/** One row, bumped by triggers on every write that can change a recipient verdict. */
+export interface DirectoryVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   domains: DomainsTable;
@@ -182,6 +240,11 @@ export interface Database {
   audit_log: AuditLogTable;
   imports: ImportsTable;
   outbox: OutboxTable;
+  connectors: ConnectorsTable;
+  connector_users: ConnectorUsersTable;
+  sync_runs: SyncRunsTable;
+  recipient_settings: RecipientSettingsTable;
+  directory_version: DirectoryVersionTable;
 }
 
 /** What a repository runs on: the database itself or a transaction. */

@@ -58,7 +58,9 @@ describe.each(DIALECTS)("migrations on %s", (dialect) => {
       const expected = await describeSchema(fresh.db, dialect);
       expect(await describeSchema(cycled.db, dialect)).toEqual(expected);
       const tableNames = (expected as { tables: { name: string }[] }).tables.map((t) => t.name);
-      expect(tableNames).toEqual(expect.arrayContaining(["users", "audit_log", "imports", "outbox"]));
+      expect(tableNames).toEqual(
+        expect.arrayContaining(["users", "audit_log", "imports", "outbox", "connectors", "sync_runs"]),
+      );
       expect(await migrateToLatest(fresh.db)).toEqual([]);
     } finally {
       await fresh.drop();

@@ -1,0 +1,150 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { DIALECTS, createCliDatabaseUrl } from "../support/databases.js";
+import { requireTools } from "../support/external-tools.js";
+import { THREE_PEOPLE } from "../support/ldap-fixtures.js";
+import { LDAP_TOOLS, ROOT_DN, ROOT_PASSWORD, SUFFIX, startSlapd, type Slapd } from "../support/slapd.js";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: readonly string[]): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+const ldapReady = requireTools(LDAP_TOOLS, "sync CLI tests against a real OpenLDAP (slapd)");
+
+describe.skipIf(!ldapReady).each(DIALECTS)("sync CLI on %s", (dialect) => {
+  let url = "";
+  let cleanup: () => Promise<void> = () => Promise.resolve();
+  let slapd: Slapd | undefined;
+  beforeEach(async () => {
+    ({ url, cleanup } = await createCliDatabaseUrl(dialect));
+    vi.stubEnv("MAILROSTER_SECRET_KEY", randomBytes(32).toString("hex"));
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await slapd?.stop();
+    slapd = undefined;
+    await cleanup();
+  });
+  const cli = (...argv: string[]): Promise<Run> => run([...argv, "--db", url]);
+
+  async function initAndConnect(ldap: Slapd): Promise<void> {
+    const init = await cli(
+      ...["init", "--account", "Example Ltd", "--code", "CxAy", "--domain", "example.com"],
+      ...["--admin", "admin@example.com", "--admin-password", "Sunny-Harbour-42"],
+    );
+    expect(init.code).toBe(0);
+    const add = await cli(
+      ...["connectors", "add", "corp", "--type", "ldap", "--url", ldap.url, "--bind-dn", ROOT_DN],
+      ...["--bind-password", ROOT_PASSWORD, "--base-dn", SUFFIX],
+    );
+    expect(add).toMatchObject({ code: 0, stderr: "" });
+    expect(add.stdout).not.toContain(ROOT_PASSWORD);
+  }
+
+  it("adds and lists connectors, syncs, sets a domain's mode and checks recipients", async () => {
+    slapd = await startSlapd({ bulkLdif: THREE_PEOPLE });
+    await initAndConnect(slapd);
+
+    const list = await cli("connectors", "list", "--json");
+    expect(list.code).toBe(0);
+    expect(list.stdout).not.toContain(ROOT_PASSWORD);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({
+        name: "corp",
+        account: "CxAy",
+        type: "openldap",
+        url: slapd.url,
+        baseDn: SUFFIX,
+      }),
+    ]);
+
+    const sync = await cli("sync", "--json");
+    expect(sync.code).toBe(0);
+    expect(JSON.parse(sync.stdout)).toEqual({
+      created: 3,
+      updated: 0,
+      reclaimed: 0,
+      flagged: 0,
+      removed: 0,
+      errors: [],
+    });
+
+    expect(
+      (await cli("domains", "set", "example.com", "--recipient-validation", "directory-users")).code,
+    ).toBe(0);
+    const ok = await cli("recipients", "check", "Bob@example.com", "--json");
+    expect(JSON.parse(ok.stdout)).toEqual({ address: "Bob@example.com", verdict: "accept", smtpCode: 250 });
+    const unknown = await cli("recipients", "check", "nobody@example.com", "--json");
+    expect(JSON.parse(unknown.stdout)).toEqual({
+      address: "nobody@example.com",
+      verdict: "defer",
+      smtpCode: 451,
+    });
+    expect((await cli("recipients", "set", "--unknown", "reject")).code).toBe(0);
+    const rejected = await cli("recipients", "check", "nobody@example.com", "--json");
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ verdict: "reject", smtpCode: 550 });
+
+    const badMode = await cli("domains", "set", "example.com", "--recipient-validation", "everyone");
+    expect(badMode.code).toBe(1);
+    expect(badMode.stderr).toContain("recipient_validation_invalid");
+  });
+
+  it("refuses a connector without MAILROSTER_SECRET_KEY", async () => {
+    vi.stubEnv("MAILROSTER_SECRET_KEY", "");
+    const add = await cli(
+      ...["connectors", "add", "corp", "--type", "ldap", "--url", "ldap://127.0.0.1:1", "--bind-dn", ROOT_DN],
+      ...["--bind-password", ROOT_PASSWORD, "--base-dn", SUFFIX],
+    );
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain("secret_key_missing");
+    expect(add.stderr).not.toContain(ROOT_PASSWORD);
+  });
+
+  it("serves the API and the SMTP listener, and stops on SIGTERM", async () => {
+    slapd = await startSlapd({ bulkLdif: THREE_PEOPLE });
+    await initAndConnect(slapd);
+    expect((await cli("sync")).code).toBe(0);
+    // A real process and a real signal (the compiled CLI that `npm test` builds first): emitting SIGTERM
+    // inside the test worker would reach the worker's own handlers too.
+    const child = spawn(
+      process.execPath,
+      ["bin/mailroster.js", "serve", "--port", "0", "--smtp-listen", "127.0.0.1:0", "--db", url],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
+    );
+    let stdout = "";
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString("utf8");
+        const match = /API on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (match?.[1] !== undefined && stdout.includes("SMTP recipient check on 127.0.0.1:")) {
+          resolve(Number(match[1]));
+        }
+      });
+      child.once("exit", () => {
+        reject(new Error(`serve exited early: ${stdout}`));
+      });
+    });
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/recipients/cara@example.com`);
+    expect(await response.json()).toEqual({ address: "cara@example.com", verdict: "accept", smtpCode: 250 });
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stdout).toContain("SIGTERM: stopping");
+  });
+});
