@@ -4,7 +4,8 @@ import { startSmtpListener, type SmtpListener } from "../../src/adapters/smtp-li
 import { RecipientIndex } from "../../src/services/recipient-index.js";
 import { setRecipientValidation } from "../../src/services/recipient-settings-service.js";
 import { syncAll } from "../../src/services/sync-service.js";
-import { saveUsers } from "../../src/services/users-service.js";
+import { previewImport, saveImport } from "../../src/services/imports-service.js";
+import { writeXls } from "../../src/sheet/xls/write-xls.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
 import { requireTools } from "../support/external-tools.js";
 import { THREE_PEOPLE, addTestConnector, testSecrets } from "../support/ldap-fixtures.js";
@@ -69,9 +70,21 @@ describe.skipIf(!ready).each(DIALECTS)("the story: sync, import, RCPT TO, sync a
     const { port } = listener;
     expect(await swaksRcpt(port, "bob@example.com")).toBe(250);
 
-    // The import (issue 4) lands in parallel; this is the state change an import causes when it touches a
-    // Directory User, made through the same bulk service. The full import story test comes with the import.
-    await saveUsers(context, { users: [{ email: "bob@example.com", type: "imported", name: "Bob Stone" }] });
+    // An administrator imports a spreadsheet that touches Bob: he becomes a Manually Imported User, and the
+    // preview warns that mail to him on a directory-users domain is refused until the next Sync All.
+    const sheet = writeXls([
+      {
+        name: "Users",
+        rows: [
+          ["email", "name"],
+          ["bob@example.com", "Bob Stone"],
+        ],
+      },
+    ]);
+    const preview = await previewImport(context, { fileName: "bob.xls", bytes: sheet });
+    expect(preview).toMatchObject({ ok: true, summary: { update: 1, typeChanged: 1 } });
+    expect(preview.warnings.map((w) => w.code)).toContain("users_become_imported");
+    expect(await saveImport(context, { fileName: "bob.xls", bytes: sheet })).toMatchObject({ saved: true });
 
     expect(await swaksRcpt(port, "bob@example.com")).toBe(451);
     expect(await swaksRcpt(port, "ann@example.com")).toBe(250);
