@@ -66,6 +66,20 @@ export const ERROR_CODES = {
   password_too_common: "The password is one of the most common passwords.",
   password_reused: "The password was used recently.",
   policy_invalid: "The password policy values are out of range.",
+
+  // Console and API.
+  request_invalid: "The request does not match the API's schema.",
+  route_not_found: "There is no such endpoint.",
+  not_signed_in: "Sign in, or send a valid API token.",
+  sign_in_failed: "The email or password is wrong.",
+  account_locked: "The user is locked out after too many failed sign-ins, or by an administrator.",
+  password_change_required: "Set a new password before doing anything else.",
+  password_incorrect: "The current password is wrong.",
+  csrf_failed: "The request lacks this session's CSRF token, or comes from another site.",
+  rate_limited: "Too many sign-in attempts: wait a minute and try again.",
+  api_token_not_found: "No API token has that id in the account.",
+  request_too_large: "The request body is larger than the API accepts.",
+  internal_error: "Something went wrong on the server; the details are in its log.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

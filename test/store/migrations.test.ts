@@ -47,14 +47,14 @@ describe.each(DIALECTS)("migrations on %s", (dialect) => {
     const fresh = await createEmptyDatabase(dialect);
     const cycled = await createEmptyDatabase(dialect);
     try {
-      expect(await migrateToLatest(fresh.db)).toEqual(["applied 0001-directory"]);
+      expect(await migrateToLatest(fresh.db)).toEqual(["applied 0001-directory", "applied 0004-console"]);
       await migrateToLatest(cycled.db);
-      expect(await migrateToEmpty(cycled.db)).toEqual(["reverted 0001-directory"]);
+      expect(await migrateToEmpty(cycled.db)).toEqual(["reverted 0004-console", "reverted 0001-directory"]);
       expect(await describeSchema(cycled.db, dialect)).toEqual({ tables: [], indexes: [] });
       await migrateToLatest(cycled.db);
       const expected = await describeSchema(fresh.db, dialect);
       expect(await describeSchema(cycled.db, dialect)).toEqual(expected);
-      expect((expected as { tables: unknown[] }).tables).toHaveLength(13);
+      expect((expected as { tables: unknown[] }).tables).toHaveLength(16);
       expect(await migrateToLatest(fresh.db)).toEqual([]);
     } finally {
       await fresh.drop();

@@ -1,0 +1,71 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorCode } from "../errors/codes.js";
+
+/**
+ * The one mapping from error code to HTTP status. A Record over every code, so adding a code to the
+ * registry without deciding its status fails the type check.
+ */
+const STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
+  file_empty: 422,
+  file_too_large: 413,
+  file_encrypted: 422,
+  file_biff_too_old: 422,
+  file_not_xls: 422,
+  file_corrupt: 422,
+  file_no_worksheet: 422,
+  usage: 400,
+  file_unreadable: 422,
+  database_url_invalid: 500,
+  database_unreachable: 503,
+  account_not_found: 404,
+  account_code_invalid: 400,
+  account_code_taken: 409,
+  account_name_invalid: 400,
+  account_kind_invalid: 400,
+  account_parent_invalid: 409,
+  account_required: 400,
+  domain_invalid: 400,
+  domain_taken: 409,
+  domain_not_internal: 422,
+  recipient_validation_invalid: 400,
+  address_invalid: 400,
+  address_taken: 409,
+  user_not_found: 404,
+  user_name_invalid: 400,
+  user_type_invalid: 400,
+  attribute_name_invalid: 400,
+  note_invalid: 400,
+  group_path_invalid: 400,
+  group_not_found: 404,
+  role_unknown: 400,
+  role_not_available: 409,
+  permission_denied: 403,
+  protected_role_required: 403,
+  password_weak: 422,
+  password_too_short: 422,
+  password_too_long: 422,
+  password_needs_upper: 422,
+  password_needs_lower: 422,
+  password_needs_digit: 422,
+  password_needs_symbol: 422,
+  password_needs_classes: 422,
+  password_too_common: 422,
+  password_reused: 422,
+  policy_invalid: 400,
+  request_invalid: 400,
+  route_not_found: 404,
+  not_signed_in: 401,
+  sign_in_failed: 401,
+  account_locked: 423,
+  password_change_required: 403,
+  password_incorrect: 403,
+  csrf_failed: 403,
+  rate_limited: 429,
+  api_token_not_found: 404,
+  request_too_large: 413,
+  internal_error: 500,
+};
+
+export function statusOfError(code: ErrorCode): ContentfulStatusCode {
+  return STATUS[code];
+}
