@@ -2,8 +2,9 @@ import { isAppError } from "../errors/app-error.js";
 import { sheetDumpCommand } from "./commands/sheet-dump.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
 import { DIRECTORY_COMMANDS } from "./commands/directory-commands.js";
+import { serveCommand } from "./commands/serve.js";
 
-const COMMANDS: readonly CliCommand[] = [sheetDumpCommand, ...DIRECTORY_COMMANDS];
+const COMMANDS: readonly CliCommand[] = [sheetDumpCommand, ...DIRECTORY_COMMANDS, serveCommand];
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
