@@ -19,6 +19,7 @@ function showHeader(me) {
 function show(title, ...content) {
   const heading = el("h1", { tabindex: "-1" }, title);
   main.replaceChildren(heading, ...content);
+  announce("");
   document.title = `${title} · mailroster`;
   heading.focus();
 }

@@ -55,7 +55,7 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
       el("tbody", {}, ...rows),
     );
     results.replaceChildren(table, nav);
-    announce(`${data.total} users found.`);
+    announce(data.total === 1 ? "1 user found." : `${data.total} users found.`);
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -81,8 +81,8 @@ export async function renderUser(page, address) {
     message.textContent = "";
     try {
       await work();
-      announce(done);
       await renderUser(page, user.email);
+      announce(done);
     } catch (error) {
       message.textContent = errorText(error);
     }
