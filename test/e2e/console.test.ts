@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { isCommonPassword } from "../../src/adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
 import { getUser, saveUsers } from "../../src/services/users-service.js";
 import { createSqliteDatabase, type OpenDatabase } from "../../src/store/open-database.js";
+import { startServe, type Served } from "../support/serve-process.js";
 
 // End to end: the real `mailroster serve` (compiled dist/, as `npm test` builds it first) on a free loopback
 // port and a temporary SQLite file, driven by the Debian chromium through playwright-core. Never a
@@ -26,41 +26,6 @@ if (!haveChromium) {
   );
 }
 
-interface Served {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly email: string;
-  readonly password: string;
-}
-
-/** Starts `mailroster serve --port 0` and reads the address and first sign-in it prints. */
-function startServe(dbPath: string): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    ["bin/mailroster.js", "serve", "--db", `sqlite:${dbPath}`, "--port", "0"],
-    {
-      cwd: join(import.meta.dirname, "../.."),
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.on("exit", (code) => {
-      reject(new Error(`serve exited with ${String(code)}: ${err}`));
-    });
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /console: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      const email = /Email\s+(\S+)/.exec(out)?.[1];
-      const password = /Password\s+(\S+)/.exec(out)?.[1];
-      if (url && email && password && out.includes("Ctrl+C"))
-        resolve({ process: child, url, email, password });
-    });
-  });
-}
-
 describe.skipIf(!haveChromium)("the console in Chromium", () => {
   let dir: string;
   let served: Served;
@@ -70,7 +35,7 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "mailroster-e2e-"));
     mkdirSync(ARTIFACTS, { recursive: true });
-    served = await startServe(join(dir, "console.db"));
+    served = await startServe(`sqlite:${join(dir, "console.db")}`);
     // A locked user to find, on the same SQLite file (WAL lets the server and the test share it).
     open = createSqliteDatabase(join(dir, "console.db"));
     const context = {
@@ -111,7 +76,7 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
 
   afterAll(async () => {
     await browser.close();
-    served.process.kill("SIGTERM");
+    await served.stop();
     await open.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -125,14 +90,16 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
 
   it("signs in with the forced change, finds a user, sets their password and unlocks them", async () => {
     const page = browser.pages()[0] ?? (await browser.newPage());
+    const first = served.firstSignIn;
+    if (!first) throw new Error("serve printed no first sign-in");
     await page.goto(served.url);
-    await page.getByLabel("Email").fill(served.email);
-    await page.getByLabel("Password", { exact: true }).fill(served.password);
+    await page.getByLabel("Email").fill(first.email);
+    await page.getByLabel("Password", { exact: true }).fill(first.password);
     await shot(page, "01-sign-in");
     await page.getByRole("button", { name: "Sign in" }).click();
 
     await page.getByRole("heading", { name: "Change your password" }).waitFor();
-    await page.getByLabel("Current password").fill(served.password);
+    await page.getByLabel("Current password").fill(first.password);
     await page.getByLabel("New password", { exact: true }).fill("Copper-Kettle-93");
     await page.getByLabel("Repeat new password").fill("Copper-Kettle-93");
     await shot(page, "02-forced-password-change");
