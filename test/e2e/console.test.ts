@@ -125,6 +125,21 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
     await page.getByRole("status").filter({ hasText: "User unlocked." }).waitFor();
     await shot(page, "06-unlocked");
 
+    await page.getByRole("link", { name: "Groups", exact: true }).click();
+    await page.getByRole("button", { name: "London (1)" }).click();
+    await page.getByRole("link", { name: "jane.doe@mailroster.local" }).waitFor();
+    await shot(page, "07-groups");
+    await page.getByRole("link", { name: "Attributes", exact: true }).click();
+    await page.getByRole("cell", { name: "Department" }).waitFor();
+    await shot(page, "08-attributes");
+    await page.getByRole("link", { name: "Account | Password Complexity and Expiration" }).click();
+    await page.getByLabel("Minimum length").waitFor();
+    await shot(page, "09-password-policy");
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.getByRole("link", { name: "Users & Groups | Directory Synchronization" }).click();
+    await page.getByText("No directory connector is configured.").waitFor();
+    await shot(page, "10-directory-sync");
+
     const jane = await getUser(
       {
         db: open.db,
