@@ -21,6 +21,23 @@ export default tseslint.config(
       "no-bitwise": "off",
     },
   },
+  // The console: plain ES modules run by the browser as they are (no build step), outside the TS project.
+  {
+    files: ["web/**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: "module",
+      globals: {
+        document: "readonly",
+        window: "readonly",
+        location: "readonly",
+        fetch: "readonly",
+        Node: "readonly",
+        console: "readonly",
+      },
+    },
+  },
   // Plain JavaScript entry points (the worker boot file) are outside the TypeScript project.
   {
     files: ["**/*.mjs"],

@@ -116,6 +116,18 @@ export const ERROR_CODES = {
   unknown_recipient_action_invalid: "The action for unknown recipients is defer or reject.",
   route_not_found: "No API route has that method and path.",
   internal_error: "The server failed to answer; the details are in its log.",
+
+  // Console and API.
+  request_invalid: "The request does not match the API's schema.",
+  not_signed_in: "Sign in, or send a valid API token.",
+  sign_in_failed: "The email or password is wrong.",
+  account_locked: "The user is locked out after too many failed sign-ins, or by an administrator.",
+  password_change_required: "Set a new password before doing anything else.",
+  password_incorrect: "The current password is wrong.",
+  csrf_failed: "The request lacks this session's CSRF token, or comes from another site.",
+  rate_limited: "Too many sign-in attempts: wait a minute and try again.",
+  api_token_not_found: "No API token has that id in the account.",
+  request_too_large: "The request body is larger than the API accepts.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,35 +1,114 @@
 import { Hono } from "hono";
-import { isAppError } from "../errors/app-error.js";
-import type { RecipientIndex } from "../services/recipient-index.js";
-import { httpStatusOf } from "./error-status.js";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { AppError, isAppError } from "../errors/app-error.js";
+import type { ApiRouter } from "./api-router.js";
+import { authenticate } from "./auth-middleware.js";
+import { statusOfError } from "./error-status.js";
+import type { AppDependencies, AppEnv } from "./http-env.js";
+import { buildOpenApiDocument } from "./openapi.js";
+import { RateLimiter } from "./rate-limit.js";
+import { apiTokenRoutes } from "./routes/api-tokens.js";
+import { authRoutes } from "./routes/auth.js";
+import { attributeRoutes, auditRoutes, domainRoutes, policyRoutes, roleRoutes } from "./routes/directory.js";
+import { groupRoutes } from "./routes/groups.js";
 import { recipientsRoutes } from "./routes/recipients.js";
+import { userRoutes } from "./routes/users.js";
+import { DEFAULT_WEB_ROOT, loadWebFiles } from "./web-files.js";
 
-/** What the routes need; the shell (`serve`) builds it once. */
-export interface AppDependencies {
-  readonly recipients: RecipientIndex;
-  /** Where unexpected failures are written (never sent to the client). */
-  readonly logError?: (error: unknown) => void;
+export const API_PREFIX = "/api/v1";
+
+const ROUTERS: readonly ApiRouter[] = [
+  authRoutes,
+  userRoutes,
+  groupRoutes,
+  attributeRoutes,
+  domainRoutes,
+  roleRoutes,
+  policyRoutes,
+  auditRoutes,
+  apiTokenRoutes,
+];
+
+function errorBody(error: AppError): { error: { code: string; message: string; details: object } } {
+  return { error: { code: error.code, message: error.message, details: error.details } };
 }
 
-/** The API: route modules composed with app.route(); errors become `{error: {code, message, details}}`. */
-export function createApp(deps: AppDependencies): Hono {
-  const app = new Hono();
-  app.onError((error, c) => {
-    if (isAppError(error)) {
-      return c.json(
-        { error: { code: error.code, message: error.message, details: error.details } },
-        httpStatusOf(error.code),
-      );
-    }
-    (deps.logError ?? console.error)(error);
-    return c.json(
-      { error: { code: "internal_error", message: "The server failed to answer.", details: {} } },
-      httpStatusOf("internal_error"),
-    );
+/** The whole server: security headers, the API under /api/v1, its OpenAPI document and docs, the console. */
+export function createApp(deps: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const withDefaults: AppDependencies = {
+    ...deps,
+    signInLimiter: deps.signInLimiter ?? new RateLimiter(10, 60_000, deps.now),
+  };
+  app.use(async (c, next) => {
+    c.set("deps", withDefaults);
+    await next();
   });
-  app.notFound((c) =>
-    c.json({ error: { code: "route_not_found", message: "No such route.", details: {} } }, 404),
+  app.use(
+    secureHeaders({
+      // No inline script or style anywhere: the console is plain files from web/.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: "no-referrer",
+      xFrameOptions: "DENY",
+      crossOriginOpenerPolicy: "same-origin",
+      crossOriginResourcePolicy: "same-origin",
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
   );
-  app.route("/api/v1/recipients", recipientsRoutes(deps.recipients));
+
+  app.onError((error, c) => {
+    if (isAppError(error)) return c.json(errorBody(error), statusOfError(error.code));
+    // Our bug: the log gets the stack (never a request body, which may hold a password); the caller a code.
+    console.error("mailroster: unexpected error", error);
+    return c.json(errorBody(new AppError("internal_error", "Something went wrong on the server.", {})), 500);
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use(async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+  api.use(
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: () => {
+        throw new AppError("request_too_large", "The request body is over 256 KiB.", {});
+      },
+    }),
+  );
+  api.use(authenticate);
+  for (const router of ROUTERS) api.route(router.base, router.hono);
+  const openApi = buildOpenApiDocument(
+    ROUTERS.flatMap((r) => r.routes),
+    API_PREFIX,
+  );
+  api.get("/openapi.json", (c) => c.json(openApi));
+  // The gateway's lookup, the HTTP twin of the SMTP listener's RCPT TO answer.
+  if (deps.recipients) api.route("/recipients", recipientsRoutes(deps.recipients));
+  api.all("*", () => {
+    throw new AppError("route_not_found", "There is no such endpoint.", {});
+  });
+  app.route(API_PREFIX, api);
+
+  const files = loadWebFiles(deps.webRoot ?? DEFAULT_WEB_ROOT);
+  const serve = (path: string) => {
+    const file = files.get(path);
+    if (!file) throw new AppError("route_not_found", "There is no such page.", {});
+    return new Response(file.body, { headers: { "Content-Type": file.type } });
+  };
+  app.get("/api/docs", () => serve("/api-docs.html"));
+  app.get("/", () => serve("/index.html"));
+  app.get("*", (c) => serve(c.req.path));
   return app;
 }

@@ -178,6 +178,8 @@ export async function initDirectory(
     domains: readonly string[];
     admin: string;
     adminPassword: string;
+    /** The first administrator must choose their own password at first sign-in (`serve` on a new database). */
+    forceChangePassword?: boolean | undefined;
   },
 ): Promise<{ account: AccountView; domains: DomainView[]; admin: UserView }> {
   if (context.actor.kind !== "system") {
@@ -203,6 +205,7 @@ export async function initDirectory(
       name: "Super Administrator",
       type: "manual" as const,
       password: "",
+      forceChangePassword: request.forceChangePassword,
     };
     await saveUsersWithin(tx, context, {
       request: { users: [input], createOnly: true },

@@ -17,7 +17,7 @@ function parseJson(text: string | null): unknown {
   return text === null ? null : (JSON.parse(text) as unknown);
 }
 
-function mapAuditRow(row: AuditRow, codes: ReadonlyMap<string, string>): AuditView {
+export function mapAuditRow(row: AuditRow, codes: ReadonlyMap<string, string>): AuditView {
   return {
     at: row.at,
     actor: row.actor,

@@ -12,7 +12,7 @@ import {
 import { AppError } from "../errors/app-error.js";
 import { findAccountById, type AccountRow } from "../store/accounts-repository.js";
 import { insertAuditRows } from "../store/audit-repository.js";
-import type { Database } from "../store/schema.js";
+import type { Database, Executor } from "../store/schema.js";
 
 /**
  * Who asks: the operator at the command line (full rights over the database they opened) or an
@@ -46,7 +46,7 @@ export interface Authorized {
   readonly roles: readonly RoleId[] | "all";
 }
 
-async function isWithin(tx: Tx, accountId: string, ancestorId: string): Promise<boolean> {
+async function isWithin(tx: Executor, accountId: string, ancestorId: string): Promise<boolean> {
   let current: AccountRow | undefined = await findAccountById(tx, accountId);
   // Bounded walk up the account tree: nesting is shallow and a cycle cannot be built through the services.
   for (let depth = 0; current && depth < 32; depth++) {
@@ -59,7 +59,7 @@ async function isWithin(tx: Tx, accountId: string, ancestorId: string): Promise<
 
 /** Refuses with `permission_denied` unless the actor may do `permission` in the account. */
 export async function authorize(
-  tx: Tx,
+  tx: Executor,
   actor: Actor,
   accountId: string,
   permission: Permission,

@@ -321,7 +321,7 @@ async function assertMayChangeSecurity(tx: Tx, actor: Authorized, user: UserRow)
   }
 }
 
-async function assertNotReused(
+export async function assertNotReused(
   tx: Tx,
   context: ServiceContext,
   user: UserRow,
@@ -336,7 +336,7 @@ async function assertNotReused(
   }
 }
 
-async function recordPassword(tx: Tx, user: UserRow, hash: string, at: string): Promise<void> {
+export async function recordPassword(tx: Tx, user: UserRow, hash: string, at: string): Promise<void> {
   await insertPasswordHistory(tx, {
     id: newId(),
     account_id: user.account_id,

@@ -62,3 +62,7 @@ export async function upsertPasswordPolicyRow(db: Executor, row: PasswordPolicyR
     .onConflict((oc) => oc.column("account_id").doUpdateSet(rest))
     .execute();
 }
+
+export async function listDomainsOfAccount(db: Executor, accountId: string): Promise<DomainRow[]> {
+  return db.selectFrom("domains").selectAll().where("account_id", "=", accountId).orderBy("name").execute();
+}

@@ -35,3 +35,23 @@ export async function listAuditRows(
   }
   return query.orderBy("at").orderBy("seq").orderBy("id").limit(filter.limit).execute();
 }
+
+/** One page of an account's audit rows, newest first, optionally about one address. */
+export async function pageAuditRows(
+  db: Executor,
+  filter: { accountId: string; address?: string | undefined; offset: number; limit: number },
+): Promise<{ rows: AuditRow[]; total: number }> {
+  let query = db.selectFrom("audit_log").where("account_id", "=", filter.accountId);
+  if (filter.address !== undefined) query = query.where("address", "=", filter.address);
+  const counted = await query
+    .select((eb) => eb.fn.countAll<number | string>().as("total"))
+    .executeTakeFirst();
+  const rows = await query
+    .selectAll()
+    .orderBy("at", "desc")
+    .orderBy("seq", "desc")
+    .offset(filter.offset)
+    .limit(filter.limit)
+    .execute();
+  return { rows, total: Number(counted?.total ?? 0) };
+}

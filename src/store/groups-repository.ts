@@ -45,3 +45,26 @@ export async function listGroupMemberEmails(db: Executor, groupId: string): Prom
     .execute();
   return rows.map((r) => r.email);
 }
+
+/** Every group of the account with its direct member count, ordered by path so parents come first. */
+export async function listGroupsWithCounts(
+  db: Executor,
+  accountId: string,
+): Promise<(GroupRow & { members: number | string })[]> {
+  return db
+    .selectFrom("profile_groups")
+    .leftJoin("group_members", "group_members.group_id", "profile_groups.id")
+    .selectAll("profile_groups")
+    .select((eb) => eb.fn.count<number | string>("group_members.user_id").as("members"))
+    .where("profile_groups.account_id", "=", accountId)
+    .groupBy([
+      "profile_groups.id",
+      "profile_groups.account_id",
+      "profile_groups.parent_id",
+      "profile_groups.name",
+      "profile_groups.path",
+      "profile_groups.path_key",
+    ])
+    .orderBy("profile_groups.path_key")
+    .execute();
+}

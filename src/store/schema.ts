@@ -224,6 +224,40 @@ export interface DirectoryVersionTable {
   version: number;
 }
 
+export interface ConsoleSessionsTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  /** SHA-256 (hex) of the cookie's secret; the secret itself is never stored. */
+  secret_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  account_id: string;
+  /** The administrator the token acts as: it carries their roles. */
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the token's secret; the secret is shown once, at creation. */
+  secret_hash: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Consecutive failed sign-ins of a user, and until when the lockout they caused lasts. */
+export interface SignInFailuresTable {
+  user_id: string;
+  account_id: string;
+  failures: number;
+  last_failure_at: string;
+  locked_until: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   domains: DomainsTable;
@@ -245,6 +279,9 @@ export interface Database {
   sync_runs: SyncRunsTable;
   recipient_settings: RecipientSettingsTable;
   directory_version: DirectoryVersionTable;
+  console_sessions: ConsoleSessionsTable;
+  api_tokens: ApiTokensTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 /** What a repository runs on: the database itself or a transaction. */

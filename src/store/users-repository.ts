@@ -1,4 +1,11 @@
-import type { Selectable, Updateable } from "kysely";
+import {
+  sql,
+  type Expression,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+  type Updateable,
+} from "kysely";
 import type {
   AddressesTable,
   AttributeDefinitionsTable,
@@ -192,4 +199,102 @@ export async function findRecentPasswordHashes(
     .limit(limit)
     .execute();
   return rows.map((r) => r.password_hash);
+}
+
+export type UserSearchField = "any" | "address" | "alias" | "name" | "attribute";
+
+export interface UserSearch {
+  readonly accountId: string;
+  /** Lower-cased text matched anywhere in the chosen field(s). */
+  readonly text: string;
+  readonly field: UserSearchField;
+  /** With field "attribute": only this attribute's values (its name key). */
+  readonly attributeKey?: string | undefined;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** `%`, `_` and `\` in the searched text match themselves; the same escape works on SQLite and PostgreSQL. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** One page of user ids matching the search, ordered by primary address, and how many match in all. */
+export async function searchUserIds(
+  db: Executor,
+  search: UserSearch,
+): Promise<{ ids: string[]; total: number }> {
+  const pattern = likePattern(search.text);
+  const like = (column: ReturnType<typeof sql.ref>): RawBuilder<boolean> =>
+    sql<boolean>`lower(${column}) like ${pattern} escape '\\'`;
+  const base = db.selectFrom("users").where("users.account_id", "=", search.accountId);
+  const filtered =
+    search.text === "" && search.field !== "attribute"
+      ? base
+      : base.where((eb) => {
+          const addressOf = (kind: "primary" | "alias"): Expression<SqlBool> =>
+            eb.exists(
+              eb
+                .selectFrom("addresses")
+                .select("addresses.user_id")
+                .whereRef("addresses.user_id", "=", "users.id")
+                .where("addresses.kind", "=", kind)
+                .where(like(sql.ref("addresses.address_key"))),
+            );
+          let attributeQuery = eb
+            .selectFrom("attribute_values")
+            .innerJoin("attribute_definitions", "attribute_definitions.id", "attribute_values.definition_id")
+            .select("attribute_values.user_id")
+            .whereRef("attribute_values.user_id", "=", "users.id")
+            .where(like(sql.ref("attribute_values.value")));
+          if (search.attributeKey !== undefined) {
+            attributeQuery = attributeQuery.where("attribute_definitions.name_key", "=", search.attributeKey);
+          }
+          const attribute = eb.exists(attributeQuery);
+          switch (search.field) {
+            case "address":
+              return addressOf("primary");
+            case "alias":
+              return addressOf("alias");
+            case "name":
+              return like(sql.ref("users.name"));
+            case "attribute":
+              return attribute;
+            case "any":
+              return eb.or([
+                addressOf("primary"),
+                addressOf("alias"),
+                like(sql.ref("users.name")),
+                attribute,
+              ]);
+          }
+        });
+  const counted = await filtered
+    .select((eb) => eb.fn.countAll<number | string>().as("total"))
+    .executeTakeFirst();
+  const rows = await filtered
+    .select("users.id")
+    .orderBy("users.email_key")
+    .offset(search.offset)
+    .limit(search.limit)
+    .execute();
+  return { ids: rows.map((r) => r.id), total: Number(counted?.total ?? 0) };
+}
+
+/** Every attribute definition of the account and how many users carry a value for it. */
+export async function listAttributeUsage(
+  db: Executor,
+  accountId: string,
+): Promise<{ name: string; users: number | string }[]> {
+  return db
+    .selectFrom("attribute_definitions")
+    .leftJoin("attribute_values", "attribute_values.definition_id", "attribute_definitions.id")
+    .select([
+      "attribute_definitions.name",
+      (eb) => eb.fn.count<number | string>("attribute_values.user_id").as("users"),
+    ])
+    .where("attribute_definitions.account_id", "=", accountId)
+    .groupBy(["attribute_definitions.id", "attribute_definitions.name", "attribute_definitions.name_key"])
+    .orderBy("attribute_definitions.name_key")
+    .execute();
 }

@@ -21,7 +21,7 @@ describe.each(DIALECTS)("GET /api/v1/recipients/{address} on %s", (dialect) => {
         { email: "ivan@example.com", name: "Ivan", type: "imported" },
       ],
     });
-    const app = createApp({ recipients: new RecipientIndex(context.db), logError: () => undefined });
+    const app = createApp({ ...context, recipients: new RecipientIndex(context.db) });
     const get = async (address: string): Promise<{ status: number; body: unknown }> => {
       const response = await app.request(`/api/v1/recipients/${encodeURIComponent(address)}`);
       return { status: response.status, body: await response.json() };

@@ -59,7 +59,16 @@ describe.each(DIALECTS)("migrations on %s", (dialect) => {
       expect(await describeSchema(cycled.db, dialect)).toEqual(expected);
       const tableNames = (expected as { tables: { name: string }[] }).tables.map((t) => t.name);
       expect(tableNames).toEqual(
-        expect.arrayContaining(["users", "audit_log", "imports", "outbox", "connectors", "sync_runs"]),
+        expect.arrayContaining([
+          "users",
+          "audit_log",
+          "imports",
+          "outbox",
+          "connectors",
+          "sync_runs",
+          "console_sessions",
+          "api_tokens",
+        ]),
       );
       expect(await migrateToLatest(fresh.db)).toEqual([]);
     } finally {

@@ -1,18 +1,14 @@
 import { parseArgs } from "node:util";
-import { serve as serveHttp } from "@hono/node-server";
 import { createSecretBox, loadSecretKey } from "../../adapters/secret-box.js";
-import { startSmtpListener, type SmtpListener } from "../../adapters/smtp-listener.js";
-import { createApp } from "../../http/app.js";
-import { DEFAULT_SYNC_INTERVAL_MS, startSyncScheduler } from "../../jobs/sync-scheduler.js";
 import { addConnector, listConnectors } from "../../services/connectors-service.js";
 import { RecipientIndex } from "../../services/recipient-index.js";
 import {
   setRecipientValidation,
   setUnknownRecipientAction,
 } from "../../services/recipient-settings-service.js";
-import { syncAll, syncAllAccounts } from "../../services/sync-service.js";
-import { EXIT_OK, UsageError, type CliCommand, type CliIo } from "../command.js";
-import { parseCount, printJson, requireOne, withDirectory } from "../directory-session.js";
+import { syncAll } from "../../services/sync-service.js";
+import { EXIT_OK, UsageError, type CliCommand } from "../command.js";
+import { printJson, requireOne, withDirectory } from "../directory-session.js";
 
 const DB = { db: { type: "string" } } as const;
 const ACCOUNT = { account: { type: "string" } } as const;
@@ -180,111 +176,6 @@ export const recipientsCheckCommand: CliCommand = {
   },
 };
 
-function parseListen(text: string): { host: string; port: number } {
-  const match = /^(.+):([0-9]{1,5})$/.exec(text);
-  const port = Number(match?.[2]);
-  if (!match?.[1] || port > 65535) throw new UsageError(`--smtp-listen needs HOST:PORT, not "${text}"`);
-  return { host: match[1].replace(/^\[(.*)\]$/, "$1"), port };
-}
-
-/** Resolves on the first SIGINT or SIGTERM; the listeners are removed again. */
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      resolve(signal);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
-}
-
-export const serveCommand: CliCommand = {
-  path: ["serve"],
-  usage: "serve [--port N] [--host HOST] [--smtp-listen HOST:PORT] [--sync-every-minutes N] [--db URL]",
-  summary:
-    "Serve the API (127.0.0.1:8080), the SMTP recipient check when asked, and Sync All three times a day.",
-  async run(args, io: CliIo) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...DB,
-        port: { type: "string" },
-        host: { type: "string" },
-        "smtp-listen": { type: "string" },
-        "sync-every-minutes": { type: "string" },
-      },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
-    const port = parseCount("--port", values.port) ?? 8080;
-    const host = values.host ?? "127.0.0.1";
-    const smtp = values["smtp-listen"] === undefined ? undefined : parseListen(values["smtp-listen"]);
-    const minutes = parseCount("--sync-every-minutes", values["sync-every-minutes"]);
-    const intervalMs = minutes === undefined || minutes === 0 ? DEFAULT_SYNC_INTERVAL_MS : minutes * 60_000;
-    // Without a key the server still serves recipient checks; only the scheduled sync needs it.
-    let secrets: ReturnType<typeof createSecretBox> | undefined;
-    try {
-      secrets = createSecretBox(loadSecretKey());
-    } catch {
-      io.stderr(
-        "mailroster: secret_key_missing: scheduled Sync All is off until MAILROSTER_SECRET_KEY is set.\n",
-      );
-    }
-    await withDirectory(values.db, async (context) => {
-      // Trust the loaded copy for 250 ms: a change reaches RCPT TO within a quarter second, and a busy
-      // listener skips the per-check database round trip (bench/smtp-rcpt.ts measures both).
-      const index = new RecipientIndex(context.db, { maxStalenessMs: 250 });
-      await index.refresh();
-      const logError = (error: unknown): void => {
-        io.stderr(`mailroster: ${error instanceof Error ? error.message : String(error)}\n`);
-      };
-      const app = createApp({ recipients: index, logError });
-      const signal = waitForSignal();
-      const http = serveHttp({ fetch: app.fetch, port, hostname: host });
-      await new Promise<void>((resolve, reject) => {
-        http.once("listening", resolve);
-        http.once("error", reject);
-      });
-      const httpAddress = http.address();
-      const httpPort = typeof httpAddress === "object" && httpAddress ? httpAddress.port : port;
-      io.stdout(`mailroster: API on http://${host}:${httpPort}\n`);
-      let listener: SmtpListener | undefined;
-      if (smtp) {
-        listener = await startSmtpListener({ ...smtp, judge: (address) => index.verdictOf(address) });
-        io.stdout(`mailroster: SMTP recipient check on ${listener.host}:${listener.port}\n`);
-      }
-      const scheduler =
-        secrets === undefined
-          ? undefined
-          : startSyncScheduler({
-              intervalMs,
-              run: async () => {
-                for (const [account, result] of await syncAllAccounts(context, { secrets })) {
-                  io.stdout(
-                    `mailroster: Sync All ${account}: created ${result.created}, updated ${result.updated}, ` +
-                      `reclaimed ${result.reclaimed}, flagged ${result.flagged}, removed ${result.removed}, ` +
-                      `errors ${result.errors.length}\n`,
-                  );
-                }
-              },
-              onError: logError,
-            });
-      const received = await signal;
-      io.stdout(`mailroster: ${received}: stopping\n`);
-      await scheduler?.stop();
-      await listener?.close();
-      await new Promise<void>((resolve) => {
-        http.close(() => {
-          resolve();
-        });
-      });
-    });
-    return EXIT_OK;
-  },
-};
-
 export const SYNC_COMMANDS: readonly CliCommand[] = [
   connectorsAddCommand,
   connectorsListCommand,
@@ -292,5 +183,4 @@ export const SYNC_COMMANDS: readonly CliCommand[] = [
   domainsSetCommand,
   recipientsSetCommand,
   recipientsCheckCommand,
-  serveCommand,
 ];

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-directory.js";
 import * as m0002 from "./0002-imports.js";
 import * as m0003 from "./0003-directory-sync.js";
+import * as m0004 from "./0004-console.js";
 
 /** Every migration, in order; an in-code provider so dist/ needs no migration folder scan. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-directory": m0001,
   "0002-imports": m0002,
   "0003-directory-sync": m0003,
+  "0004-console": m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { addDomain } from "../../services/accounts-service.js";
+import {
+  getPasswordPolicy,
+  listAttributes,
+  listDomains,
+  listRoles,
+} from "../../services/directory-views-service.js";
+import { setPasswordPolicy } from "../../services/password-policy-service.js";
+import { listAccountAudit } from "../../services/user-admin-service.js";
+import { PERMISSIONS } from "../../directory/roles.js";
+import { ApiRouter } from "../api-router.js";
+import { accountQuery, auditEntrySchema, pageOf, pageQuery, passwordPolicySchema } from "../schemas.js";
+
+const domainSchema = z
+  .object({
+    domain: z.string(),
+    account: z.string(),
+    recipientValidation: z.enum(["accept-all", "known-recipients", "directory-users"]),
+  })
+  .meta({ id: "Domain" });
+const policyReply = z.object({ account: z.string(), policy: passwordPolicySchema });
+const accountOnly = z.object(accountQuery);
+
+export const attributeRoutes = new ApiRouter("/attributes", "Attributes").add(
+  {
+    method: "get",
+    path: "",
+    summary: "The account's custom attributes and how many users carry each.",
+    access: "signed-in",
+    query: accountOnly,
+    response: z.array(z.object({ name: z.string(), users: z.int() }).meta({ id: "Attribute" })),
+  },
+  ({ query, principal, services }) =>
+    listAttributes(services, { account: query.account ?? principal?.accountCode }),
+);
+
+export const domainRoutes = new ApiRouter("/domains", "Domains")
+  .add(
+    {
+      method: "get",
+      path: "",
+      summary: "The account's internal domains.",
+      access: "signed-in",
+      query: accountOnly,
+      response: z.array(domainSchema),
+    },
+    ({ query, principal, services }) =>
+      listDomains(services, { account: query.account ?? principal?.accountCode }),
+  )
+  .add(
+    {
+      method: "post",
+      path: "",
+      summary: "Add an internal domain.",
+      access: "signed-in",
+      query: accountOnly,
+      body: z.object({
+        domain: z.string().min(1).max(253),
+        recipientValidation: z.enum(["accept-all", "known-recipients", "directory-users"]).optional(),
+      }),
+      response: domainSchema,
+      status: 201,
+    },
+    ({ query, body, principal, services }) =>
+      addDomain(services, { ...body, account: query.account ?? principal?.accountCode }),
+  );
+
+export const roleRoutes = new ApiRouter("/roles", "Roles").add(
+  {
+    method: "get",
+    path: "",
+    summary: "The built-in administrator roles and their permissions.",
+    access: "signed-in",
+    response: z.array(
+      z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          protected: z.boolean(),
+          masterOnly: z.boolean(),
+          permissions: z.array(z.enum(PERMISSIONS)),
+        })
+        .meta({ id: "Role" }),
+    ),
+  },
+  () => Promise.resolve(listRoles()),
+);
+
+export const policyRoutes = new ApiRouter("/password-policy", "Password policy")
+  .add(
+    {
+      method: "get",
+      path: "",
+      summary: "Password Complexity and Expiration of the account.",
+      access: "signed-in",
+      query: accountOnly,
+      response: policyReply,
+    },
+    ({ query, principal, services }) =>
+      getPasswordPolicy(services, { account: query.account ?? principal?.accountCode }),
+  )
+  .add(
+    {
+      method: "patch",
+      path: "",
+      summary: "Change some fields of the password policy; returns the policy now in force.",
+      access: "signed-in",
+      query: accountOnly,
+      body: passwordPolicySchema.partial(),
+      response: policyReply,
+    },
+    ({ query, body, principal, services }) =>
+      setPasswordPolicy(services, { account: query.account ?? principal?.accountCode, changes: body }),
+  );
+
+export const auditRoutes = new ApiRouter("/audit", "Audit log").add(
+  {
+    method: "get",
+    path: "",
+    summary: "The account's audit log, newest first; optionally about one address.",
+    access: "signed-in",
+    query: z.object({ ...accountQuery, ...pageQuery, address: z.string().max(254).optional() }),
+    response: pageOf(auditEntrySchema, "AuditPage"),
+  },
+  ({ query, principal, services }) =>
+    listAccountAudit(services, { ...query, account: query.account ?? principal?.accountCode }),
+);

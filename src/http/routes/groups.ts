@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { addGroupMembers, createGroup } from "../../services/groups-service.js";
+import { listGroupTree, showGroupMembers } from "../../services/directory-views-service.js";
+import { ApiRouter } from "../api-router.js";
+import { accountQuery } from "../schemas.js";
+
+const groupNode = z
+  .object({ path: z.string(), name: z.string(), parent: z.string().nullable(), members: z.int() })
+  .meta({ id: "GroupNode" });
+const groupMembers = z
+  .object({ path: z.string(), members: z.array(z.string()) })
+  .meta({ id: "GroupMembers" });
+const pathField = z.string().min(1).max(1000);
+
+// A group is addressed by its path, which holds slashes: it travels in the query or body, not the URL path.
+export const groupRoutes = new ApiRouter("/groups", "Groups")
+  .add(
+    {
+      method: "get",
+      path: "",
+      summary: "Every profile group of the account, parents before children, with direct member counts.",
+      access: "signed-in",
+      query: z.object(accountQuery),
+      response: z.array(groupNode),
+    },
+    ({ query, principal, services }) =>
+      listGroupTree(services, { account: query.account ?? principal?.accountCode }),
+  )
+  .add(
+    {
+      method: "post",
+      path: "",
+      summary: "Create a group and its missing parents.",
+      access: "signed-in",
+      query: z.object(accountQuery),
+      body: z.object({ path: pathField }),
+      response: z.object({ path: z.string(), created: z.array(z.string()) }),
+      status: 201,
+    },
+    ({ query, body, principal, services }) =>
+      createGroup(services, { path: body.path, account: query.account ?? principal?.accountCode }),
+  )
+  .add(
+    {
+      method: "get",
+      path: "/members",
+      summary: "The members of one group.",
+      access: "signed-in",
+      query: z.object({ ...accountQuery, path: pathField }),
+      response: groupMembers,
+    },
+    ({ query, principal, services }) =>
+      showGroupMembers(services, { path: query.path, account: query.account ?? principal?.accountCode }),
+  )
+  .add(
+    {
+      method: "post",
+      path: "/members",
+      summary: "Add users (by any of their addresses) to a group, creating the path if needed.",
+      access: "signed-in",
+      query: z.object(accountQuery),
+      body: z.object({ path: pathField, members: z.array(z.string().max(254)).min(1).max(1000) }),
+      response: groupMembers,
+    },
+    ({ query, body, principal, services }) =>
+      addGroupMembers(services, { ...body, account: query.account ?? principal?.accountCode }),
+  );

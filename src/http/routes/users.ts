@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { assignRole } from "../../services/roles-service.js";
+import {
+  createManualUser,
+  listUserAudit,
+  searchUsers,
+  setUserPassword,
+  showUser,
+  unlockUser,
+  updateUserDetails,
+} from "../../services/user-admin-service.js";
+import { ApiRouter } from "../api-router.js";
+import { accountQuery, auditEntrySchema, pageOf, pageQuery, userSchema } from "../schemas.js";
+
+const addressParams = z.object({ address: z.string().min(3).max(254) });
+
+const searchQuery = z.object({
+  ...accountQuery,
+  ...pageQuery,
+  q: z.string().max(254).optional(),
+  field: z.enum(["any", "address", "alias", "name", "attribute"]).optional(),
+  attribute: z.string().max(100).optional(),
+});
+
+const editableFields = {
+  name: z.string().max(200).optional(),
+  forceChangePassword: z.boolean().optional(),
+  passwordNeverExpires: z.boolean().optional(),
+  locked: z.boolean().optional(),
+  pop: z.boolean().optional(),
+  submit: z.boolean().optional(),
+  aliases: z.array(z.string().max(254)).max(100).optional(),
+  attributes: z.record(z.string().max(100), z.string().max(1000)).optional(),
+  groups: z.array(z.string().max(1000)).max(100).optional(),
+  notes: z.array(z.string().max(100)).max(10).optional(),
+};
+
+const createBody = z.object({
+  ...editableFields,
+  email: z.string().min(3).max(254),
+  name: z.string().min(1).max(200),
+  password: z.string().min(1).max(1024).optional(),
+});
+
+const usersPage = pageOf(userSchema, "UserPage");
+const auditPage = pageOf(auditEntrySchema, "AuditPage");
+
+export const userRoutes = new ApiRouter("/users", "Users")
+  .add(
+    {
+      method: "get",
+      path: "",
+      summary: "Search users by address, alias, name or attribute value (any part, any case); paginated.",
+      access: "signed-in",
+      query: searchQuery,
+      response: usersPage,
+    },
+    ({ query, principal, services }) =>
+      searchUsers(services, {
+        account: query.account ?? principal?.accountCode,
+        text: query.q,
+        field: query.field,
+        attribute: query.attribute,
+        page: query.page,
+        pageSize: query.pageSize,
+      }),
+  )
+  .add(
+    {
+      method: "post",
+      path: "",
+      summary: "Create a manual user.",
+      access: "signed-in",
+      query: z.object(accountQuery),
+      body: createBody,
+      response: userSchema,
+      status: 201,
+    },
+    ({ query, body, principal, services }) =>
+      createManualUser(services, { ...body, account: query.account ?? principal?.accountCode }),
+  )
+  .add(
+    {
+      method: "get",
+      path: "/{address}",
+      summary: "Show a user by their primary address or an alias.",
+      access: "signed-in",
+      params: addressParams,
+      response: userSchema,
+    },
+    ({ params, services }) => showUser(services, params.address),
+  )
+  .add(
+    {
+      method: "patch",
+      path: "/{address}",
+      summary:
+        "Update a user: name, flags, aliases (replaced), attributes (set; empty removes), groups and notes (added).",
+      access: "signed-in",
+      params: addressParams,
+      body: z.object(editableFields),
+      response: userSchema,
+    },
+    ({ params, body, services }) => updateUserDetails(services, params.address, body),
+  )
+  .add(
+    {
+      method: "post",
+      path: "/{address}/password",
+      summary: "Set a user's password; by default they must change it at their next sign-in.",
+      access: "signed-in",
+      params: addressParams,
+      body: z.object({ password: z.string().min(1).max(1024), forceChangePassword: z.boolean().optional() }),
+      response: userSchema,
+    },
+    ({ params, body, services }) => setUserPassword(services, params.address, body),
+  )
+  .add(
+    {
+      method: "post",
+      path: "/{address}/unlock",
+      summary: "Unlock a user locked by an administrator or by repeated failed sign-ins.",
+      access: "signed-in",
+      params: addressParams,
+      response: userSchema,
+    },
+    ({ params, services }) => unlockUser(services, params.address),
+  )
+  .add(
+    {
+      method: "post",
+      path: "/{address}/roles",
+      summary: "Assign an administrator role (by name, e.g. Basic Administrator).",
+      access: "signed-in",
+      params: addressParams,
+      body: z.object({ role: z.string().min(1).max(100) }),
+      response: userSchema,
+    },
+    ({ params, body, services }) => assignRole(services, { email: params.address, role: body.role }),
+  )
+  .add(
+    {
+      method: "get",
+      path: "/{address}/audit",
+      summary: "The user's audit trail, newest first.",
+      access: "signed-in",
+      params: addressParams,
+      query: z.object(pageQuery),
+      response: auditPage,
+    },
+    ({ params, query, services }) => listUserAudit(services, params.address, query),
+  );

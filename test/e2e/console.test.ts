@@ -1,0 +1,155 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isCommonPassword } from "../../src/adapters/common-passwords.js";
+import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
+import { getUser, saveUsers } from "../../src/services/users-service.js";
+import { createSqliteDatabase, type OpenDatabase } from "../../src/store/open-database.js";
+import { startServe, type Served } from "../support/serve-process.js";
+
+// End to end: the real `mailroster serve` (compiled dist/, as `npm test` builds it first) on a free loopback
+// port and a temporary SQLite file, driven by the Debian chromium through playwright-core. Never a
+// downloaded browser.
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = join(import.meta.dirname, "../../test-artifacts/e2e");
+const haveChromium = existsSync(CHROMIUM);
+
+if (!haveChromium) {
+  if (process.env.CI === "true") {
+    throw new Error(`CI=true and ${CHROMIUM} is missing: install the Debian package chromium (see .ci/run).`);
+  }
+  console.warn(
+    `\n!!! SKIPPED: the console end-to-end test (test/e2e/console.test.ts): ${CHROMIUM} is missing.\n` +
+      "!!! Install it with: apt-get install -y chromium. CI fails instead of skipping.\n",
+  );
+}
+
+describe.skipIf(!haveChromium)("the console in Chromium", () => {
+  let dir: string;
+  let served: Served;
+  let browser: BrowserContext;
+  let open: OpenDatabase;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "mailroster-e2e-"));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    served = await startServe(`sqlite:${join(dir, "console.db")}`);
+    // A locked user to find, on the same SQLite file (WAL lets the server and the test share it).
+    open = createSqliteDatabase(join(dir, "console.db"));
+    const context = {
+      db: open.db,
+      hasher: createArgon2Hasher(),
+      isCommonPassword,
+      now: () => new Date(),
+      actor: { kind: "system", name: "e2e" } as const,
+    };
+    await saveUsers(context, {
+      users: [
+        {
+          email: "jane.doe@mailroster.local",
+          name: "Jane Doe",
+          locked: true,
+          aliases: ["jd@mailroster.local"],
+          attributes: { Department: "Sales" },
+          groups: ["Staff/London"],
+        },
+      ],
+    });
+    browser = await chromium.launchPersistentContext(join(dir, "profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser.close();
+    await served.stop();
+    await open.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const shot = (page: Page, name: string): Promise<Buffer> =>
+    page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  // A string expression: it runs in the page, and Node's type library has no `document`.
+  const noHorizontalScroll = (page: Page): Promise<boolean> =>
+    page.evaluate<boolean>("document.documentElement.scrollWidth <= document.documentElement.clientWidth");
+
+  it("signs in with the forced change, finds a user, sets their password and unlocks them", async () => {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const first = served.firstSignIn;
+    if (!first) throw new Error("serve printed no first sign-in");
+    await page.goto(served.url);
+    await page.getByLabel("Email").fill(first.email);
+    await page.getByLabel("Password", { exact: true }).fill(first.password);
+    await shot(page, "01-sign-in");
+    await page.getByRole("button", { name: "Sign in" }).click();
+
+    await page.getByRole("heading", { name: "Change your password" }).waitFor();
+    await page.getByLabel("Current password").fill(first.password);
+    await page.getByLabel("New password", { exact: true }).fill("Copper-Kettle-93");
+    await page.getByLabel("Repeat new password").fill("Copper-Kettle-93");
+    await shot(page, "02-forced-password-change");
+    await page.getByRole("button", { name: "Change password" }).click();
+
+    await page.getByRole("heading", { name: "Users" }).waitFor();
+    await page.getByLabel("Search users").fill("jd@");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("caption").filter({ hasText: "jd@" }).waitFor();
+    await shot(page, "03-users-search");
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.getByRole("link", { name: "jane.doe@mailroster.local" }).click();
+
+    await page.getByRole("heading", { name: "jane.doe@mailroster.local" }).waitFor();
+    await shot(page, "04-user-page");
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.getByLabel("New password").fill("Marble-Harbour-27");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await page.getByRole("status").filter({ hasText: "Password set." }).waitFor();
+    await shot(page, "05-password-set");
+
+    await page.getByRole("button", { name: "Unlock" }).click();
+    await page.getByRole("status").filter({ hasText: "User unlocked." }).waitFor();
+    await shot(page, "06-unlocked");
+
+    await page.getByRole("link", { name: "Groups", exact: true }).click();
+    await page.getByRole("button", { name: "London (1)" }).click();
+    await page.getByRole("link", { name: "jane.doe@mailroster.local" }).waitFor();
+    await shot(page, "07-groups");
+    await page.getByRole("link", { name: "Attributes", exact: true }).click();
+    await page.getByRole("cell", { name: "Department" }).waitFor();
+    await shot(page, "08-attributes");
+    await page.getByRole("link", { name: "Account | Password Complexity and Expiration" }).click();
+    await page.getByLabel("Minimum length").waitFor();
+    await shot(page, "09-password-policy");
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.getByRole("link", { name: "Users & Groups | Directory Synchronization" }).click();
+    await page.getByText("No directory connector is configured.").waitFor();
+    await shot(page, "10-directory-sync");
+
+    const jane = await getUser(
+      {
+        db: open.db,
+        hasher: createArgon2Hasher(),
+        isCommonPassword,
+        now: () => new Date(),
+        actor: { kind: "system", name: "e2e" },
+      },
+      "jane.doe@mailroster.local",
+    );
+    expect(jane).toMatchObject({ locked: false, hasPassword: true, forceChangePassword: true });
+  }, 60_000);
+});
