@@ -55,8 +55,9 @@ function getPostgresBackend(): Promise<PostgresBackend> {
 
 export type TestDatabase = OpenDatabase;
 
+/** Schemas carry the run's prefix; postgres-global-setup.ts drops them all when the run ends. */
 function newSchemaName(): string {
-  return `t_${randomBytes(6).toString("hex")}`;
+  return `t_${process.env.MAILROSTER_TEST_RUN ?? "solo"}_${randomBytes(6).toString("hex")}`;
 }
 
 /** A fresh, empty (unmigrated) database of the dialect; drop() removes it. */
@@ -103,10 +104,7 @@ export async function createEmptyDatabase(
       close,
       drop: async () => {
         await close();
-        const dropper = new pg.Client({ connectionString: pgBackend.url });
-        await dropper.connect();
-        await dropper.query(`drop schema ${schema} cascade`);
-        await dropper.end();
+        // Dropped with the run's other schemas at the end (see postgres-global-setup.ts).
       },
     };
   }
@@ -149,11 +147,8 @@ export async function createCliDatabaseUrl(
   return {
     url,
     cleanup: async () => {
+      // The schema goes with the run's others at the end (see postgres-global-setup.ts).
       await removeDir();
-      const dropper = new pg.Client({ connectionString: pgBackend.url });
-      await dropper.connect();
-      await dropper.query(`drop schema ${schema} cascade`);
-      await dropper.end();
     },
   };
 }
