@@ -3,6 +3,7 @@ import { sheetDumpCommand } from "./commands/sheet-dump.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
 import { DIRECTORY_COMMANDS } from "./commands/directory-commands.js";
 import { IMPORT_COMMANDS } from "./commands/import-commands.js";
+import { serveCommand } from "./commands/serve.js";
 import { SYNC_COMMANDS } from "./commands/sync-commands.js";
 
 const COMMANDS: readonly CliCommand[] = [
@@ -10,6 +11,7 @@ const COMMANDS: readonly CliCommand[] = [
   ...DIRECTORY_COMMANDS,
   ...IMPORT_COMMANDS,
   ...SYNC_COMMANDS,
+  serveCommand,
 ];
 
 const processIo: CliIo = {
