@@ -98,6 +98,10 @@ export interface AuditEntry {
   readonly after?: unknown;
 }
 
+// Orders audit rows that share a millisecond: several writeAudit calls of one change (a user, then its role)
+// often do. Monotonic within the process; wraps long before the integer column would.
+let auditSequence = 0;
+
 /** Writes the audit rows of one change inside its transaction. */
 export async function writeAudit(
   tx: Tx,
@@ -108,10 +112,10 @@ export async function writeAudit(
   const at = context.now().toISOString();
   await insertAuditRows(
     tx,
-    entries.map((entry, seq) => ({
+    entries.map((entry) => ({
       id: newId(),
       account_id: entry.accountId,
-      seq,
+      seq: (auditSequence = (auditSequence + 1) % 1_000_000_000),
       at,
       actor: actor.name,
       action: entry.action,
