@@ -49,3 +49,8 @@ export function requireOne(positionals: readonly string[], what: string): string
 export function printJson(value: unknown, write: (text: string) => void): void {
   write(JSON.stringify(value, null, 2) + "\n");
 }
+
+/** The flags most commands share, spread into each command's parseArgs options. */
+export const DB_OPTION = { db: { type: "string" } } as const;
+export const ACCOUNT_OPTION = { account: { type: "string" } } as const;
+export const JSON_OPTION = { json: { type: "boolean" } } as const;

@@ -8,11 +8,16 @@ import { createUser, getUser, listUsers } from "../../services/users-service.js"
 import { migrateToLatest } from "../../store/migrate.js";
 import { openDatabase } from "../../store/open-database.js";
 import { EXIT_OK, UsageError, type CliCommand } from "../command.js";
-import { chooseDatabaseUrl, parseCount, printJson, requireOne, withDirectory } from "../directory-session.js";
-
-const DB = { db: { type: "string" } } as const;
-const ACCOUNT = { account: { type: "string" } } as const;
-const JSON_FLAG = { json: { type: "boolean" } } as const;
+import {
+  ACCOUNT_OPTION,
+  DB_OPTION,
+  JSON_OPTION,
+  chooseDatabaseUrl,
+  parseCount,
+  printJson,
+  requireOne,
+  withDirectory,
+} from "../directory-session.js";
 
 export const initCommand: CliCommand = {
   path: ["init"],
@@ -24,7 +29,7 @@ export const initCommand: CliCommand = {
       args: [...args],
       allowPositionals: true,
       options: {
-        ...DB,
+        ...DB_OPTION,
         account: { type: "string" },
         code: { type: "string" },
         domain: { type: "string", multiple: true },
@@ -59,7 +64,12 @@ export const accountsAddCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, code: { type: "string" }, parent: { type: "string" }, kind: { type: "string" } },
+      options: {
+        ...DB_OPTION,
+        code: { type: "string" },
+        parent: { type: "string" },
+        kind: { type: "string" },
+      },
     });
     const name = requireOne(positionals, "NAME");
     if (values.code === undefined) throw new UsageError("missing --code CODE");
@@ -81,7 +91,7 @@ export const domainsAddCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT, "recipient-validation": { type: "string" } },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, "recipient-validation": { type: "string" } },
     });
     const domain = requireOne(positionals, "DOMAIN");
     const view = await withDirectory(values.db, (context) =>
@@ -104,7 +114,7 @@ export const groupsAddCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION },
     });
     const path = requireOne(positionals, "PATH");
     const result = await withDirectory(values.db, (context) =>
@@ -125,7 +135,7 @@ export const groupsShowCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, ...JSON_OPTION },
     });
     const path = requireOne(positionals, "PATH");
     const group = await withDirectory(values.db, (context) =>
@@ -145,7 +155,7 @@ export const usersAddCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT, name: { type: "string" }, password: { type: "string" } },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, name: { type: "string" }, password: { type: "string" } },
     });
     const email = requireOne(positionals, "EMAIL");
     if (values.name === undefined) throw new UsageError("missing --name NAME");
@@ -163,7 +173,10 @@ export const usersListCommand: CliCommand = {
   usage: "users list [--json] [--account CODE] [--db URL]",
   summary: "List users.",
   async run(args, io) {
-    const { values } = parseArgs({ args: [...args], options: { ...DB, ...ACCOUNT, ...JSON_FLAG } });
+    const { values } = parseArgs({
+      args: [...args],
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, ...JSON_OPTION },
+    });
     const users = await withDirectory(values.db, (context) =>
       listUsers(context, { account: values.account }),
     );
@@ -181,7 +194,7 @@ export const usersShowCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...JSON_OPTION },
     });
     const email = requireOne(positionals, "EMAIL");
     const user = await withDirectory(values.db, (context) => getUser(context, email));
@@ -200,7 +213,11 @@ export const rolesAssignCommand: CliCommand = {
   usage: 'roles assign EMAIL ROLE [--db URL]   (ROLE e.g. "Basic Administrator")',
   summary: "Give a user an administrator role.",
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: DB });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: DB_OPTION,
+    });
     const [email, role, ...rest] = positionals;
     if (email === undefined || role === undefined) throw new UsageError("needs EMAIL and ROLE");
     if (rest.length > 0)
@@ -223,9 +240,9 @@ export const policySetCommand: CliCommand = {
       args: [...args],
       allowPositionals: true,
       options: {
-        ...DB,
-        ...ACCOUNT,
-        ...JSON_FLAG,
+        ...DB_OPTION,
+        ...ACCOUNT_OPTION,
+        ...JSON_OPTION,
         "min-length": { type: "string" },
         "min-classes": { type: "string" },
         "max-age-days": { type: "string" },
@@ -279,7 +296,7 @@ export const auditListCommand: CliCommand = {
   async run(args, io) {
     const { values } = parseArgs({
       args: [...args],
-      options: { ...DB, ...ACCOUNT, ...JSON_FLAG, limit: { type: "string" } },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, ...JSON_OPTION, limit: { type: "string" } },
     });
     const limit = parseCount("--limit", values.limit);
     const entries = await withDirectory(values.db, (context) =>
@@ -299,7 +316,7 @@ export const migrateCommand: CliCommand = {
   usage: "migrate [--db URL]",
   summary: "Apply pending database migrations (every command also does this on start).",
   async run(args, io) {
-    const { values } = parseArgs({ args: [...args], options: DB });
+    const { values } = parseArgs({ args: [...args], options: DB_OPTION });
     const open = await openDatabase(chooseDatabaseUrl(values.db));
     try {
       const applied = await migrateToLatest(open.db);

@@ -17,12 +17,15 @@ import {
 } from "../../services/imports-service.js";
 import { listOutbox } from "../../services/outbox-service.js";
 import { EXIT_OK, EXIT_REFUSED, UsageError, type CliCommand, type CliIo } from "../command.js";
-import { printJson, requireOne, withDirectory } from "../directory-session.js";
+import {
+  ACCOUNT_OPTION,
+  DB_OPTION,
+  JSON_OPTION,
+  printJson,
+  requireOne,
+  withDirectory,
+} from "../directory-session.js";
 import { createProgressBar } from "../progress-bar.js";
-
-const DB = { db: { type: "string" } } as const;
-const ACCOUNT = { account: { type: "string" } } as const;
-const JSON_FLAG = { json: { type: "boolean" } } as const;
 
 function parseOverride(text: string | undefined): GroupOverride | undefined {
   if (text === undefined || text === "add" || text === "overwrite") return text;
@@ -103,9 +106,9 @@ export const importCommand: CliCommand = {
       args: [...args],
       allowPositionals: true,
       options: {
-        ...DB,
-        ...ACCOUNT,
-        ...JSON_FLAG,
+        ...DB_OPTION,
+        ...ACCOUNT_OPTION,
+        ...JSON_OPTION,
         as: { type: "string" },
         group: { type: "string" },
         override: { type: "string" },
@@ -179,7 +182,7 @@ export const importsListCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, ...JSON_OPTION },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
     const imports = await withDirectory(values.db, (context) =>
@@ -206,7 +209,7 @@ export const importsShowCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...JSON_OPTION },
     });
     const id = requireOne(positionals, "ID");
     const view = await withDirectory(values.db, (context) => showImport(context, id));
@@ -227,7 +230,7 @@ export const outboxListCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...JSON_OPTION },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
     const mails = await withDirectory(values.db, (context) => listOutbox(context));

@@ -8,11 +8,14 @@ import {
 } from "../../services/recipient-settings-service.js";
 import { syncAll } from "../../services/sync-service.js";
 import { EXIT_OK, UsageError, type CliCommand } from "../command.js";
-import { printJson, requireOne, withDirectory } from "../directory-session.js";
-
-const DB = { db: { type: "string" } } as const;
-const ACCOUNT = { account: { type: "string" } } as const;
-const JSON_FLAG = { json: { type: "boolean" } } as const;
+import {
+  ACCOUNT_OPTION,
+  DB_OPTION,
+  JSON_OPTION,
+  printJson,
+  requireOne,
+  withDirectory,
+} from "../directory-session.js";
 
 function required(value: string | undefined, flag: string): string {
   if (value === undefined) throw new UsageError(`missing ${flag}`);
@@ -30,8 +33,8 @@ export const connectorsAddCommand: CliCommand = {
       args: [...args],
       allowPositionals: true,
       options: {
-        ...DB,
-        ...ACCOUNT,
+        ...DB_OPTION,
+        ...ACCOUNT_OPTION,
         type: { type: "string" },
         url: { type: "string" },
         "bind-dn": { type: "string" },
@@ -75,7 +78,7 @@ export const connectorsListCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, ...JSON_OPTION },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
     const connectors = await withDirectory(values.db, (context) =>
@@ -95,7 +98,7 @@ export const syncCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, ...JSON_OPTION },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
     const secrets = createSecretBox(loadSecretKey());
@@ -124,7 +127,7 @@ export const domainsSetCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, "recipient-validation": { type: "string" } },
+      options: { ...DB_OPTION, "recipient-validation": { type: "string" } },
     });
     const domain = requireOne(positionals, "DOMAIN");
     const mode = required(values["recipient-validation"], "--recipient-validation MODE");
@@ -144,7 +147,7 @@ export const recipientsSetCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...ACCOUNT, unknown: { type: "string" } },
+      options: { ...DB_OPTION, ...ACCOUNT_OPTION, unknown: { type: "string" } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
     const action = required(values.unknown, "--unknown defer|reject");
@@ -166,7 +169,7 @@ export const recipientsCheckCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { ...DB, ...JSON_FLAG },
+      options: { ...DB_OPTION, ...JSON_OPTION },
     });
     const address = requireOne(positionals, "ADDRESS");
     const result = await withDirectory(values.db, (context) => new RecipientIndex(context.db).check(address));
