@@ -1,6 +1,7 @@
 /**
  * `npm run bench:import`: the spreadsheet import on the 65,535-row sheets in ../shared/bench (issue 4).
- * Each measurement runs in a fresh process on a fresh database (bench/import-child.ts), so its peak memory
+ * Each measurement runs in a fresh process on a fresh database (bench/import-child.mjs, on the built dist/ with the
+ * executable's V8 flags), so its peak memory
  * is its own. Prints medians against the issue's targets: preview < 3 s, save < 5 s on SQLite and < 10 s on
  * PostgreSQL, peak < 600 MB; and argon2id throughput on every core against cores x one core's rate (>= 90%).
  * Not a test: timings depend on the machine and on what else runs on it (the load average is printed).
@@ -49,7 +50,16 @@ interface ChildResult {
 function measure(dialect: string, file: string, mode: string): ChildResult {
   const child = spawnSync(
     process.execPath,
-    ["--import", "tsx", "bench/import-child.ts", "--dialect", dialect, "--file", file, "--mode", mode],
+    [
+      "--max-semi-space-size=8",
+      "bench/import-child.mjs",
+      "--dialect",
+      dialect,
+      "--file",
+      file,
+      "--mode",
+      mode,
+    ],
     { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
   const line = child.stdout.split("\n").find((l) => l.startsWith("{"));

@@ -15,6 +15,7 @@ import {
   type ExistingUser,
   type ImportPlan,
   type ImportSummary,
+  type PlannedUser,
 } from "../import/plan-import.js";
 import type { ParsedRow } from "../import/read-rows.js";
 import { readXls, type XlsSheet } from "../sheet/xls/read-xls.js";
@@ -46,9 +47,23 @@ import {
   type ImportRow,
 } from "../store/imports-repository.js";
 import type { Executor } from "../store/schema.js";
-import type { AddressRow, AttributeDefinitionRow, UserRow } from "../store/users-repository.js";
+import type {
+  AddressRow,
+  AttributeDefinitionRow,
+  NoteRow,
+  PasswordHistoryRow,
+  UserRow,
+} from "../store/users-repository.js";
 import { resolveAccount } from "./account-lookup.js";
-import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
+import {
+  authorize,
+  newId,
+  writeAudit,
+  type AuditEntry,
+  type Authorized,
+  type ServiceContext,
+  type Tx,
+} from "./context.js";
 import { queueMail } from "./outbox-service.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
 
@@ -260,7 +275,6 @@ async function runImport(
         updated_at: context.now().toISOString(),
       });
     });
-    progress?.({ stage: "saving", done: plan.users.length, total: plan.users.length });
   } catch (error) {
     // A crash mid-way: the transaction rolled back, so nothing was written; record it and tell the importer.
     const message = isAppError(error) || error instanceof Error ? error.message : String(error);
@@ -515,7 +529,13 @@ async function findUnchangedPasswords(
   return new Set(pairs.filter((_, i) => same[i] === true).map((p) => p.key));
 }
 
-/** Writes a whole plan inside the caller's transaction, with set-based statements. */
+/**
+ * Users are written in slices of this many: each slice's rows are built, written and dropped before the next,
+ * so a 65,535-row import never holds every table's rows (and their JSON batches) in memory at once.
+ */
+const WRITE_SLICE = 512;
+
+/** Writes a whole plan inside the caller's transaction, with set-based statements, a slice at a time. */
 async function writePlan(
   tx: Tx,
   run: Run,
@@ -537,31 +557,59 @@ async function writePlan(
   for (const d of newDefinitions) definitionIds.set(`${d.account_id}:${d.name_key}`, d.id);
   await insertAttributeDefinitionsBulk(tx, newDefinitions);
 
+  const slice: WriteSlice = { run, loaded, hashes, note, groupId, now, definitionIds };
+  for (let start = 0; start < plan.users.length; start += WRITE_SLICE) {
+    await writeSlice(tx, slice, plan.users.slice(start, start + WRITE_SLICE));
+    const done = Math.min(plan.users.length, start + WRITE_SLICE);
+    run.request.onProgress?.({ stage: "saving", done, total: plan.users.length });
+  }
+  if (groupId !== undefined) {
+    await deleteGroupMembersBulk(
+      tx,
+      groupId,
+      plan.groupRemoved.map((m) => m.userId),
+    );
+  }
+  const groupPath = loaded.facts.group?.path;
+  await writeAudit(tx, context, actor, [
+    ...plan.groupRemoved.map((m) => ({
+      accountId: run.account.id,
+      action: "group.remove_member",
+      address: m.email,
+      after: { path: groupPath, importId: run.id },
+    })),
+    {
+      accountId: run.account.id,
+      action: "import.save",
+      after: { importId: run.id, file: run.request.fileName, summary: plan.summary },
+    },
+  ]);
+}
+
+interface WriteSlice {
+  readonly run: Run;
+  readonly loaded: LoadedFacts;
+  readonly hashes: ReadonlyMap<string, string>;
+  readonly note: string | null;
+  readonly groupId: string | undefined;
+  readonly now: string;
+  readonly definitionIds: ReadonlyMap<string, string>;
+}
+
+async function writeSlice(tx: Tx, slice: WriteSlice, users: readonly PlannedUser[]): Promise<void> {
+  const { run, loaded, hashes, note, groupId, now, definitionIds } = slice;
+  const { context, actor } = run;
   const inserts: UserRow[] = [];
   const patches: UserPatch[] = [];
   const addresses: AddressRow[] = [];
   const attributeValues: { account_id: string; user_id: string; definition_id: string; value: string }[] = [];
   const roles: { account_id: string; user_id: string; role: string }[] = [];
-  const history: {
-    id: string;
-    account_id: string;
-    user_id: string;
-    password_hash: string;
-    set_at: string;
-  }[] = [];
+  const history: PasswordHistoryRow[] = [];
   const members: { account_id: string; group_id: string; user_id: string }[] = [];
-  const notes: {
-    id: string;
-    account_id: string;
-    user_id: string;
-    address: string;
-    text: string;
-    author: string;
-    created_at: string;
-  }[] = [];
-  const audit: { accountId: string; action: string; address: string; after: unknown }[] = [];
+  const notes: NoteRow[] = [];
+  const audit: AuditEntry[] = [];
 
-  for (const planned of plan.users) {
+  for (const planned of users) {
     const { source } = planned;
     const userId = planned.existing?.id ?? newId();
     const email = planned.existing?.email ?? source.email.address;
@@ -596,7 +644,7 @@ async function writePlan(
         kind: "primary",
       });
     } else if (planned.action === "update") {
-      const patch: UserPatch = {
+      patches.push({
         id: userId,
         name: planned.name ?? null,
         type: planned.becomesImported ? "imported" : null,
@@ -608,8 +656,7 @@ async function writePlan(
         pop: flag("pop"),
         submit: flag("submit"),
         updated_at: now,
-      };
-      patches.push(patch);
+      });
     }
     for (const alias of planned.aliasesToAdd) {
       addresses.push({
@@ -679,42 +726,15 @@ async function writePlan(
       });
     }
   }
-  // Inserting in key order keeps B-tree writes local (random UUID order touches a new page per row).
-  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  inserts.sort((a, b) => compare(a.id, b.id));
-  addresses.sort((a, b) => compare(a.address_key, b.address_key));
-  attributeValues.sort((a, b) => compare(a.user_id, b.user_id) || compare(a.definition_id, b.definition_id));
-  members.sort((a, b) => compare(a.user_id, b.user_id));
   await insertUsersBulk(tx, inserts);
   await updateUsersBulk(tx, patches);
   await insertAddressesBulk(tx, addresses);
   await upsertAttributeValuesBulk(tx, attributeValues);
   await insertRoleAssignmentsBulk(tx, roles);
   await insertPasswordHistoryBulk(tx, history);
-  if (groupId !== undefined) {
-    await insertGroupMembersBulk(tx, members);
-    await deleteGroupMembersBulk(
-      tx,
-      groupId,
-      plan.groupRemoved.map((m) => m.userId),
-    );
-  }
+  await insertGroupMembersBulk(tx, members);
   await insertNotesBulk(tx, notes);
-  const groupPath = loaded.facts.group?.path;
-  await writeAudit(tx, context, actor, [
-    ...audit,
-    ...plan.groupRemoved.map((m) => ({
-      accountId: run.account.id,
-      action: "group.remove_member",
-      address: m.email,
-      after: { path: groupPath, importId: run.id },
-    })),
-    {
-      accountId: run.account.id,
-      action: "import.save",
-      after: { importId: run.id, file: run.request.fileName, summary: plan.summary },
-    },
-  ]);
+  await writeAudit(tx, context, actor, audit);
 }
 
 function mapImport(row: ImportRow): ImportView {

@@ -3,6 +3,7 @@ import * as m0001 from "./0001-directory.js";
 import * as m0002 from "./0002-imports.js";
 import * as m0003 from "./0003-directory-sync.js";
 import * as m0004 from "./0004-console.js";
+import * as m0005 from "./0005-postgres-account-keys.js";
 
 /** Every migration, in order; an in-code provider so dist/ needs no migration folder scan. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0002-imports": m0002,
   "0003-directory-sync": m0003,
   "0004-console": m0004,
+  "0005-postgres-account-keys": m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
