@@ -1,9 +1,9 @@
 // One measured import, in a process of its own so its peak memory is its own. Sets up a fresh directory
-// (account with example.com and example.org, group Staff) untimed, then times a preview, a save, or a second
-// save of the same file (all unchanged), and prints one JSON line. Plain JavaScript on the compiled dist/, as
+// (account with example.com and example.org, group Staff) untimed, then times a preview or a save and prints
+// one JSON line. `--keep NAME` leaves the database for a later run with `--existing NAME` (a re-import). Plain JavaScript on the compiled dist/, as
 // shipped, so that no TypeScript loader thread sits in the measured process.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,36 +17,50 @@ import { migrateToLatest } from "../dist/store/migrate.js";
 import { createPostgresDatabase, createSqliteDatabase } from "../dist/store/open-database.js";
 
 const { values } = parseArgs({
-  options: { dialect: { type: "string" }, file: { type: "string" }, mode: { type: "string" } },
+  options: {
+    dialect: { type: "string" },
+    file: { type: "string" },
+    mode: { type: "string" },
+    keep: { type: "string" },
+    existing: { type: "string" },
+  },
 });
 const mode = values.mode ?? "preview";
 const pgUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-/** A fresh database: a file in a temporary folder, or a schema of its own on the PostgreSQL server. */
-async function freshDatabase(dialect) {
+/** A database named `name`: a file in a temporary folder, or a schema of its own on the PostgreSQL server. */
+async function openBenchDatabase(dialect, name, create) {
   if (dialect === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "mailroster-bench-"));
+    const dir = join(tmpdir(), `mailroster-bench-${name}`);
+    if (create) mkdirSync(dir);
     const open = createSqliteDatabase(join(dir, "bench.db"));
-    return { db: open.db, drop: async () => (await open.close(), rmSync(dir, { recursive: true })) };
+    return { db: open.db, close: () => open.close(), drop: () => rmSync(dir, { recursive: true }) };
   }
-  const schema = `bench_${randomBytes(6).toString("hex")}`;
+  const schema = `bench_${name}`;
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
-  await admin.query(`create schema ${schema}`);
+  if (create) await admin.query(`create schema ${schema}`);
   const open = createPostgresDatabase({ connectionString: pgUrl, options: `-c search_path=${schema}` });
   return {
     db: open.db,
+    close: async () => (await open.close(), await admin.end()),
     drop: async () => {
-      await open.close();
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
+      const dropper = new pg.Client({ connectionString: pgUrl });
+      await dropper.connect();
+      await dropper.query(`drop schema ${schema} cascade`);
+      await dropper.end();
     },
   };
 }
 
-const database = await freshDatabase(values.dialect === "postgres" ? "postgres" : "sqlite");
+const fresh = values.existing === undefined;
+const database = await openBenchDatabase(
+  values.dialect === "postgres" ? "postgres" : "sqlite",
+  values.existing ?? values.keep ?? randomBytes(6).toString("hex"),
+  fresh,
+);
+let dropAtEnd = values.keep === undefined;
 try {
-  await migrateToLatest(database.db);
   const base = {
     db: database.db,
     hasher: createArgon2Hasher(),
@@ -54,28 +68,31 @@ try {
     now: () => new Date(),
     actor: { kind: "system", name: "bench" },
   };
-  await initDirectory(base, {
-    account: "Bench",
-    code: "bench",
-    domains: ["example.com", "example.org"],
-    admin: "admin@example.com",
-    adminPassword: "Sunny-Harbour-42",
-  });
-  await createGroup(base, { path: "Staff" });
+  if (fresh) {
+    await migrateToLatest(database.db);
+    await initDirectory(base, {
+      account: "Bench",
+      code: "bench",
+      domains: ["example.com", "example.org"],
+      admin: "admin@example.com",
+      adminPassword: "Sunny-Harbour-42",
+    });
+    await createGroup(base, { path: "Staff" });
+  }
   const context = { ...base, actor: { kind: "user", email: "admin@example.com" } };
   const request = { fileName: values.file ?? "", bytes: readFileSync(values.file ?? ""), group: "Staff" };
-  if (mode === "resave") {
-    const first = await saveImport(context, request);
-    if (!first.saved) throw new Error(`first save failed: ${JSON.stringify(first.errors.slice(0, 3))}`);
-  }
   const started = performance.now();
   const outcome =
     mode === "preview" ? await previewImport(context, request) : await saveImport(context, request);
   const ms = performance.now() - started;
-  if (!outcome.ok) throw new Error(`import failed: ${JSON.stringify(outcome.errors.slice(0, 3))}`);
+  if (!outcome.ok) {
+    dropAtEnd = true;
+    throw new Error(`import failed: ${JSON.stringify(outcome.errors.slice(0, 3))}`);
+  }
   console.log(
     JSON.stringify({ ms, peakRssMb: process.resourceUsage().maxRSS / 1024, summary: outcome.summary }),
   );
 } finally {
-  await database.drop();
+  await database.close();
+  if (dropAtEnd) await database.drop();
 }

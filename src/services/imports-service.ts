@@ -29,8 +29,8 @@ import {
   insertPasswordHistoryBulk,
   insertRoleAssignmentsBulk,
   insertUsersBulk,
-  loadAddressesByKeys,
-  loadAttributeValuesByUserIds,
+  eachAddressByKeys,
+  eachAttributeValueByUserIds,
   loadGroupMembers,
   loadRolesByUserIds,
   loadUsersByIds,
@@ -418,12 +418,33 @@ async function loadFacts(
   for (const accountId of within) policies.set(accountId, await loadPasswordPolicy(db, accountId));
 
   const keys = rows.flatMap((r) => [r.email.key, ...r.aliases.map((a) => a.address.key)]);
-  const addressRows = await loadAddressesByKeys(db, keys);
-  const userIds = [...new Set(addressRows.map((a) => a.user_id))];
+  // A re-import of 65,535 users meets about a million stored rows: they are folded into maps as they
+  // arrive, and each user id is kept once (the driver makes a new string per row), not once per row.
+  const userIdOnce = new Map<string, string>();
+  const once = (id: string): string => {
+    const kept = userIdOnce.get(id);
+    if (kept !== undefined) return kept;
+    userIdOnce.set(id, id);
+    return id;
+  };
+  const addresses = new Map<string, { userId: string; kind: string }>();
+  await eachAddressByKeys(db, keys, (a) => {
+    addresses.set(a.address_key, { userId: once(a.user_id), kind: a.kind });
+  });
+  const userIds = [...userIdOnce.keys()];
   const users = await loadUsersByIds(db, userIds);
-  const values = await loadAttributeValuesByUserIds(db, userIds);
+  const attributes = new Map<string, Map<string, string>>();
+  const nameKeyOnce = new Map<string, string>();
+  await eachAttributeValueByUserIds(db, userIds, (v) => {
+    const userId = once(v.user_id);
+    let map = attributes.get(userId);
+    if (!map) attributes.set(userId, (map = new Map<string, string>()));
+    let nameKey = nameKeyOnce.get(v.name_key);
+    if (nameKey === undefined) nameKeyOnce.set(v.name_key, (nameKey = v.name_key));
+    map.set(nameKey, v.value);
+  });
   const roles = await loadRolesByUserIds(db, userIds);
-  const existing = buildExistingUsers(users, values, roles);
+  const existing = buildExistingUsers(users, attributes, roles, once);
   const definitions = await db
     .selectFrom("attribute_definitions")
     .selectAll()
@@ -454,12 +475,12 @@ async function loadFacts(
       defaultPolicy: DEFAULT_PASSWORD_POLICY,
       isCommonPassword: context.isCommonPassword,
       actorRoles: actor.roles,
-      addresses: new Map(addressRows.map((a) => [a.address_key, { userId: a.user_id, kind: a.kind }])),
+      addresses,
       users: existing,
       attributeKeys,
       group,
     },
-    hashes: new Map(users.flatMap((u) => (u.password_hash === null ? [] : [[u.id, u.password_hash]]))),
+    hashes: new Map(users.flatMap((u) => (u.password_hash === null ? [] : [[once(u.id), u.password_hash]]))),
     definitions,
     groupId,
   };
@@ -467,28 +488,23 @@ async function loadFacts(
 
 function buildExistingUsers(
   users: readonly UserRow[],
-  values: readonly { user_id: string; name_key: string; value: string }[],
+  attributes: ReadonlyMap<string, Map<string, string>>,
   roles: readonly { user_id: string; role: string }[],
+  once: (id: string) => string,
 ): Map<string, ExistingUser> {
-  const attributes = new Map<string, Map<string, string>>();
-  for (const v of values) {
-    const map = attributes.get(v.user_id) ?? new Map<string, string>();
-    map.set(v.name_key, v.value);
-    attributes.set(v.user_id, map);
-  }
   const roleIds = new Map<string, RoleId[]>();
   for (const r of roles) {
     if (!isRoleId(r.role)) continue;
-    const list = roleIds.get(r.user_id) ?? [];
+    const list = roleIds.get(once(r.user_id)) ?? [];
     list.push(r.role);
-    roleIds.set(r.user_id, list);
+    roleIds.set(once(r.user_id), list);
   }
   return new Map(
     users.map((u) => [
-      u.id,
+      once(u.id),
       {
-        id: u.id,
-        accountId: u.account_id,
+        id: once(u.id),
+        accountId: once(u.account_id),
         email: u.email,
         name: u.name,
         type: u.type,

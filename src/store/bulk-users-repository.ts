@@ -18,10 +18,19 @@ const LOOKUP_CHUNK = 5_000;
 
 async function inChunks<T>(keys: readonly string[], select: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
-    for (const row of await select(keys.slice(i, i + LOOKUP_CHUNK))) out.push(row);
-  }
+  await eachInChunks(keys, select, (row) => out.push(row));
   return out;
+}
+
+/** Hands each row to `each` a chunk at a time, so a caller folding rows into maps never holds them all. */
+async function eachInChunks<T>(
+  keys: readonly string[],
+  select: (chunk: string[]) => Promise<T[]>,
+  each: (row: T) => void,
+): Promise<void> {
+  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
+    for (const row of await select(keys.slice(i, i + LOOKUP_CHUNK))) each(row);
+  }
 }
 
 async function insertInBatches<T extends object>(
@@ -105,9 +114,21 @@ async function insertRowsUnnest(
   }
 }
 
-export async function loadAddressesByKeys(db: Executor, keys: readonly string[]): Promise<AddressRow[]> {
-  return inChunks(keys, (chunk) =>
-    db.selectFrom("addresses").selectAll().where("address_key", "in", chunk).execute(),
+/** The owner and kind of each of `keys` that is taken, row by row to `each`. */
+export async function eachAddressByKeys(
+  db: Executor,
+  keys: readonly string[],
+  each: (row: Pick<AddressRow, "address_key" | "user_id" | "kind">) => void,
+): Promise<void> {
+  await eachInChunks(
+    keys,
+    (chunk) =>
+      db
+        .selectFrom("addresses")
+        .select(["address_key", "user_id", "kind"])
+        .where("address_key", "in", chunk)
+        .execute(),
+    each,
   );
 }
 
@@ -124,17 +145,22 @@ export async function loadUsersByIds(db: Executor, ids: readonly string[]): Prom
   return inChunks(ids, (chunk) => db.selectFrom("users").selectAll().where("id", "in", chunk).execute());
 }
 
-export async function loadAttributeValuesByUserIds(
+/** Every attribute value of `userIds`, row by row to `each`. */
+export async function eachAttributeValueByUserIds(
   db: Executor,
   userIds: readonly string[],
-): Promise<{ user_id: string; name_key: string; value: string }[]> {
-  return inChunks(userIds, (chunk) =>
-    db
-      .selectFrom("attribute_values")
-      .innerJoin("attribute_definitions", "attribute_definitions.id", "attribute_values.definition_id")
-      .select(["attribute_values.user_id", "attribute_definitions.name_key", "attribute_values.value"])
-      .where("attribute_values.user_id", "in", chunk)
-      .execute(),
+  each: (row: { user_id: string; name_key: string; value: string }) => void,
+): Promise<void> {
+  await eachInChunks(
+    userIds,
+    (chunk) =>
+      db
+        .selectFrom("attribute_values")
+        .innerJoin("attribute_definitions", "attribute_definitions.id", "attribute_values.definition_id")
+        .select(["attribute_values.user_id", "attribute_definitions.name_key", "attribute_values.value"])
+        .where("attribute_values.user_id", "in", chunk)
+        .execute(),
+    each,
   );
 }
 
