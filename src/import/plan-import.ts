@@ -317,14 +317,21 @@ export function planImport(
     }
 
     const known = facts.attributeKeys.get(accountId);
-    const attributes = source.attributes.filter((a) => existing?.attributes.get(a.key) !== a.value);
+    // A new user takes the row's own arrays and maps: 65,535 copies of them are memory a save can do without.
+    const attributes =
+      existing === undefined
+        ? source.attributes
+        : source.attributes.filter((a) => existing.attributes.get(a.key) !== a.value);
     for (const attribute of attributes) {
       const id = `${accountId}:${attribute.key}`;
       if (!known?.has(attribute.key) && !createdAttributes.has(id)) {
         createdAttributes.set(id, { accountId, name: attribute.name, key: attribute.key });
       }
     }
-    const flags = new Map([...source.flags].filter(([flag, value]) => existing?.flags[flag] !== value));
+    const flags =
+      existing === undefined
+        ? source.flags
+        : new Map([...source.flags].filter(([flag, value]) => existing.flags[flag] !== value));
     const name =
       existing === undefined || (source.name !== undefined && source.name !== existing.name)
         ? source.name

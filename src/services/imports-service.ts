@@ -24,6 +24,7 @@ import {
   deleteGroupMembersBulk,
   insertAddressesBulk,
   insertAttributeDefinitionsBulk,
+  insertAttributeValuesBulk,
   insertGroupMembersBulk,
   insertNotesBulk,
   insertPasswordHistoryBulk,
@@ -574,11 +575,25 @@ async function writePlan(
   await insertAttributeDefinitionsBulk(tx, newDefinitions);
 
   const slice: WriteSlice = { run, loaded, hashes, note, groupId, now, definitionIds };
+  // Each slice's rows are built while the database still writes the previous slice: on PostgreSQL, a server
+  // process of its own, the two overlap instead of taking turns.
+  let writing: Promise<void> | undefined;
   for (let start = 0; start < plan.users.length; start += WRITE_SLICE) {
-    await writeSlice(tx, slice, plan.users.slice(start, start + WRITE_SLICE));
+    let rows: SliceRows;
+    try {
+      rows = buildSlice(slice, plan.users.slice(start, start + WRITE_SLICE));
+    } catch (error) {
+      // Settle the slice in flight before the transaction rolls back, so its failure is not left unheard.
+      await writing?.catch(() => undefined);
+      throw error;
+    }
+    await writing;
     const done = Math.min(plan.users.length, start + WRITE_SLICE);
-    run.request.onProgress?.({ stage: "saving", done, total: plan.users.length });
+    writing = writeSlice(tx, run, rows).then(() =>
+      run.request.onProgress?.({ stage: "saving", done, total: plan.users.length }),
+    );
   }
+  await writing;
   if (groupId !== undefined) {
     await deleteGroupMembersBulk(
       tx,
@@ -612,18 +627,53 @@ interface WriteSlice {
   readonly definitionIds: ReadonlyMap<string, string>;
 }
 
-async function writeSlice(tx: Tx, slice: WriteSlice, users: readonly PlannedUser[]): Promise<void> {
+type AttributeValueRow = { account_id: string; user_id: string; definition_id: string; value: string };
+
+/** The rows one slice of users writes, table by table. */
+interface SliceRows {
+  readonly inserts: UserRow[];
+  readonly patches: UserPatch[];
+  readonly addresses: AddressRow[];
+  /** Values of users created by this import: no stored value can be in the way. */
+  readonly newValues: AttributeValueRow[];
+  /** Values of existing users: each replaces the stored one. */
+  readonly changedValues: AttributeValueRow[];
+  readonly roles: { account_id: string; user_id: string; role: string }[];
+  readonly history: PasswordHistoryRow[];
+  readonly members: { account_id: string; group_id: string; user_id: string }[];
+  readonly notes: NoteRow[];
+  readonly audit: AuditEntry[];
+}
+
+async function writeSlice(tx: Tx, run: Run, rows: SliceRows): Promise<void> {
+  await insertUsersBulk(tx, rows.inserts);
+  await updateUsersBulk(tx, rows.patches);
+  await insertAddressesBulk(tx, rows.addresses);
+  await insertAttributeValuesBulk(tx, rows.newValues);
+  await upsertAttributeValuesBulk(tx, rows.changedValues);
+  await insertRoleAssignmentsBulk(tx, rows.roles);
+  await insertPasswordHistoryBulk(tx, rows.history);
+  await insertGroupMembersBulk(tx, rows.members);
+  await insertNotesBulk(tx, rows.notes);
+  await writeAudit(tx, run.context, run.actor, rows.audit);
+}
+
+function buildSlice(slice: WriteSlice, users: readonly PlannedUser[]): SliceRows {
   const { run, loaded, hashes, note, groupId, now, definitionIds } = slice;
-  const { context, actor } = run;
-  const inserts: UserRow[] = [];
-  const patches: UserPatch[] = [];
-  const addresses: AddressRow[] = [];
-  const attributeValues: { account_id: string; user_id: string; definition_id: string; value: string }[] = [];
-  const roles: { account_id: string; user_id: string; role: string }[] = [];
-  const history: PasswordHistoryRow[] = [];
-  const members: { account_id: string; group_id: string; user_id: string }[] = [];
-  const notes: NoteRow[] = [];
-  const audit: AuditEntry[] = [];
+  const { actor } = run;
+  const rows: SliceRows = {
+    inserts: [],
+    patches: [],
+    addresses: [],
+    newValues: [],
+    changedValues: [],
+    roles: [],
+    history: [],
+    members: [],
+    notes: [],
+    audit: [],
+  };
+  const { inserts, patches, addresses, roles, history, members, notes, audit } = rows;
 
   for (const planned of users) {
     const { source } = planned;
@@ -686,7 +736,7 @@ async function writeSlice(tx: Tx, slice: WriteSlice, users: readonly PlannedUser
     for (const a of planned.attributes) {
       const definitionId = definitionIds.get(`${planned.accountId}:${a.key}`);
       if (definitionId === undefined) throw new Error(`no definition for attribute ${a.key}`);
-      attributeValues.push({
+      (planned.existing ? rows.changedValues : rows.newValues).push({
         account_id: planned.accountId,
         user_id: userId,
         definition_id: definitionId,
@@ -742,15 +792,7 @@ async function writeSlice(tx: Tx, slice: WriteSlice, users: readonly PlannedUser
       });
     }
   }
-  await insertUsersBulk(tx, inserts);
-  await updateUsersBulk(tx, patches);
-  await insertAddressesBulk(tx, addresses);
-  await upsertAttributeValuesBulk(tx, attributeValues);
-  await insertRoleAssignmentsBulk(tx, roles);
-  await insertPasswordHistoryBulk(tx, history);
-  await insertGroupMembersBulk(tx, members);
-  await insertNotesBulk(tx, notes);
-  await writeAudit(tx, context, actor, audit);
+  return rows;
 }
 
 function mapImport(row: ImportRow): ImportView {

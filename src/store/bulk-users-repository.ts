@@ -228,6 +228,18 @@ export async function insertAttributeDefinitionsBulk(
   await insertInBatches(rows, 4, (batch) => db.insertInto("attribute_definitions").values(batch).execute());
 }
 
+export async function insertAttributeValuesBulk(
+  db: Executor,
+  rows: readonly { account_id: string; user_id: string; definition_id: string; value: string }[],
+): Promise<void> {
+  await insertRows(
+    db,
+    "attribute_values",
+    ["account_id", "user_id", "definition_id", "value"],
+    rows.map((v) => [v.account_id, v.user_id, v.definition_id, v.value]),
+  );
+}
+
 export async function upsertAttributeValuesBulk(
   db: Executor,
   rows: readonly { account_id: string; user_id: string; definition_id: string; value: string }[],
