@@ -132,7 +132,8 @@ export const ERROR_CODES = {
   request_too_large: "The request body is larger than the API accepts.",
   upload_not_multipart: "Send the upload as multipart/form-data.",
   upload_malformed: "The multipart/form-data body is malformed (boundary or part headers).",
-  upload_too_many_parts: "The upload has more than one file, or more or other fields than the endpoint takes.",
+  upload_too_many_parts:
+    "The upload has more than one file, or more or other fields than the endpoint takes.",
   upload_field_too_long: "A text field of the upload is longer than the endpoint allows.",
   upload_file_missing: "The upload has no file part named `file`.",
   upload_file_type_invalid: "The uploaded file is not declared as an Excel 97-2003 workbook (.xls).",

@@ -101,3 +101,92 @@ export const okSchema = z.object({ ok: z.literal(true) });
 
 /** The account a request acts in; defaults to the caller's own. */
 export const accountQuery = { account: z.string().max(32).optional() };
+
+export const importIssueSchema = z
+  .object({
+    code: z.string(),
+    cell: z.string().nullable(),
+    row: z.int().nullable(),
+    column: z.string().nullable(),
+    message: z.string(),
+  })
+  .meta({ id: "ImportIssue" });
+
+export const importSummarySchema = z
+  .object({
+    rows: z.int(),
+    create: z.int(),
+    update: z.int(),
+    unchanged: z.int(),
+    aliasesAdded: z.int(),
+    attributesCreated: z.array(z.string()),
+    groupAdded: z.int(),
+    groupRemoved: z.int(),
+    typeChanged: z.int(),
+  })
+  .meta({ id: "ImportSummary" });
+
+/** The Spreadsheet Information: exactly the object `mailroster import --json` prints. */
+export const importOutcomeSchema = z
+  .object({
+    ok: z.boolean(),
+    saved: z.boolean(),
+    importId: z.string().nullable(),
+    file: z.string(),
+    sheet: z.string().nullable(),
+    checkpoint: z.string().nullable(),
+    summary: importSummarySchema,
+    errors: z.array(importIssueSchema),
+    warnings: z.array(importIssueSchema),
+  })
+  .meta({ id: "SpreadsheetInformation" });
+
+export const IMPORT_STATES = ["uploaded", "validated", "saving", "saved", "failed"] as const;
+
+/** How far a running save has come (null when no save of this import runs in the server). */
+export const importProgressSchema = z
+  .object({
+    stage: z.enum(["reading", "checking passwords", "hashing", "saving"]),
+    done: z.int(),
+    total: z.int(),
+  })
+  .meta({ id: "ImportProgress" });
+
+const importOptionsSchema = z.object({
+  group: z.string().nullable(),
+  override: z.enum(["add", "overwrite"]).nullable(),
+  uploadOnly: z.boolean(),
+});
+
+export const importViewSchema = importOutcomeSchema
+  .extend({
+    state: z.enum(IMPORT_STATES),
+    sha256: z.string(),
+    by: z.string(),
+    at: z.string(),
+    updatedAt: z.string(),
+    options: importOptionsSchema,
+    note: z.string().nullable(),
+    progress: importProgressSchema.nullable(),
+  })
+  .meta({ id: "Import" });
+
+export const importListItemSchema = z
+  .object({
+    importId: z.string(),
+    state: z.enum(IMPORT_STATES),
+    file: z.string(),
+    sheet: z.string().nullable(),
+    by: z.string(),
+    at: z.string(),
+    updatedAt: z.string(),
+    note: z.string().nullable(),
+    options: importOptionsSchema,
+    summary: importSummarySchema,
+    ok: z.boolean(),
+    saved: z.boolean(),
+    errorCount: z.int(),
+    warningCount: z.int(),
+    progress: importProgressSchema.nullable(),
+  })
+  .meta({ id: "ImportListItem" });
