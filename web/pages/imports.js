@@ -374,6 +374,10 @@ function historySection(onChange) {
 }
 
 export async function renderImports(page) {
+  if (!page.me.permissions.includes("import_users")) {
+    page.show("Imports", el("p", { class: "card" }, "Your roles do not include importing users."));
+    return;
+  }
   const message = el("p", { class: "error", role: "alert" });
   const format = field("Import Format", { value: "Mimecast Import", readonly: true });
   const uploadOnly = field("Upload Only (No Folder)", { type: "checkbox", name: "uploadOnly" });
