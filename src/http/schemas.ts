@@ -152,41 +152,26 @@ export const importProgressSchema = z
   })
   .meta({ id: "ImportProgress" });
 
-const importOptionsSchema = z.object({
-  group: z.string().nullable(),
-  override: z.enum(["add", "overwrite"]).nullable(),
-  uploadOnly: z.boolean(),
-});
+/** What the import record adds to the Spreadsheet Information, in the detail and the history alike. */
+const importRecordFields = {
+  state: z.enum(IMPORT_STATES),
+  by: z.string(),
+  at: z.string(),
+  updatedAt: z.string(),
+  options: z.object({
+    group: z.string().nullable(),
+    override: z.enum(["add", "overwrite"]).nullable(),
+    uploadOnly: z.boolean(),
+  }),
+  note: z.string().nullable(),
+  progress: importProgressSchema.nullable(),
+};
 
 export const importViewSchema = importOutcomeSchema
-  .extend({
-    state: z.enum(IMPORT_STATES),
-    sha256: z.string(),
-    by: z.string(),
-    at: z.string(),
-    updatedAt: z.string(),
-    options: importOptionsSchema,
-    note: z.string().nullable(),
-    progress: importProgressSchema.nullable(),
-  })
+  .extend({ ...importRecordFields, sha256: z.string() })
   .meta({ id: "Import" });
 
-export const importListItemSchema = z
-  .object({
-    importId: z.string(),
-    state: z.enum(IMPORT_STATES),
-    file: z.string(),
-    sheet: z.string().nullable(),
-    by: z.string(),
-    at: z.string(),
-    updatedAt: z.string(),
-    note: z.string().nullable(),
-    options: importOptionsSchema,
-    summary: importSummarySchema,
-    ok: z.boolean(),
-    saved: z.boolean(),
-    errorCount: z.int(),
-    warningCount: z.int(),
-    progress: importProgressSchema.nullable(),
-  })
+export const importListItemSchema = importOutcomeSchema
+  .pick({ file: true, sheet: true, summary: true, ok: true, saved: true })
+  .extend({ ...importRecordFields, importId: z.string(), errorCount: z.int(), warningCount: z.int() })
   .meta({ id: "ImportListItem" });

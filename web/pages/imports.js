@@ -147,37 +147,10 @@ function errorTable(errors) {
           ),
         ),
       ),
-      pages > 1
-        ? el(
-            "nav",
-            { class: "pager", "aria-label": "Error pages" },
-            el(
-              "button",
-              {
-                type: "button",
-                disabled: page <= 1,
-                onclick: () => {
-                  page -= 1;
-                  draw();
-                },
-              },
-              "Previous",
-            ),
-            ` Page ${page} of ${pages} `,
-            el(
-              "button",
-              {
-                type: "button",
-                disabled: page >= pages,
-                onclick: () => {
-                  page += 1;
-                  draw();
-                },
-              },
-              "Next",
-            ),
-          )
-        : null,
+      pager("Error pages", page, pages, (next) => {
+        page = next;
+        draw();
+      }),
     );
   };
   filter.input.addEventListener("input", () => {
@@ -187,6 +160,18 @@ function errorTable(errors) {
   draw();
   section.append(filter.wrapper, body);
   return section;
+}
+
+/** Previous / Next for a paged list; nothing when it fits on one page. */
+function pager(label, page, pages, go) {
+  if (pages <= 1) return null;
+  return el(
+    "nav",
+    { class: "pager", "aria-label": label },
+    el("button", { type: "button", disabled: page <= 1, onclick: () => go(page - 1) }, "Previous"),
+    ` Page ${page} of ${pages} `,
+    el("button", { type: "button", disabled: page >= pages, onclick: () => go(page + 1) }, "Next"),
+  );
 }
 
 function reportLinks(id) {
@@ -323,37 +308,10 @@ function historySection(onChange) {
             ),
           )
         : el("p", {}, "No imports yet."),
-      pages > 1
-        ? el(
-            "nav",
-            { class: "pager", "aria-label": "History pages" },
-            el(
-              "button",
-              {
-                type: "button",
-                disabled: page <= 1,
-                onclick: () => {
-                  page -= 1;
-                  void load();
-                },
-              },
-              "Previous",
-            ),
-            ` Page ${page} of ${pages} `,
-            el(
-              "button",
-              {
-                type: "button",
-                disabled: page >= pages,
-                onclick: () => {
-                  page += 1;
-                  void load();
-                },
-              },
-              "Next",
-            ),
-          )
-        : null,
+      pager("History pages", page, pages, (next) => {
+        page = next;
+        void load();
+      }),
     );
     // While a save runs, the history follows it; when it ends, the page hears of it.
     const busy = data.items.some((item) => running(item.state));
