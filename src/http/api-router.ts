@@ -170,10 +170,15 @@ export class ApiRouter {
       const file = await handler(input);
       // An ASCII name for every client, and the exact one (RFC 6266 filename*) for those that read it.
       const ascii = file.fileName.replace(/[^A-Za-z0-9._-]/g, "_");
+      // RFC 5987 attr-chars: encodeURIComponent leaves ' ( ) * ! as they are.
+      const exact = encodeURIComponent(file.fileName).replace(
+        /['()*!]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      );
       return new Response(new Uint8Array(file.bytes), {
         headers: {
           "Content-Type": file.contentType,
-          "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`,
         },
       });
     });

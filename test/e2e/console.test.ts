@@ -242,5 +242,13 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
     const table = [...(sheet?.rows() ?? [])].map((r) => r.texts().map((t) => t ?? ""));
     expect(table[0]?.slice(0, 5)).toEqual(["Cell", "Row", "Column", "Code", "Message"]);
     expect(table.slice(1).map((r) => [r[0], r[3]])).toEqual([["D3", "yes_no_invalid"]]);
+
+    // The API's docs list the upload with its multipart body.
+    await page.goto(`${served.url}/api/docs`);
+    const upload = page.locator("details", { hasText: "POST /api/v1/imports/preview" });
+    await upload.getByText("POST /api/v1/imports/preview").click();
+    await upload.getByText("Request body (multipart/form-data)").waitFor();
+    // The whole docs page is very long: keep just this operation.
+    await upload.screenshot({ path: join(ARTIFACTS, "19-api-docs-imports.png") });
   }, 120_000);
 });
