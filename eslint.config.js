@@ -33,6 +33,8 @@ export default tseslint.config(
         window: "readonly",
         location: "readonly",
         fetch: "readonly",
+        FormData: "readonly",
+        setTimeout: "readonly",
         Node: "readonly",
         console: "readonly",
       },

@@ -30,13 +30,17 @@ for (const [tag, ops] of byTag) {
         ),
       );
     }
-    const body = op.requestBody?.content["application/json"].schema;
-    if (body) details.append(el("h3", {}, "Request body"), el("pre", {}, JSON.stringify(body, null, 2)));
+    // JSON, multipart/form-data (uploads) or a file type (downloads): each media type with its schema.
+    for (const [type, { schema }] of Object.entries(op.requestBody?.content ?? {})) {
+      details.append(el("h3", {}, `Request body (${type})`), el("pre", {}, JSON.stringify(schema, null, 2)));
+    }
     for (const [status, reply] of Object.entries(op.responses)) {
-      details.append(
-        el("h3", {}, `Response ${status}`),
-        el("pre", {}, JSON.stringify(reply.content["application/json"].schema, null, 2)),
-      );
+      for (const [type, { schema }] of Object.entries(reply.content ?? {})) {
+        details.append(
+          el("h3", {}, `Response ${status} (${type})`),
+          el("pre", {}, JSON.stringify(schema, null, 2)),
+        );
+      }
     }
     root.append(details);
   }

@@ -31,4 +31,20 @@ export async function api(method, path, body) {
   return json;
 }
 
+/** A multipart/form-data POST (a file upload); the browser sets the boundary. */
+export async function upload(path, form) {
+  const headers = { accept: "application/json" };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  const response = await fetch(`/api/v1${path}`, {
+    method: "POST",
+    headers,
+    credentials: "same-origin",
+    body: form,
+  });
+  const json = await response.json();
+  if (!response.ok)
+    throw new ApiError(response.status, json.error.code, json.error.message, json.error.details);
+  return json;
+}
+
 export const enc = encodeURIComponent;

@@ -6,6 +6,7 @@ import { announce, errorText } from "./ui.js";
 import { renderChangePassword, renderSignIn } from "./pages/sign-in.js";
 import { renderUser, renderUsers } from "./pages/users.js";
 import { renderAttributes, renderGroups, renderPolicy, renderSync } from "./pages/directory.js";
+import { renderImport, renderImports } from "./pages/imports.js";
 
 const main = document.getElementById("main");
 const state = { me: undefined };
@@ -47,6 +48,8 @@ async function route() {
       return renderAttributes(page);
     case "policy":
       return renderPolicy(page);
+    case "imports":
+      return rest[0] ? renderImport(page, decodeURIComponent(rest[0])) : renderImports(page);
     case "sync":
       return renderSync(page);
     default:

@@ -13,6 +13,12 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** Replaces a node's children, skipping absent ones as el() does (replaceChildren would print "null"). */
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+  return node;
+}
+
 let fieldCount = 0;
 
 /** A labelled input: the label's `for` names the input, so screen readers announce it. */

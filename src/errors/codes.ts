@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   file_not_xls: "The file is not an Excel 97-2003 workbook; it is another format saved under an .xls name.",
   file_corrupt: "The file is damaged or truncated and cannot be read.",
   file_no_worksheet: "The workbook holds no worksheet.",
+  file_too_complex: "Reading the file took more time or memory than the server allows for one upload.",
 
   // Command line.
   usage: "The command was called with wrong arguments.",
@@ -93,6 +94,7 @@ export const ERROR_CODES = {
   users_become_imported: "Directory users touched by the import become manually imported users.",
   import_not_found: "No import has that id.",
   import_failed: "The import failed while it was being saved.",
+  import_interrupted: "The server stopped while the import was running; nothing was written.",
 
   // Directory synchronisation and recipient validation.
   connector_name_invalid: "A connector name must be 1 to 100 characters.",
@@ -128,6 +130,13 @@ export const ERROR_CODES = {
   rate_limited: "Too many sign-in attempts: wait a minute and try again.",
   api_token_not_found: "No API token has that id in the account.",
   request_too_large: "The request body is larger than the API accepts.",
+  upload_not_multipart: "Send the upload as multipart/form-data.",
+  upload_malformed: "The multipart/form-data body is malformed (boundary or part headers).",
+  upload_too_many_parts:
+    "The upload has more than one file, or more or other fields than the endpoint takes.",
+  upload_field_too_long: "A text field of the upload is longer than the endpoint allows.",
+  upload_file_missing: "The upload has no file part named `file`.",
+  upload_file_type_invalid: "The uploaded file is not declared as an Excel 97-2003 workbook (.xls).",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

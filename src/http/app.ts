@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { AppError, isAppError } from "../errors/app-error.js";
+import { ImportRunner } from "../jobs/import-runner.js";
 import type { ApiRouter } from "./api-router.js";
 import { authenticate } from "./auth-middleware.js";
 import { statusOfError } from "./error-status.js";
@@ -12,6 +13,7 @@ import { apiTokenRoutes } from "./routes/api-tokens.js";
 import { authRoutes } from "./routes/auth.js";
 import { attributeRoutes, auditRoutes, domainRoutes, policyRoutes, roleRoutes } from "./routes/directory.js";
 import { groupRoutes } from "./routes/groups.js";
+import { importRoutes } from "./routes/imports.js";
 import { recipientsRoutes } from "./routes/recipients.js";
 import { userRoutes } from "./routes/users.js";
 import { DEFAULT_WEB_ROOT, loadWebFiles } from "./web-files.js";
@@ -22,6 +24,7 @@ const ROUTERS: readonly ApiRouter[] = [
   authRoutes,
   userRoutes,
   groupRoutes,
+  importRoutes,
   attributeRoutes,
   domainRoutes,
   roleRoutes,
@@ -40,6 +43,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const withDefaults: AppDependencies = {
     ...deps,
     signInLimiter: deps.signInLimiter ?? new RateLimiter(10, 60_000, deps.now),
+    imports: deps.imports ?? new ImportRunner(),
   };
   app.use(async (c, next) => {
     c.set("deps", withDefaults);
@@ -79,14 +83,30 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     await next();
     c.header("Cache-Control", "no-store");
   });
-  api.use(
-    bodyLimit({
-      maxSize: 256 * 1024,
-      onError: () => {
-        throw new AppError("request_too_large", "The request body is over 256 KiB.", {});
-      },
-    }),
+  const jsonLimit = bodyLimit({
+    maxSize: 256 * 1024,
+    onError: () => {
+      throw new AppError("request_too_large", "The request body is over 256 KiB.", {});
+    },
+  });
+  // Uploads may carry the largest spreadsheet the reader takes, plus the parts' headers and short fields.
+  const maxFileBytes = withDefaults.imports?.maxFileBytes ?? 0;
+  const uploadLimit = bodyLimit({
+    maxSize: maxFileBytes + 64 * 1024,
+    onError: () => {
+      throw new AppError(
+        "file_too_large",
+        `The upload is larger than the limit of ${Math.round(maxFileBytes / 1024 / 1024)} MiB.`,
+        { limit: maxFileBytes },
+      );
+    },
+  });
+  const uploadPaths = new Set(
+    ROUTERS.flatMap((r) => r.routes)
+      .filter((route) => route.spec.multipart === true)
+      .map((route) => API_PREFIX + route.fullPath),
   );
+  api.use((c, next) => (uploadPaths.has(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
   api.use(authenticate);
   for (const router of ROUTERS) api.route(router.base, router.hono);
   const openApi = buildOpenApiDocument(

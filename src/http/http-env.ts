@@ -1,4 +1,5 @@
 import type { PasswordHasher } from "../adapters/password-hasher.js";
+import type { ImportRunner } from "../jobs/import-runner.js";
 import type { Principal } from "../services/auth-service.js";
 import type { RecipientIndex } from "../services/recipient-index.js";
 import type { Kysely } from "kysely";
@@ -19,6 +20,8 @@ export interface AppDependencies {
   readonly recipients?: RecipientIndex | undefined;
   /** Sign-in attempts: per client address and per e-mail address. */
   readonly signInLimiter?: RateLimiter | undefined;
+  /** Imports: the upload limit, the sheet worker and the background saves (a default one when absent). */
+  readonly imports?: ImportRunner | undefined;
 }
 
 /** How the caller proved who they are, set by the auth middleware for the request. */

@@ -44,31 +44,45 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], prefix:
     delete json.$schema;
     return json;
   };
+  const binary = { type: "string", format: "binary" };
   for (const route of routes) {
     const path = prefix + route.fullPath;
+    const { spec } = route;
+    const reply =
+      spec.produces !== undefined
+        ? { [spec.produces]: { schema: binary } }
+        : spec.response
+          ? { "application/json": { schema: schemaOf(spec.response, "output") } }
+          : {};
     const operation: JsonObject = {
-      summary: route.spec.summary,
+      summary: spec.summary,
       tags: [route.tag],
-      security: route.spec.access === "public" ? [] : [{ session: [] }, { bearer: [] }],
+      security: spec.access === "public" ? [] : [{ session: [] }, { bearer: [] }],
       parameters: parametersOf(route),
       responses: {
-        [String(route.spec.status ?? 200)]: {
-          description: "OK",
-          content: { "application/json": { schema: schemaOf(route.spec.response, "output") } },
-        },
+        [String(spec.status ?? 200)]: { description: "OK", content: reply },
         default: {
           description: "An error: its code is stable (see the registry); the HTTP status follows from it.",
           content: { "application/json": { schema: schemaOf(errorSchema, "output") } },
         },
       },
     };
-    if (route.spec.body) {
+    if (spec.multipart === true) {
+      // The text fields come from the body schema; the one file part is added beside them.
+      const fields = (spec.body ? schemaOf(spec.body, "input") : { type: "object" }) as JsonObject;
+      const properties = { ...(fields.properties as JsonObject | undefined), file: binary };
+      const required = [...((fields.required as string[] | undefined) ?? []), "file"];
       operation.requestBody = {
         required: true,
-        content: { "application/json": { schema: schemaOf(route.spec.body, "input") } },
+        content: { "multipart/form-data": { schema: { ...fields, properties, required } } },
+      };
+    } else if (spec.body) {
+      operation.requestBody = {
+        required: true,
+        content: { "application/json": { schema: schemaOf(spec.body, "input") } },
       };
     }
-    (paths[path] ??= {})[route.spec.method] = operation;
+    (paths[path] ??= {})[spec.method] = operation;
   }
   return {
     openapi: "3.1.0",

@@ -101,3 +101,77 @@ export const okSchema = z.object({ ok: z.literal(true) });
 
 /** The account a request acts in; defaults to the caller's own. */
 export const accountQuery = { account: z.string().max(32).optional() };
+
+export const importIssueSchema = z
+  .object({
+    code: z.string(),
+    cell: z.string().nullable(),
+    row: z.int().nullable(),
+    column: z.string().nullable(),
+    message: z.string(),
+  })
+  .meta({ id: "ImportIssue" });
+
+export const importSummarySchema = z
+  .object({
+    rows: z.int(),
+    create: z.int(),
+    update: z.int(),
+    unchanged: z.int(),
+    aliasesAdded: z.int(),
+    attributesCreated: z.array(z.string()),
+    groupAdded: z.int(),
+    groupRemoved: z.int(),
+    typeChanged: z.int(),
+  })
+  .meta({ id: "ImportSummary" });
+
+/** The Spreadsheet Information: exactly the object `mailroster import --json` prints. */
+export const importOutcomeSchema = z
+  .object({
+    ok: z.boolean(),
+    saved: z.boolean(),
+    importId: z.string().nullable(),
+    file: z.string(),
+    sheet: z.string().nullable(),
+    checkpoint: z.string().nullable(),
+    summary: importSummarySchema,
+    errors: z.array(importIssueSchema),
+    warnings: z.array(importIssueSchema),
+  })
+  .meta({ id: "SpreadsheetInformation" });
+
+export const IMPORT_STATES = ["uploaded", "validated", "saving", "saved", "failed"] as const;
+
+/** How far a running save has come (null when no save of this import runs in the server). */
+export const importProgressSchema = z
+  .object({
+    stage: z.enum(["reading", "checking passwords", "hashing", "saving"]),
+    done: z.int(),
+    total: z.int(),
+  })
+  .meta({ id: "ImportProgress" });
+
+/** What the import record adds to the Spreadsheet Information, in the detail and the history alike. */
+const importRecordFields = {
+  state: z.enum(IMPORT_STATES),
+  by: z.string(),
+  at: z.string(),
+  updatedAt: z.string(),
+  options: z.object({
+    group: z.string().nullable(),
+    override: z.enum(["add", "overwrite"]).nullable(),
+    uploadOnly: z.boolean(),
+  }),
+  note: z.string().nullable(),
+  progress: importProgressSchema.nullable(),
+};
+
+export const importViewSchema = importOutcomeSchema
+  .extend({ ...importRecordFields, sha256: z.string() })
+  .meta({ id: "Import" });
+
+export const importListItemSchema = importOutcomeSchema
+  .pick({ file: true, sheet: true, summary: true, ok: true, saved: true })
+  .extend({ ...importRecordFields, importId: z.string(), errorCount: z.int(), warningCount: z.int() })
+  .meta({ id: "ImportListItem" });

@@ -82,7 +82,18 @@ export interface ImportRequest {
   readonly note?: string | undefined;
   /** Called as long work advances (rows read, passwords hashed); for a progress bar. */
   readonly onProgress?: ((progress: ImportProgress) => void) | undefined;
+  /** Reads the file instead of the in-process reader: the server parses untrusted uploads in a worker. */
+  readonly analyze?: SheetAnalyzer | undefined;
+  /** Called once the import record exists (state uploaded): a background save answers with its id. */
+  readonly onRecorded?: ((importId: string) => void) | undefined;
 }
+
+/** bytes -> cells -> parsed rows, or the file's refusal (an issue with a file_* code). */
+export type SheetAnalyzer = (
+  bytes: Uint8Array,
+  fileName: string,
+  onProgress: ((progress: ImportProgress) => void) | undefined,
+) => Promise<SheetAnalysis | { fileError: ImportIssue }>;
 
 export interface ImportProgress {
   readonly stage: "reading" | "checking passwords" | "hashing" | "saving";
@@ -198,10 +209,13 @@ async function runImport(
     created_at: now,
     updated_at: now,
   });
+  request.onRecorded?.(id);
   const run: Run = { context, request, id, account, actor, save };
   const progress = request.onProgress;
 
-  const analysis = readAndAnalyze(request);
+  const analysis = request.analyze
+    ? await request.analyze(request.bytes, request.fileName, progress)
+    : readAndAnalyze(request);
   if ("fileError" in analysis) {
     // An unreadable file is a processing failure in a preview too: the importer hears of it.
     return fail(

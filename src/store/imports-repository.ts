@@ -49,3 +49,51 @@ export async function updateOutbox(
 ): Promise<void> {
   await db.updateTable("outbox").set(changes).where("id", "=", id).execute();
 }
+
+/** One page of an account's imports, newest first. */
+export async function listImportRowsPage(
+  db: Executor,
+  accountId: string,
+  page: { offset: number; limit: number },
+): Promise<{ rows: ImportRow[]; total: number }> {
+  const rows = await db
+    .selectFrom("imports")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+  const counted = await db
+    .selectFrom("imports")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  return { rows, total: Number(counted?.n ?? 0) };
+}
+
+export async function listImportRowsInStates(db: Executor, states: readonly string[]): Promise<ImportRow[]> {
+  return db
+    .selectFrom("imports")
+    .selectAll()
+    .where("state", "in", [...states])
+    .orderBy("created_at")
+    .execute();
+}
+
+/** Moves an import to `changes.state` only while it is still in one of `from`; true when it moved. */
+export async function updateImportInStates(
+  db: Executor,
+  id: string,
+  from: readonly string[],
+  changes: Updateable<ImportsTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("imports")
+    .set(changes)
+    .where("id", "=", id)
+    .where("state", "in", [...from])
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -34,6 +34,44 @@ export class ApiClient {
     if (typeof json.csrfToken === "string") this.csrf = json.csrfToken;
     return { status: response.status, json, headers: response.headers };
   }
+
+  private authHeaders(method: string): Record<string, string> {
+    const all: Record<string, string> = {};
+    if (this.cookie !== undefined) all.cookie = this.cookie;
+    if (this.csrf !== undefined && method !== "GET") all["x-csrf-token"] = this.csrf;
+    if (this.bearer !== undefined) all.authorization = `Bearer ${this.bearer}`;
+    return all;
+  }
+
+  /** A multipart/form-data POST, encoded by undici's FormData as a browser's form would be. */
+  async upload(
+    path: string,
+    fields: Record<string, string>,
+    files: { field?: string; name: string; bytes: Uint8Array; type?: string }[],
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    for (const file of files) {
+      const blob = new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/vnd.ms-excel" });
+      form.append(file.field ?? "file", blob, file.name);
+    }
+    const response = await this.app.request(`/api/v1${path}`, {
+      method: "POST",
+      headers: this.authHeaders("POST"),
+      body: form,
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  /** A GET answered with a file: its status, headers and bytes. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Uint8Array }> {
+    const response = await this.app.request(`/api/v1${path}`, { headers: this.authHeaders("GET") });
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes: new Uint8Array(await response.arrayBuffer()),
+    };
+  }
 }
 
 /** The error code of a refused call, for assertions. */

@@ -6,6 +6,9 @@ import { DEFAULT_PASSWORD_POLICY, checkPassword } from "../../directory/password
 import { createSecretBox, loadSecretKey } from "../../adapters/secret-box.js";
 import { startSmtpListener, type SmtpListener } from "../../adapters/smtp-listener.js";
 import { createApp } from "../../http/app.js";
+import { ImportRunner } from "../../jobs/import-runner.js";
+import { dispatchOptionsFromEnv, dispatchOutbox } from "../../jobs/outbox-dispatcher.js";
+import { failInterruptedImports } from "../../services/import-recovery-service.js";
 import { DEFAULT_SYNC_INTERVAL_MS, startSyncScheduler } from "../../jobs/sync-scheduler.js";
 import { RecipientIndex } from "../../services/recipient-index.js";
 import { syncAllAccounts } from "../../services/sync-service.js";
@@ -56,7 +59,7 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 export const serveCommand: CliCommand = {
   path: ["serve"],
   usage:
-    "serve [--db URL] [--port N] [--host HOST] [--admin EMAIL] [--smtp-listen HOST:PORT] [--sync-every-minutes N]",
+    "serve [--db URL] [--port N] [--host HOST] [--admin EMAIL] [--smtp-listen HOST:PORT] [--sync-every-minutes N] [--max-upload-mb N]",
   summary:
     "Start the console and API (http://127.0.0.1:8080), the SMTP recipient check when asked, and Sync All three times a day; on an empty database, first create an account and a Super Administrator.",
   async run(args, io) {
@@ -70,6 +73,7 @@ export const serveCommand: CliCommand = {
         admin: { type: "string" },
         "smtp-listen": { type: "string" },
         "sync-every-minutes": { type: "string" },
+        "max-upload-mb": { type: "string" },
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
@@ -78,6 +82,8 @@ export const serveCommand: CliCommand = {
     const smtp = values["smtp-listen"] === undefined ? undefined : parseListen(values["smtp-listen"]);
     const minutes = parseCount("--sync-every-minutes", values["sync-every-minutes"]);
     const intervalMs = minutes === undefined || minutes === 0 ? DEFAULT_SYNC_INTERVAL_MS : minutes * 60_000;
+    const uploadMb = parseCount("--max-upload-mb", values["max-upload-mb"]) ?? 64;
+    if (uploadMb < 1 || uploadMb > 1024) throw new UsageError("--max-upload-mb needs 1 to 1024");
     // Without a key the server still serves the console and recipient checks; only scheduled sync needs it.
     let secrets: ReturnType<typeof createSecretBox> | undefined;
     try {
@@ -115,8 +121,17 @@ export const serveCommand: CliCommand = {
       const logError = (error: unknown): void => {
         io.stderr(`mailroster: ${error instanceof Error ? error.message : String(error)}\n`);
       };
+      // One server per database: an import still uploaded or saving was cut off when the last one stopped.
+      const interrupted = await failInterruptedImports({ ...base, actor: { kind: "system", name: "serve" } });
+      if (interrupted > 0) io.stdout(`mailroster: ${interrupted} interrupted import(s) marked failed\n`);
+      const imports = new ImportRunner({
+        maxFileBytes: uploadMb * 1024 * 1024,
+        // After commit: send what an import queued (the failure mail); without SMTP_URL it stays queued.
+        afterImport: () => dispatchOutbox(open.db, dispatchOptionsFromEnv(base.now)),
+        onError: logError,
+      });
       const signal = waitForSignal();
-      const server = await startServer(createApp({ ...base, recipients }), host, port);
+      const server = await startServer(createApp({ ...base, recipients, imports }), host, port);
       io.stdout(`mailroster console: ${server.url}\n`);
       io.stdout(`mailroster: API on ${server.url}\n`);
       if (firstSignIn) {
@@ -153,6 +168,8 @@ export const serveCommand: CliCommand = {
       await scheduler?.stop();
       await listener?.close();
       await server.close();
+      // A save in progress finishes (or fails) and is recorded before the database closes.
+      await imports.close();
       return EXIT_OK;
     } finally {
       await open.close();

@@ -1,0 +1,204 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import { AppError } from "../../errors/app-error.js";
+import type { ImportRunner } from "../../jobs/import-runner.js";
+import type { Principal } from "../../services/auth-service.js";
+import { importErrorReport, importTemplate, XLS_TYPE } from "../../services/import-files-service.js";
+import { listImportHistory } from "../../services/import-history-service.js";
+import { showImport } from "../../services/imports-service.js";
+import { ApiRouter } from "../api-router.js";
+import type { AppEnv } from "../http-env.js";
+import type { UploadedFile } from "../multipart.js";
+import {
+  accountQuery,
+  importListItemSchema,
+  importOutcomeSchema,
+  importViewSchema,
+  IMPORT_STATES,
+  pageOf,
+  pageQuery,
+} from "../schemas.js";
+
+/** A form sends an empty field for an empty input: the same as leaving the field out. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .optional()
+    .transform((value) => (value === "" ? undefined : value));
+
+// The dialog's fields. The note's 100-character rule is the service's (note_invalid); this only bounds it.
+const uploadFields = z
+  .object({
+    group: optionalText(1000),
+    uploadOnly: z.enum(["true", "false"]).optional(),
+    override: z.enum(["add", "overwrite"]).optional(),
+    note: optionalText(400),
+    account: optionalText(32),
+  })
+  .refine((f) => (f.group !== undefined) !== (f.uploadOnly === "true"), {
+    message: "give either group or uploadOnly=true",
+    path: ["group"],
+  })
+  .refine((f) => f.uploadOnly !== "true" || f.override === undefined, {
+    message: "override needs a group",
+    path: ["override"],
+  });
+
+// What browsers and clients declare for an .xls (octet-stream or nothing when they do not know it). The
+// reader sniffs the bytes anyway; this refuses an .xlsx, a CSV or a picture with a clear code up front.
+const XLS_TYPES = new Set([
+  "",
+  XLS_TYPE,
+  "application/octet-stream",
+  "application/msexcel",
+  "application/x-msexcel",
+  "application/x-ms-excel",
+  "application/x-excel",
+  "application/x-dos_ms_excel",
+  "application/xls",
+  "application/x-xls",
+]);
+
+function requireXls(file: UploadedFile | undefined): UploadedFile {
+  // A file input left empty still sends a part, with no name and no bytes.
+  if (file?.field !== "file" || (file.fileName === "" && file.bytes.length === 0)) {
+    throw new AppError(
+      "upload_file_missing",
+      "Choose the spreadsheet (.xls) to upload, as the part `file`.",
+      {},
+    );
+  }
+  if (!XLS_TYPES.has(file.type)) {
+    throw new AppError(
+      "upload_file_type_invalid",
+      `${file.fileName} was sent as ${file.type}, not as an Excel 97-2003 workbook: save it as .xls and upload it again.`,
+      { file: file.fileName, type: file.type },
+    );
+  }
+  return file;
+}
+
+function runnerOf(c: Context<AppEnv>): ImportRunner {
+  const runner = c.get("deps").imports;
+  if (!runner) throw new Error("createApp always sets the import runner");
+  return runner;
+}
+
+function importRequest(
+  body: z.output<typeof uploadFields>,
+  file: UploadedFile,
+  principal: Principal | undefined,
+) {
+  const uploadOnly = body.uploadOnly === "true";
+  return {
+    fileName: file.fileName || "upload.xls",
+    bytes: file.bytes,
+    account: body.account ?? principal?.accountCode,
+    group: uploadOnly ? undefined : body.group,
+    override: body.override,
+    note: body.note,
+  };
+}
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const importRoutes = new ApiRouter("/imports", "Imports")
+  .add(
+    {
+      method: "get",
+      path: "",
+      summary: "The account's import history, newest first, with the progress of a save still running.",
+      access: "signed-in",
+      query: z.object({ ...accountQuery, ...pageQuery }),
+      response: pageOf(importListItemSchema, "ImportPage"),
+    },
+    async ({ query, principal, services, c }) => {
+      const page = await listImportHistory(services, {
+        account: query.account ?? principal?.accountCode,
+        page: query.page,
+        pageSize: query.pageSize,
+      });
+      const runner = runnerOf(c);
+      return {
+        ...page,
+        items: page.items.map((item) => ({ ...item, progress: runner.progressOf(item.importId) ?? null })),
+      };
+    },
+  )
+  // Before /{id}: a fixed path wins over the parameter only when it is registered first.
+  .download(
+    {
+      method: "get",
+      path: "/template.xls",
+      summary: "A blank import template (.xls): the headers at A1, ready for rows below.",
+      access: "signed-in",
+      produces: XLS_TYPE,
+    },
+    () => Promise.resolve(importTemplate()),
+  )
+  .add(
+    {
+      method: "post",
+      path: "/preview",
+      summary:
+        "Preview Changes: upload an .xls (multipart) and get the Spreadsheet Information; writes only the import record.",
+      access: "signed-in",
+      body: uploadFields,
+      multipart: true,
+      response: importOutcomeSchema,
+    },
+    ({ body, file, principal, services, c }) =>
+      runnerOf(c).preview(services, importRequest(body, requireXls(file), principal)),
+  )
+  .add(
+    {
+      method: "post",
+      path: "/save",
+      summary:
+        "Save: upload the .xls again (multipart); the save runs in the background. Poll GET /imports/{id}.",
+      access: "signed-in",
+      body: uploadFields,
+      multipart: true,
+      response: z.object({ importId: z.string(), state: z.enum(IMPORT_STATES) }),
+      status: 202,
+    },
+    ({ body, file, principal, services, c }) =>
+      runnerOf(c).startSave(services, importRequest(body, requireXls(file), principal)),
+  )
+  .add(
+    {
+      method: "get",
+      path: "/{id}",
+      summary: "One import: options, note, state, summary, errors, warnings, and a running save's progress.",
+      access: "signed-in",
+      params: idParams,
+      response: importViewSchema,
+    },
+    async ({ params, services, c }) => ({
+      ...(await showImport(services, params.id)),
+      progress: runnerOf(c).progressOf(params.id) ?? null,
+    }),
+  )
+  .download(
+    {
+      method: "get",
+      path: "/{id}/errors.xls",
+      summary: "The import's error report as .xls: Cell, Row, Column, Code, Message, Severity.",
+      access: "signed-in",
+      params: idParams,
+      produces: XLS_TYPE,
+    },
+    ({ params, services }) => importErrorReport(services, params.id, "xls"),
+  )
+  .download(
+    {
+      method: "get",
+      path: "/{id}/errors.csv",
+      summary: "The import's error report as CSV (UTF-8), formula-like cells neutralised.",
+      access: "signed-in",
+      params: idParams,
+      produces: "text/csv",
+    },
+    ({ params, services }) => importErrorReport(services, params.id, "csv"),
+  );

@@ -1,0 +1,156 @@
+import type { ServiceContext } from "../services/context.js";
+import { failStuckImport } from "../services/import-recovery-service.js";
+import {
+  previewImport,
+  saveImport,
+  type ImportOutcome,
+  type ImportProgress,
+  type ImportRequest,
+  type ImportState,
+  type SheetAnalyzer,
+} from "../services/imports-service.js";
+import { DEFAULT_MAX_XLS_BYTES } from "../sheet/xls/read-xls.js";
+import { createWorkerAnalyzer, type ParseBudget, type WorkerEntry } from "./sheet-worker.js";
+
+export interface ImportRunnerOptions {
+  /** The largest upload accepted (the reader's file_too_large limit too); 64 MiB by default. */
+  readonly maxFileBytes?: number | undefined;
+  /** The sheet worker's time and heap budget per file. */
+  readonly budget?: ParseBudget | undefined;
+  /** Where the sheet worker's script is (tests run it from the TypeScript sources). */
+  readonly workerEntry?: WorkerEntry | undefined;
+  /** Runs after every import, one at a time: `serve` sends the outbox (a failed import's mail) here. */
+  readonly afterImport?: (() => Promise<unknown>) | undefined;
+  /** Where errors of background work go (they have no request to answer). */
+  readonly onError?: ((error: unknown) => void) | undefined;
+}
+
+export type ImportRequestBody = Omit<ImportRequest, "analyze" | "onRecorded" | "onProgress">;
+
+interface Job {
+  progress: ImportProgress;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs the server's imports: every file is parsed in the sheet worker, and a save runs in the background
+ * of the server process while the caller polls. The registry of running saves lives here, in memory, for
+ * their progress only; the import record in the database stays the truth about each import's state, and
+ * `failInterruptedImports` settles what a stopped process left unfinished.
+ */
+export class ImportRunner {
+  readonly maxFileBytes: number;
+  private readonly analyze: SheetAnalyzer;
+  private readonly jobs = new Map<string, Job>();
+  private readonly pending = new Set<Promise<void>>();
+  private afterChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ImportRunnerOptions = {}) {
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_XLS_BYTES;
+    this.analyze = createWorkerAnalyzer({
+      budget: options.budget,
+      maxFileBytes: this.maxFileBytes,
+      entry: options.workerEntry,
+    });
+  }
+
+  /** Preview Changes, answered when done (a preview writes nothing but the import record). */
+  async preview(context: ServiceContext, request: ImportRequestBody): Promise<ImportOutcome> {
+    let id: string | undefined;
+    try {
+      return await previewImport(context, {
+        ...request,
+        analyze: this.analyze,
+        onRecorded: (importId) => {
+          id = importId;
+        },
+      });
+    } catch (error) {
+      if (id !== undefined) await this.settleStuck(context, id, error);
+      throw error;
+    } finally {
+      this.runAfterImport();
+    }
+  }
+
+  /**
+   * Starts a save in the background and resolves as soon as the import is recorded, with its id. A save
+   * refused before that (no permission, no such account) rejects as the service does.
+   */
+  startSave(
+    context: ServiceContext,
+    request: ImportRequestBody,
+  ): Promise<{ importId: string; state: ImportState }> {
+    return new Promise((resolve, reject) => {
+      let id: string | undefined;
+      const job: Job = { progress: { stage: "reading", done: 0, total: 0 } };
+      const work = saveImport(context, {
+        ...request,
+        analyze: this.analyze,
+        onRecorded: (importId) => {
+          id = importId;
+          this.jobs.set(importId, job);
+          resolve({ importId, state: "uploaded" });
+        },
+        onProgress: (progress) => {
+          job.progress = progress;
+        },
+      })
+        .then(
+          () => undefined,
+          async (error: unknown) => {
+            // The service throws only Errors (AppError or a driver's); anything else is wrapped.
+            if (id === undefined) reject(error instanceof Error ? error : new Error(reasonOf(error)));
+            else await this.settleStuck(context, id, error);
+          },
+        )
+        .finally(() => {
+          if (id !== undefined) this.jobs.delete(id);
+          this.pending.delete(work);
+          this.runAfterImport();
+        });
+      this.pending.add(work);
+    });
+  }
+
+  /** How far a running save has come; undefined when this process runs no save of that id. */
+  progressOf(importId: string): ImportProgress | undefined {
+    const job = this.jobs.get(importId);
+    return job ? { ...job.progress } : undefined;
+  }
+
+  /** Waits for every running save and the last after-import run (a graceful stop). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+    await this.afterChain;
+  }
+
+  private async settleStuck(context: ServiceContext, id: string, error: unknown): Promise<void> {
+    this.report(error);
+    try {
+      await failStuckImport(context, id, reasonOf(error));
+    } catch (again) {
+      this.report(again);
+    }
+  }
+
+  private runAfterImport(): void {
+    const after = this.options.afterImport;
+    if (!after) return;
+    // One at a time: two outbox runs side by side could both send the same queued mail.
+    this.afterChain = this.afterChain.then(after).then(
+      () => undefined,
+      (error: unknown) => {
+        this.report(error);
+      },
+    );
+  }
+
+  private report(error: unknown): void {
+    if (this.options.onError) this.options.onError(error);
+    else console.error("mailroster: import:", reasonOf(error));
+  }
+}
