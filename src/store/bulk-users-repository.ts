@@ -1,4 +1,4 @@
-import { CompiledQuery, PostgresAdapter, sql } from "kysely";
+import { CompiledQuery, PostgresAdapter, sql, type RawBuilder, type SqlBool } from "kysely";
 import type { Executor } from "./schema.js";
 import type {
   AddressRow,
@@ -14,7 +14,18 @@ import type {
  * statement (PostgreSQL allows 65535).
  */
 const MAX_PARAMS = 12_000;
-const LOOKUP_CHUNK = 5_000;
+const LOOKUP_CHUNK = 20_000;
+
+/**
+ * `column` is one of `keys`, as one bound parameter: a JSON array unpacked by `json_each` on SQLite, a text
+ * array on PostgreSQL. An IN list of thousands of parameters costs a query-builder node per key and a large
+ * statement to parse and plan, for every chunk.
+ */
+function inKeys(db: Executor, column: string, keys: readonly string[]): RawBuilder<SqlBool> {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<SqlBool>`${sql.ref(column)} = any(${keys}::text[])`
+    : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(keys)}))`;
+}
 
 async function inChunks<T>(keys: readonly string[], select: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
@@ -126,7 +137,7 @@ export async function eachAddressByKeys(
       db
         .selectFrom("addresses")
         .select(["address_key", "user_id", "kind"])
-        .where("address_key", "in", chunk)
+        .where(inKeys(db, "address_key", chunk))
         .execute(),
     each,
   );
@@ -137,12 +148,22 @@ export async function loadAddressesByUserIds(
   userIds: readonly string[],
 ): Promise<AddressRow[]> {
   return inChunks(userIds, (chunk) =>
-    db.selectFrom("addresses").selectAll().where("user_id", "in", chunk).execute(),
+    db
+      .selectFrom("addresses")
+      .selectAll()
+      .where(inKeys(db, "user_id", chunk))
+      .execute(),
   );
 }
 
 export async function loadUsersByIds(db: Executor, ids: readonly string[]): Promise<UserRow[]> {
-  return inChunks(ids, (chunk) => db.selectFrom("users").selectAll().where("id", "in", chunk).execute());
+  return inChunks(ids, (chunk) =>
+    db
+      .selectFrom("users")
+      .selectAll()
+      .where(inKeys(db, "id", chunk))
+      .execute(),
+  );
 }
 
 /** Every attribute value of `userIds`, row by row to `each`. */
@@ -158,7 +179,7 @@ export async function eachAttributeValueByUserIds(
         .selectFrom("attribute_values")
         .innerJoin("attribute_definitions", "attribute_definitions.id", "attribute_values.definition_id")
         .select(["attribute_values.user_id", "attribute_definitions.name_key", "attribute_values.value"])
-        .where("attribute_values.user_id", "in", chunk)
+        .where(inKeys(db, "attribute_values.user_id", chunk))
         .execute(),
     each,
   );
@@ -169,7 +190,11 @@ export async function loadRolesByUserIds(
   userIds: readonly string[],
 ): Promise<{ user_id: string; role: string }[]> {
   return inChunks(userIds, (chunk) =>
-    db.selectFrom("role_assignments").select(["user_id", "role"]).where("user_id", "in", chunk).execute(),
+    db
+      .selectFrom("role_assignments")
+      .select(["user_id", "role"])
+      .where(inKeys(db, "user_id", chunk))
+      .execute(),
   );
 }
 
@@ -309,7 +334,7 @@ export async function deleteGroupMembersBulk(
     await db
       .deleteFrom("group_members")
       .where("group_id", "=", groupId)
-      .where("user_id", "in", userIds.slice(i, i + LOOKUP_CHUNK))
+      .where(inKeys(db, "user_id", userIds.slice(i, i + LOOKUP_CHUNK)))
       .execute();
   }
 }
