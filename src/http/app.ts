@@ -14,7 +14,7 @@ import { authRoutes } from "./routes/auth.js";
 import { attributeRoutes, auditRoutes, domainRoutes, policyRoutes, roleRoutes } from "./routes/directory.js";
 import { groupRoutes } from "./routes/groups.js";
 import { importRoutes } from "./routes/imports.js";
-import { recipientsRoutes } from "./routes/recipients.js";
+import { recipientRoutes } from "./routes/recipients.js";
 import { userRoutes } from "./routes/users.js";
 import { DEFAULT_WEB_ROOT, loadWebFiles } from "./web-files.js";
 
@@ -31,6 +31,7 @@ const ROUTERS: readonly ApiRouter[] = [
   policyRoutes,
   auditRoutes,
   apiTokenRoutes,
+  recipientRoutes,
 ];
 
 function errorBody(error: AppError): { error: { code: string; message: string; details: object } } {
@@ -114,8 +115,6 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     API_PREFIX,
   );
   api.get("/openapi.json", (c) => c.json(openApi));
-  // The gateway's lookup, the HTTP twin of the SMTP listener's RCPT TO answer.
-  if (deps.recipients) api.route("/recipients", recipientsRoutes(deps.recipients));
   api.all("*", () => {
     throw new AppError("route_not_found", "There is no such endpoint.", {});
   });

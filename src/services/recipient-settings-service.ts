@@ -8,6 +8,23 @@ import { findRecipientSettings, upsertRecipientSettings } from "../store/sync-re
 import { resolveAccount } from "./account-lookup.js";
 import type { DomainView } from "./accounts-service.js";
 import { authorize, writeAudit, type ServiceContext } from "./context.js";
+import type { RecipientCheck, RecipientIndex } from "./recipient-index.js";
+
+/**
+ * GET /api/v1/recipients/{address}: the verdict the SMTP listener would give, for an administrator of the
+ * gateway's settings (manage_domains) or a token acting as one: the directory is not for anyone to probe.
+ */
+export async function checkRecipientAs(
+  context: ServiceContext,
+  index: RecipientIndex,
+  request: { address: string; account?: string | undefined },
+): Promise<RecipientCheck> {
+  await context.db.transaction().execute(async (tx) => {
+    const account = await resolveAccount(tx, request.account);
+    await authorize(tx, context.actor, account.id, "manage_domains");
+  });
+  return index.check(request.address);
+}
 
 /** `domains set DOMAIN --recipient-validation MODE`. */
 export async function setRecipientValidation(

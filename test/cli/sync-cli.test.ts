@@ -141,7 +141,17 @@ describe.skipIf(!ldapReady).each(DIALECTS)("sync CLI on %s", (dialect) => {
         reject(new Error(`serve exited early: ${stdout}`));
       });
     });
-    const response = await fetch(`http://127.0.0.1:${port}/api/v1/recipients/cara@example.com`);
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    // The lookup answers administrators only: sign in as one, as the gateway's token would act as one.
+    const signIn = await fetch(`${base}/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: `http://127.0.0.1:${port}` },
+      body: JSON.stringify({ email: "admin@example.com", password: "Sunny-Harbour-42" }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    expect((await fetch(`${base}/recipients/cara@example.com`)).status).toBe(401);
+    const response = await fetch(`${base}/recipients/cara@example.com`, { headers: { cookie } });
     expect(await response.json()).toEqual({ address: "cara@example.com", verdict: "accept", smtpCode: 250 });
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -5,7 +5,10 @@ import {
   setRecipientValidation,
   setUnknownRecipientAction,
 } from "../../src/services/recipient-settings-service.js";
+import { createApiToken } from "../../src/services/api-tokens-service.js";
+import { assignRole } from "../../src/services/roles-service.js";
 import { createUser, saveUsers } from "../../src/services/users-service.js";
+import { ApiClient, errorCode } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
 import { initExample, makeContext } from "../support/service-context.js";
 
@@ -22,9 +25,16 @@ describe.each(DIALECTS)("GET /api/v1/recipients/{address} on %s", (dialect) => {
       ],
     });
     const app = createApp({ ...context, recipients: new RecipientIndex(context.db) });
-    const get = async (address: string): Promise<{ status: number; body: unknown }> => {
-      const response = await app.request(`/api/v1/recipients/${encodeURIComponent(address)}`);
-      return { status: response.status, body: await response.json() };
+    // The gateway asks with a token of an administrator who may manage domains.
+    const { token } = await createApiToken(
+      { ...context, actor: { kind: "user", email: "admin@example.com" } },
+      { name: "gateway" },
+    );
+    const get = async (address: string, bearer: string | null = token) => {
+      const response = await app.request(`/api/v1/recipients/${encodeURIComponent(address)}`, {
+        headers: bearer === null ? {} : { authorization: `Bearer ${bearer}` },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     return { context, app, get };
   }
@@ -57,6 +67,27 @@ describe.each(DIALECTS)("GET /api/v1/recipients/{address} on %s", (dialect) => {
 
     // Not an internal domain: the gateway does not relay.
     expect((await get("someone@elsewhere.net")).body).toMatchObject({ verdict: "reject", smtpCode: 550 });
+  });
+
+  it("answers only a caller who may manage domains: not anonymous callers, not a Helpdesk Administrator", async () => {
+    const { context, app, get } = await setUp();
+    const anonymous = await get("ivan@example.com", null);
+    expect([anonymous.status, errorCode(anonymous.body)]).toEqual([401, "not_signed_in"]);
+    await saveUsers(context, {
+      users: [
+        {
+          email: "helen@example.com",
+          name: "Helen",
+          password: "Tidal-Lantern-7",
+          forceChangePassword: false,
+        },
+      ],
+    });
+    await assignRole(context, { email: "helen@example.com", role: "Helpdesk Administrator" });
+    const helen = new ApiClient(app);
+    await helen.call("POST", "/auth/sign-in", { email: "helen@example.com", password: "Tidal-Lantern-7" });
+    const refused = await helen.call("GET", "/recipients/ivan%40example.com");
+    expect([refused.status, errorCode(refused.json)]).toEqual([403, "permission_denied"]);
   });
 
   it("refuses what is not an address, and unknown routes, with error codes", async () => {
