@@ -98,6 +98,22 @@ export interface ImportPlan {
 
 const SECURITY_FLAGS: readonly FlagKey[] = ["passwordneverexpire", "accountlockedout"];
 
+// A re-import leaves most users unchanged: they share these instead of holding empty copies each.
+const NO_FLAGS: ReadonlyMap<FlagKey, boolean> = new Map();
+const NO_ATTRIBUTES: PlannedUser["attributes"] = [];
+
+/** The row's flags that differ from the user's. */
+function changedFlags(
+  flags: ReadonlyMap<FlagKey, boolean>,
+  existing: ExistingUser,
+): ReadonlyMap<FlagKey, boolean> {
+  let changed: Map<FlagKey, boolean> | undefined;
+  for (const [flag, value] of flags) {
+    if (existing.flags[flag] !== value) (changed ??= new Map()).set(flag, value);
+  }
+  return changed ?? NO_FLAGS;
+}
+
 function mayUseRemoteAccount(facts: DirectoryFacts): boolean {
   if (facts.account.kind !== "master") return false;
   return (
@@ -321,17 +337,16 @@ export function planImport(
     const attributes =
       existing === undefined
         ? source.attributes
-        : source.attributes.filter((a) => existing.attributes.get(a.key) !== a.value);
+        : source.attributes.some((a) => existing.attributes.get(a.key) !== a.value)
+          ? source.attributes.filter((a) => existing.attributes.get(a.key) !== a.value)
+          : NO_ATTRIBUTES;
     for (const attribute of attributes) {
       const id = `${accountId}:${attribute.key}`;
       if (!known?.has(attribute.key) && !createdAttributes.has(id)) {
         createdAttributes.set(id, { accountId, name: attribute.name, key: attribute.key });
       }
     }
-    const flags =
-      existing === undefined
-        ? source.flags
-        : new Map([...source.flags].filter(([flag, value]) => existing.flags[flag] !== value));
+    const flags = existing === undefined ? source.flags : changedFlags(source.flags, existing);
     const name =
       existing === undefined || (source.name !== undefined && source.name !== existing.name)
         ? source.name

@@ -35,6 +35,7 @@ import {
   loadGroupMembers,
   loadRolesByUserIds,
   loadUsersByIds,
+  type ImportedUserFacts,
   updateUsersBulk,
   upsertAttributeValuesBulk,
   type UserPatch,
@@ -502,7 +503,7 @@ async function loadFacts(
 }
 
 function buildExistingUsers(
-  users: readonly UserRow[],
+  users: readonly ImportedUserFacts[],
   attributes: ReadonlyMap<string, Map<string, string>>,
   roles: readonly { user_id: string; role: string }[],
   once: (id: string) => string,

@@ -156,11 +156,39 @@ export async function loadAddressesByUserIds(
   );
 }
 
-export async function loadUsersByIds(db: Executor, ids: readonly string[]): Promise<UserRow[]> {
+/** What an import compares and keeps of each existing user (not the timestamps and keys it never reads). */
+export type ImportedUserFacts = Pick<
+  UserRow,
+  | "id"
+  | "account_id"
+  | "email"
+  | "name"
+  | "type"
+  | "password_hash"
+  | "force_change_password"
+  | "password_never_expires"
+  | "locked"
+  | "pop"
+  | "submit"
+>;
+
+export async function loadUsersByIds(db: Executor, ids: readonly string[]): Promise<ImportedUserFacts[]> {
   return inChunks(ids, (chunk) =>
     db
       .selectFrom("users")
-      .selectAll()
+      .select([
+        "id",
+        "account_id",
+        "email",
+        "name",
+        "type",
+        "password_hash",
+        "force_change_password",
+        "password_never_expires",
+        "locked",
+        "pop",
+        "submit",
+      ])
       .where(inKeys(db, "id", chunk))
       .execute(),
   );
