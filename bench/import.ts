@@ -151,7 +151,7 @@ if (singles.length > 0) {
   const pool = median(pools);
   const ceiling = median(ceilings);
   console.log(
-    `argon2id one core ${single.toFixed(1)}/s; pool, ${String(cores)} in flight: ${pool.toFixed(1)}/s = ` +
+    `argon2id one core ${single.toFixed(1)}/s; the pool (${String(cores)} worker threads): ${pool.toFixed(1)}/s = ` +
       `${((pool / (cores * single)) * 100).toFixed(0)}% of cores x one core (target >= 90%)`,
   );
   console.log(

@@ -2,9 +2,9 @@ import { availableParallelism } from "node:os";
 import type { PasswordHasher } from "./password-hasher.js";
 
 /**
- * Runs argon2id over many passwords on every core. @node-rs/argon2 hashes on libuv's thread pool, off the
- * main thread; keeping `cores` hashes in flight keeps every core busy (bin/mailroster.js sizes the pool to
- * the cores before anything starts). bench/import.ts measures the rate against cores x one core's rate.
+ * Runs argon2id over many passwords on every core: the hasher's own batch methods when it has them (the
+ * argon2 hasher's worker threads), else `cores` hashes in flight on libuv's thread pool (bin/mailroster.js
+ * sizes it to the cores). bench/import.ts measures the rate against cores x one core's rate.
  */
 export function hashingConcurrency(): number {
   return Math.max(1, availableParallelism());
@@ -37,6 +37,7 @@ export function hashAll(
   passwords: readonly string[],
   onProgress?: (done: number) => void,
 ): Promise<string[]> {
+  if (hasher.hashMany) return hasher.hashMany(passwords, onProgress);
   return mapConcurrently(passwords, hashingConcurrency(), (p) => hasher.hash(p), onProgress);
 }
 
@@ -45,5 +46,6 @@ export function verifyAll(
   pairs: readonly { hash: string; password: string }[],
   onProgress?: (done: number) => void,
 ): Promise<boolean[]> {
+  if (hasher.verifyMany) return hasher.verifyMany(pairs, onProgress);
   return mapConcurrently(pairs, hashingConcurrency(), (p) => hasher.verify(p.hash, p.password), onProgress);
 }

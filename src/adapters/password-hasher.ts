@@ -1,9 +1,17 @@
+import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
+import { runArgon2Job } from "./argon2-workers.js";
 
 /** Hashes and verifies cloud passwords; the only place a plain password is turned into something stored. */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hashed: string, password: string): Promise<boolean>;
+  /** Many at once, on every core (password-hash-pool.ts falls back to `hash` when absent). */
+  hashMany?(passwords: readonly string[], onProgress?: (done: number) => void): Promise<string[]>;
+  verifyMany?(
+    pairs: readonly { hash: string; password: string }[],
+    onProgress?: (done: number) => void,
+  ): Promise<boolean[]>;
 }
 
 /**
@@ -18,8 +26,13 @@ export const OWASP_ARGON2ID = { memoryCost: 12_288, timeCost: 3, parallelism: 1 
 // `Algorithm` is an ambient const enum, which verbatimModuleSyntax cannot import; 2 is Algorithm.Argon2id.
 const ARGON2ID = 2;
 
+/** Below this many, worker threads cost more to start than they save. */
+const WORKERS_FROM = 8;
+
 export function createArgon2Hasher(): PasswordHasher {
-  return {
+  const options = { algorithm: ARGON2ID, ...OWASP_ARGON2ID };
+  const threads = Math.max(1, availableParallelism());
+  const hasher: PasswordHasher = {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the const enum cannot be imported (see ARGON2ID)
     hash: (password) => hash(password, { algorithm: ARGON2ID, ...OWASP_ARGON2ID }),
     verify: async (hashed, password) => {
@@ -30,5 +43,14 @@ export function createArgon2Hasher(): PasswordHasher {
         return false;
       }
     },
+    hashMany: async (passwords, onProgress) =>
+      passwords.length < WORKERS_FROM
+        ? Promise.all(passwords.map((p) => hasher.hash(p)))
+        : runArgon2Job<string>({ op: "hash", items: passwords }, options, threads, onProgress),
+    verifyMany: async (pairs, onProgress) =>
+      pairs.length < WORKERS_FROM
+        ? Promise.all(pairs.map((p) => hasher.verify(p.hash, p.password)))
+        : runArgon2Job<boolean>({ op: "verify", items: pairs }, options, threads, onProgress),
   };
+  return hasher;
 }
