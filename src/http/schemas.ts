@@ -155,6 +155,8 @@ export const importProgressSchema = z
 /** What the import record adds to the Spreadsheet Information, in the detail and the history alike. */
 const importRecordFields = {
   state: z.enum(IMPORT_STATES),
+  /** Preview Changes or Save; null for an import recorded before this field. */
+  mode: z.enum(["preview", "save"]).nullable(),
   by: z.string(),
   at: z.string(),
   updatedAt: z.string(),

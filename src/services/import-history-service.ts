@@ -2,12 +2,19 @@ import type { ImportSummary } from "../import/plan-import.js";
 import { listImportRowsPage, type ImportRow } from "../store/imports-repository.js";
 import { resolveAccount } from "./account-lookup.js";
 import { authorize, type ServiceContext } from "./context.js";
-import { EMPTY_SUMMARY, type ImportState, type ImportView } from "./imports-service.js";
+import {
+  EMPTY_SUMMARY,
+  parseImportOptions,
+  type ImportMode,
+  type ImportState,
+  type ImportView,
+} from "./imports-service.js";
 
 /** One line of the import history: the import without its lists of issues, which only the detail shows. */
 export interface ImportListItem {
   importId: string;
   state: ImportState;
+  mode: ImportMode;
   file: string;
   sheet: string | null;
   by: string;
@@ -35,16 +42,18 @@ function countIssues(json: string): number {
 
 function mapListItem(row: ImportRow): ImportListItem {
   const errorCount = countIssues(row.errors_json);
+  const { options, mode } = parseImportOptions(row);
   return {
     importId: row.id,
     state: row.state as ImportState,
+    mode,
     file: row.file_name,
     sheet: row.sheet,
     by: row.actor,
     at: row.created_at,
     updatedAt: row.updated_at,
     note: row.note,
-    options: JSON.parse(row.options_json) as ImportView["options"],
+    options,
     summary: row.summary_json === null ? EMPTY_SUMMARY : (JSON.parse(row.summary_json) as ImportSummary),
     ok: errorCount === 0,
     saved: row.state === "saved",

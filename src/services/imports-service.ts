@@ -124,8 +124,12 @@ export interface ImportOutcome {
   warnings: IssueView[];
 }
 
+/** Whether the administrator asked for Preview Changes or Save; null for a record older than the field. */
+export type ImportMode = "preview" | "save" | null;
+
 export interface ImportView extends ImportOutcome {
   state: ImportState;
+  mode: ImportMode;
   sha256: string;
   by: string;
   at: string;
@@ -200,6 +204,7 @@ async function runImport(
       group: groupPath?.path ?? null,
       override: groupPath ? (request.override ?? "add") : null,
       uploadOnly: groupPath === undefined,
+      mode: save ? "save" : "preview",
     }),
     note,
     sheet: null,
@@ -810,8 +815,16 @@ function buildSlice(slice: WriteSlice, users: readonly PlannedUser[]): SliceRows
   return rows;
 }
 
+/** The stored options: the dialog's choices, and the mode, kept beside them (no column of its own). */
+export function parseImportOptions(row: ImportRow): { options: ImportView["options"]; mode: ImportMode } {
+  const { mode, ...options } = JSON.parse(row.options_json) as ImportView["options"] & {
+    mode?: "preview" | "save";
+  };
+  return { options, mode: mode ?? null };
+}
+
 function mapImport(row: ImportRow): ImportView {
-  const options = JSON.parse(row.options_json) as ImportView["options"];
+  const { options, mode } = parseImportOptions(row);
   const errors = JSON.parse(row.errors_json) as IssueView[];
   return {
     ok: errors.length === 0,
@@ -824,6 +837,7 @@ function mapImport(row: ImportRow): ImportView {
     errors,
     warnings: JSON.parse(row.warnings_json) as IssueView[],
     state: row.state as ImportState,
+    mode,
     sha256: row.sha256,
     by: row.actor,
     at: row.created_at,

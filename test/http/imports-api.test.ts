@@ -114,10 +114,10 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     const list = await admin.call("GET", "/imports");
     const items = list.json.items as Record<string, unknown>[];
     expect(list.json.total).toBe(3);
-    expect(items.map((i) => [i.state, i.errorCount])).toEqual([
-      ["saved", 0],
-      ["validated", 0],
-      ["failed", 1],
+    expect(items.map((i) => [i.state, i.mode, i.errorCount])).toEqual([
+      ["saved", "save", 0],
+      ["validated", "preview", 0],
+      ["failed", "preview", 1],
     ]);
     expect(items[0]).toMatchObject({ importId: id, by: "admin@example.com", note: "Spring intake" });
     const shown = await admin.call("GET", `/imports/${String(preview.json.importId)}`);
@@ -137,7 +137,8 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     ]);
     expect(started.status).toBe(202);
     const { view } = await waitForImport(admin, String(started.json.importId));
-    expect(view).toMatchObject({ state: "failed", saved: false, ok: false });
+    // A failed save is told apart from a failed preview in the history.
+    expect(view).toMatchObject({ state: "failed", mode: "save", saved: false, ok: false });
     expect(view.errors).toEqual([expect.objectContaining({ code: "email_duplicate", cell: "A3" })]);
     expect(code((await admin.call("GET", "/users/new@example.com")).json)).toBe("user_not_found");
     await imports.close();

@@ -42,7 +42,7 @@ function resultText(item) {
     case "validated":
       return `Previewed, no errors: ${s.create} to create, ${s.update} to update`;
     case "failed":
-      return `Failed: ${plural(errors, "error")}`;
+      return `${item.mode === "save" ? "Save failed" : item.mode === "preview" ? "Preview failed" : "Failed"}: ${plural(errors, "error")}`;
     default:
       return `Saving… ${progressText(item.progress)}`;
   }
