@@ -32,9 +32,26 @@ export function tryParseAddress(text: string): Address | undefined {
   if (at <= 0) return undefined;
   const local = address.slice(0, at);
   if (local.length > 64 || !LOCAL_PART.test(local)) return undefined;
-  const domain = normalizeDomain(address.slice(at + 1));
-  if (domain === undefined || address.slice(at + 1).endsWith(".")) return undefined;
-  return { address: `${local}@${domain}`, key: `${local.toLowerCase()}@${domain}`, domain };
+  const rawDomain = address.slice(at + 1);
+  const domain = domainOf(rawDomain);
+  if (domain === undefined || rawDomain.endsWith(".")) return undefined;
+  const normalized = `${local}@${domain}`;
+  const lowerLocal = local.toLowerCase();
+  // One string for both when the address is in lower case already, as most are.
+  return { address: normalized, key: lowerLocal === local ? normalized : `${lowerLocal}@${domain}`, domain };
+}
+
+// An import parses hundreds of thousands of addresses in a handful of domains: each domain's text is checked
+// once, and its addresses share one domain string. Bounded, since the texts come from input.
+const domainMemo = new Map<string, string | undefined>();
+const DOMAIN_MEMO_SIZE = 256;
+
+function domainOf(text: string): string | undefined {
+  if (domainMemo.has(text)) return domainMemo.get(text);
+  const domain = normalizeDomain(text);
+  if (domainMemo.size >= DOMAIN_MEMO_SIZE) domainMemo.clear();
+  domainMemo.set(text, domain);
+  return domain;
 }
 
 /** Parses an address or refuses it with `address_invalid`. */

@@ -45,6 +45,8 @@ export function parseYesNo(cell: Cell): boolean | undefined {
 }
 
 const MAX_NAME_LENGTH = 200;
+// More columns than a sheet has (BIFF8: 256), for packing a cell into one number.
+const COLS = 1 << 14;
 
 /**
  * Reads every row below the header: a fully empty row is skipped, every other is checked cell by cell.
@@ -58,8 +60,10 @@ export function readRows(
 ): ReadRowsResult {
   const rows: ParsedRow[] = [];
   const issues: ImportIssue[] = [];
-  // Every address in the file (primary or alias) with the cell where it first stood.
-  const firstSeen = new Map<string, string>();
+  // Every address in the file (primary or alias) with the cell where it first stood, as row * COLS + col:
+  // a cell reference is made only for the rare duplicate, not for each of 262,000 addresses.
+  const firstSeen = new Map<string, number>();
+  const seenAt = (at: number): string => cellRef(Math.floor(at / COLS), at % COLS);
   let dataRows = 0;
   for (const sheetRow of sheet.rows(map.headerRow + 1)) {
     const r = sheetRow.row;
@@ -94,13 +98,14 @@ export function readRows(
           "email_duplicate",
           r,
           map.email,
-          `${email.address} already appears in ${earlier}: keep one row per user.`,
+          `${email.address} already appears in ${seenAt(earlier)}: keep one row per user.`,
         ),
       );
-    } else firstSeen.set(email.key, cellRef(r, map.email));
+    } else firstSeen.set(email.key, r * COLS + map.email);
 
     const name = text(map.name);
-    if (Array.from(name).length > MAX_NAME_LENGTH) {
+    // Counted in characters, not UTF-16 units; only a name that long in units can be too long.
+    if (name.length > MAX_NAME_LENGTH && Array.from(name).length > MAX_NAME_LENGTH) {
       rowIssues.push(
         issueAt("user_name_invalid", r, map.name ?? map.email, `The name is longer than 200 characters.`),
       );
@@ -142,18 +147,24 @@ export function readRows(
       const before = firstSeen.get(alias.key);
       if (before !== undefined) {
         rowIssues.push(
-          issueAt("alias_duplicate", r, col, `${alias.address} already appears in ${before}: keep one.`),
+          issueAt(
+            "alias_duplicate",
+            r,
+            col,
+            `${alias.address} already appears in ${seenAt(before)}: keep one.`,
+          ),
         );
         continue;
       }
-      firstSeen.set(alias.key, cellRef(r, col));
+      firstSeen.set(alias.key, r * COLS + col);
       aliases.push({ address: alias, col });
     }
 
-    const attributes = map.attributes.flatMap(({ col, name: attributeName, key }) => {
+    const attributes: ParsedRow["attributes"][number][] = [];
+    for (const { col, name: attributeName, key } of map.attributes) {
       const value = text(col);
-      return value === "" ? [] : [{ key, name: attributeName, value, col }];
-    });
+      if (value !== "") attributes.push({ key, name: attributeName, value, col });
+    }
     issues.push(...rowIssues);
     if (rowIssues.length > 0) continue;
     rows.push({
