@@ -57,9 +57,10 @@ export function createSqliteDatabase(path: string): OpenDatabase {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  // A 64 MiB page cache (the default is 2 MiB): an import of 65,535 users or a Sync All of as many entries
-  // writes about a million index entries in one transaction; with the default cache they thrash.
-  sqlite.pragma("cache_size = -65536");
+  // A 32 MiB page cache (the default is 2 MiB): an import of 65,535 users or a Sync All of as many entries
+  // writes about a million index entries in one transaction; with the default cache they thrash. With
+  // time-ordered ids those writes are local, and 64 MiB measured no faster, only 35 MB heavier.
+  sqlite.pragma("cache_size = -32768");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
