@@ -1,9 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 // A young generation capped at 8 MB: a workbook's strings mostly survive, and V8's default (growing to
 // 16 MB semi-spaces) only adds copying and memory; measured by bench/xls-read.ts.
-// argon2 hashes run on libuv's thread pool (4 threads by default): give it one thread per core, before the
-// pool first starts, so an import's passwords hash on every core. Static imports are hoisted, so main is
-// loaded dynamically after this line.
+// Single argon2 hashes (sign-in, a password set by hand) run on libuv's thread pool (4 threads by default):
+// give it at least one thread per core, before the pool first starts; an import's many passwords use worker
+// threads of their own (src/adapters/argon2-workers.ts). Static imports are hoisted, so main is loaded
+// dynamically after this line.
 import { availableParallelism } from "node:os";
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism()));
 // The compiled CLI lives in dist/ (built by `npm install` through the prepare script).
