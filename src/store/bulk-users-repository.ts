@@ -53,6 +53,8 @@ async function insertInBatches<T extends object>(
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
+type Rows = readonly (readonly (string | number | null)[])[];
+
 /**
  * A bulk INSERT written directly as SQL text: for hundreds of thousands of rows, building them through the
  * query builder (an object tree per value, then compiling it) costs more than the database's own work.
@@ -62,67 +64,49 @@ export async function insertRows(
   db: Executor,
   table: string,
   columns: readonly string[],
-  rows: readonly (readonly (string | number | null)[])[],
+  rows: Rows,
   conflict = "",
 ): Promise<void> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await insertRowsUnnest(db, table, columns, rows, conflict);
-    return;
+  const insert = db.getExecutor().adapter instanceof PostgresAdapter ? unnestInsert : jsonInsert;
+  for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+    await db.executeQuery(insert(table, columns, rows.slice(start, start + INSERT_BATCH), conflict));
   }
-  await insertRowsJson(db, table, columns, rows, conflict);
 }
 
-const JSON_BATCH = 20_000;
+const INSERT_BATCH = 20_000;
 
 /**
- * SQLite: each batch as one JSON array of row arrays in a single parameter, unpacked by `json_each`. A
+ * SQLite: the batch as one JSON array of row arrays in a single parameter, unpacked by `json_each`. A
  * VALUES list with a parameter per value makes SQLite parse and plan a statement of thousands of
  * placeholders per batch, which measured 40% slower than this; the statement text here never changes.
  */
-async function insertRowsJson(
-  db: Executor,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly (string | number | null)[])[],
-  conflict: string,
-): Promise<void> {
+function jsonInsert(table: string, columns: readonly string[], batch: Rows, conflict: string): CompiledQuery {
   // `where true` tells SQLite that a following ON CONFLICT is the upsert clause, not a join constraint.
   const text =
     `insert into ${table} (${columns.join(", ")}) select ` +
     columns.map((_, i) => `value ->> ${i}`).join(", ") +
     ` from json_each(?) where true${conflict}`;
-  for (let start = 0; start < rows.length; start += JSON_BATCH) {
-    const batch = JSON.stringify(rows.slice(start, start + JSON_BATCH));
-    await db.executeQuery(CompiledQuery.raw(text, [batch]));
-  }
+  return CompiledQuery.raw(text, [JSON.stringify(batch)]);
 }
-
-const UNNEST_BATCH = 20_000;
 
 /**
  * PostgreSQL: one array parameter per column and `unnest`, instead of a VALUES list with a parameter per
  * value: the bind message and the plan stay small however many rows a batch holds. Every number we store
  * is a whole 0/1 or count, hence integer[].
  */
-async function insertRowsUnnest(
-  db: Executor,
+function unnestInsert(
   table: string,
   columns: readonly string[],
-  rows: readonly (readonly (string | number | null)[])[],
+  batch: Rows,
   conflict: string,
-): Promise<void> {
-  for (let start = 0; start < rows.length; start += UNNEST_BATCH) {
-    const batch = rows.slice(start, start + UNNEST_BATCH);
-    const arrays = columns.map((_, c) => batch.map((row) => row[c] ?? null));
-    const types = arrays.map((values) =>
-      values.some((v) => typeof v === "number") ? "integer[]" : "text[]",
-    );
-    const text =
-      `insert into ${table} (${columns.join(", ")}) select * from unnest(` +
-      types.map((type, i) => `$${i + 1}::${type}`).join(", ") +
-      `)${conflict}`;
-    await db.executeQuery(CompiledQuery.raw(text, arrays));
-  }
+): CompiledQuery {
+  const arrays = columns.map((_, c) => batch.map((row) => row[c] ?? null));
+  const types = arrays.map((values) => (values.some((v) => typeof v === "number") ? "integer[]" : "text[]"));
+  const text =
+    `insert into ${table} (${columns.join(", ")}) select * from unnest(` +
+    types.map((type, i) => `$${i + 1}::${type}`).join(", ") +
+    `)${conflict}`;
+  return CompiledQuery.raw(text, arrays);
 }
 
 /** The owner and kind of each of `keys` that is taken, row by row to `each`. */
