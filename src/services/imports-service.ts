@@ -25,6 +25,7 @@ import {
   insertAddressesBulk,
   insertAttributeDefinitionsBulk,
   insertAttributeValuesBulk,
+  type AttributeValueRow,
   insertGroupMembersBulk,
   insertNotesBulk,
   insertPasswordHistoryBulk,
@@ -646,8 +647,6 @@ interface WriteSlice {
   readonly now: string;
   readonly definitionIds: ReadonlyMap<string, string>;
 }
-
-type AttributeValueRow = { account_id: string; user_id: string; definition_id: string; value: string };
 
 /** The rows one slice of users writes, table by table. */
 interface SliceRows {

@@ -265,28 +265,44 @@ export async function insertAttributeDefinitionsBulk(
   await insertInBatches(rows, 4, (batch) => db.insertInto("attribute_definitions").values(batch).execute());
 }
 
+export interface AttributeValueRow {
+  readonly account_id: string;
+  readonly user_id: string;
+  readonly definition_id: string;
+  readonly value: string;
+}
+
+/** Values of users this import creates: no stored value can be in the way. */
 export async function insertAttributeValuesBulk(
   db: Executor,
-  rows: readonly { account_id: string; user_id: string; definition_id: string; value: string }[],
+  rows: readonly AttributeValueRow[],
 ): Promise<void> {
-  await insertRows(
+  await writeAttributeValues(db, rows, "");
+}
+
+/** Values of existing users: each replaces the stored one. */
+export async function upsertAttributeValuesBulk(
+  db: Executor,
+  rows: readonly AttributeValueRow[],
+): Promise<void> {
+  await writeAttributeValues(
     db,
-    "attribute_values",
-    ["account_id", "user_id", "definition_id", "value"],
-    rows.map((v) => [v.account_id, v.user_id, v.definition_id, v.value]),
+    rows,
+    " on conflict (user_id, definition_id) do update set value = excluded.value",
   );
 }
 
-export async function upsertAttributeValuesBulk(
+async function writeAttributeValues(
   db: Executor,
-  rows: readonly { account_id: string; user_id: string; definition_id: string; value: string }[],
+  rows: readonly AttributeValueRow[],
+  conflict: string,
 ): Promise<void> {
   await insertRows(
     db,
     "attribute_values",
     ["account_id", "user_id", "definition_id", "value"],
     rows.map((v) => [v.account_id, v.user_id, v.definition_id, v.value]),
-    " on conflict (user_id, definition_id) do update set value = excluded.value",
+    conflict,
   );
 }
 
