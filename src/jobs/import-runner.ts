@@ -84,10 +84,30 @@ export class ImportRunner {
     context: ServiceContext,
     request: ImportRequestBody,
   ): Promise<{ importId: string; state: ImportState }> {
+    return this.start(saveImport, context, request);
+  }
+
+  /**
+   * Preview Changes in the background, for a file whose preview takes long (a re-import with passwords
+   * verifies each one with argon2): resolves with the id as soon as the import is recorded; its progress and
+   * then its Spreadsheet Information are read with GET /imports/{id}.
+   */
+  startPreview(
+    context: ServiceContext,
+    request: ImportRequestBody,
+  ): Promise<{ importId: string; state: ImportState }> {
+    return this.start(previewImport, context, request);
+  }
+
+  private start(
+    run: (context: ServiceContext, request: ImportRequest) => Promise<ImportOutcome>,
+    context: ServiceContext,
+    request: ImportRequestBody,
+  ): Promise<{ importId: string; state: ImportState }> {
     return new Promise((resolve, reject) => {
       let id: string | undefined;
       const job: Job = { progress: { stage: "reading", done: 0, total: 0 } };
-      const work = saveImport(context, {
+      const work = run(context, {
         ...request,
         analyze: this.analyze,
         onRecorded: (importId) => {
@@ -116,13 +136,13 @@ export class ImportRunner {
     });
   }
 
-  /** How far a running save has come; undefined when this process runs no save of that id. */
+  /** How far a running import has come; undefined when this process runs none of that id. */
   progressOf(importId: string): ImportProgress | undefined {
     const job = this.jobs.get(importId);
     return job ? { ...job.progress } : undefined;
   }
 
-  /** Waits for every running save and the last after-import run (a graceful stop). */
+  /** Waits for every running import and the last after-import run (a graceful stop). */
   async close(): Promise<void> {
     await Promise.allSettled([...this.pending]);
     await this.afterChain;

@@ -245,8 +245,10 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
 
     // The API's docs list the upload with its multipart body.
     await page.goto(`${served.url}/api/docs`);
-    const upload = page.locator("details", { hasText: "POST /api/v1/imports/preview" });
-    await upload.getByText("POST /api/v1/imports/preview").click();
+    // Exactly this path: /imports/preview/start starts with the same text.
+    const path = page.getByText("POST /api/v1/imports/preview", { exact: true });
+    const upload = page.locator("details").filter({ has: path });
+    await path.click();
     await upload.getByText("Request body (multipart/form-data)").waitFor();
     // The whole docs page is very long: keep just this operation.
     await upload.screenshot({ path: join(ARTIFACTS, "19-api-docs-imports.png") });

@@ -166,6 +166,38 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     await imports.close();
   });
 
+  it("previews in the background too: 202, then the Spreadsheet Information of the import by its id", async () => {
+    const { admin, imports } = await setUp(getDb());
+    const rows: XlsValue[][] = [["email", "name", "password"]];
+    for (let i = 0; i < 12; i++) rows.push([`p${i}@example.com`, `P ${i}`, `Tidal-Lantern-${i}x`]);
+    const saved = await admin.upload("/imports/save", { uploadOnly: "true" }, [xls(rows)]);
+    expect((await waitForImport(admin, String(saved.json.importId))).view.state).toBe("saved");
+
+    // The same file again: every password is verified against the stored hash, and nothing would change.
+    const started = await admin.upload("/imports/preview/start", { uploadOnly: "true" }, [xls(rows)]);
+    expect([started.status, started.json.state]).toEqual([202, "uploaded"]);
+    const again = await waitForImport(admin, String(started.json.importId));
+    expect(again.view).toMatchObject({
+      state: "validated",
+      mode: "preview",
+      ok: true,
+      saved: false,
+      summary: { rows: 12, create: 0, update: 0, unchanged: 12 },
+      errors: [],
+    });
+
+    const bad = await admin.upload("/imports/preview/start", { uploadOnly: "true" }, [
+      xls([
+        ["email", "name", "pop"],
+        ["amy@example.com", "Amy", "perhaps"],
+      ]),
+    ]);
+    const failed = await waitForImport(admin, String(bad.json.importId));
+    expect(failed.view).toMatchObject({ state: "failed", mode: "preview", ok: false });
+    expect(failed.view.errors).toEqual([expect.objectContaining({ code: "yes_no_invalid", cell: "C2" })]);
+    await imports.close();
+  });
+
   it("hands out the error report as .xls and .csv, formula-like cells neutralised", async () => {
     const { admin, imports } = await setUp(getDb());
     // Addresses may start with = + -, and the message of a repeated address starts with it.

@@ -44,7 +44,7 @@ function resultText(item) {
     case "failed":
       return `${item.mode === "save" ? "Save failed" : item.mode === "preview" ? "Preview failed" : "Failed"}: ${plural(errors, "error")}`;
     default:
-      return `Saving… ${progressText(item.progress)}`;
+      return `${item.mode === "preview" ? "Previewing" : "Saving"}… ${progressText(item.progress)}`;
   }
 }
 
@@ -245,6 +245,40 @@ async function lookupGroup(returnFocus) {
 }
 
 /** Calls `tick` every second while `node` is on the page; stops once tick returns false or the page changes. */
+/**
+ * Polls an import until it is no longer running, calling `onTick` with each view while it runs; resolves
+ * with the final view, or undefined when `node` left the page first (the import goes on regardless).
+ */
+function waitForImport(node, id, onTick) {
+  // Soon at first, so a small file's preview shows at once; then at the page's usual pace.
+  let delay = 150;
+  const next = () => {
+    const wait = delay;
+    delay = Math.min(POLL_MS, delay * 2);
+    return wait;
+  };
+  return new Promise((resolve, reject) => {
+    const step = async () => {
+      if (!document.contains(node)) {
+        resolve(undefined);
+        return;
+      }
+      try {
+        const view = await api("GET", `/imports/${enc(id)}`);
+        if (!running(view.state)) {
+          resolve(view);
+          return;
+        }
+        onTick(view);
+        setTimeout(step, next());
+      } catch (error) {
+        reject(error);
+      }
+    };
+    setTimeout(step, next());
+  });
+}
+
 function pollWhileShown(node, tick) {
   const step = async () => {
     if (!document.contains(node)) return;
@@ -357,6 +391,7 @@ export async function renderImports(page) {
   const note = field("Add Note", { name: "note", maxlength: MAX_NOTE, "aria-describedby": "note-count" });
   note.wrapper.append(counter);
   const preview = el("button", { type: "submit" }, "Preview Changes");
+  const previewStatus = el("p", { class: "counter", role: "status" });
   const save = el("button", { type: "button", disabled: true }, "Save");
   const info = el("section", { class: "card", "aria-labelledby": "info-title", hidden: true });
   const progress = el("section", { class: "card", "aria-labelledby": "progress-title", hidden: true });
@@ -471,6 +506,7 @@ export async function renderImports(page) {
     note.wrapper,
     message,
     el("div", { class: "actions" }, preview, " ", save),
+    previewStatus,
     el(
       "p",
       {},
@@ -517,7 +553,13 @@ export async function renderImports(page) {
     preview.disabled = true;
     announce("Checking the spreadsheet…");
     try {
-      const outcome = await upload("/imports/preview", formData());
+      // In the background, so a long preview (a re-import verifying each password) shows how far it is.
+      const started = await upload("/imports/preview/start", formData());
+      const outcome = await waitForImport(form, started.importId, (view) => {
+        previewStatus.textContent = `Previewing… ${progressText(view.progress)}`;
+      });
+      previewStatus.textContent = "";
+      if (!outcome) return;
       cleanKey = outcome.ok ? key : undefined;
       showInfo(outcome);
       announce(

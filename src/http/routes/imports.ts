@@ -102,6 +102,9 @@ function importRequest(
 }
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
+const startedSchema = z
+  .object({ importId: z.string(), state: z.enum(IMPORT_STATES) })
+  .meta({ id: "ImportStarted" });
 
 export const importRoutes = new ApiRouter("/imports", "Imports")
   .add(
@@ -154,13 +157,28 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
   .add(
     {
       method: "post",
+      path: "/preview/start",
+      summary:
+        "Preview Changes in the background (a large file, or a re-import whose passwords are verified one by one): poll GET /imports/{id} for its progress, then its Spreadsheet Information.",
+      access: "signed-in",
+      body: uploadFields,
+      multipart: true,
+      response: startedSchema,
+      status: 202,
+    },
+    ({ body, file, principal, services, c }) =>
+      runnerOf(c).startPreview(services, importRequest(body, requireXls(file), principal)),
+  )
+  .add(
+    {
+      method: "post",
       path: "/save",
       summary:
         "Save: upload the .xls again (multipart); the save runs in the background. Poll GET /imports/{id}.",
       access: "signed-in",
       body: uploadFields,
       multipart: true,
-      response: z.object({ importId: z.string(), state: z.enum(IMPORT_STATES) }),
+      response: startedSchema,
       status: 202,
     },
     ({ body, file, principal, services, c }) =>
