@@ -189,9 +189,8 @@ async function runImport(
   const note = request.note === undefined ? null : parseNoteText(request.note);
   const groupPath = request.group === undefined ? undefined : parseGroupPath(request.group);
   const account = await resolveAccount(context.db, request.account);
-  const actor = await context.db
-    .transaction()
-    .execute((tx) => authorize(tx, context.actor, account.id, "import_users"));
+  // Reads only, so outside a transaction: on SQLite that waits for no write in progress.
+  const actor = await authorize(context.db, context.actor, account.id, "import_users");
   const now = context.now().toISOString();
   const id = newId();
   await insertImport(context.db, {
@@ -609,6 +608,9 @@ async function writePlan(
       throw error;
     }
     await writing;
+    // SQLite answers synchronously, so without this the whole save would run as one unbroken chain of
+    // promise callbacks, and the server could answer nothing (not even this save's progress) until it ends.
+    await new Promise((resolve) => setImmediate(resolve));
     const done = Math.min(plan.users.length, start + WRITE_SLICE);
     writing = writeSlice(tx, run, rows).then(() =>
       run.request.onProgress?.({ stage: "saving", done, total: plan.users.length }),
@@ -872,9 +874,7 @@ export async function showImport(context: ServiceContext, id: string): Promise<I
 async function mayView(context: ServiceContext, row: ImportRow): Promise<boolean> {
   if (context.actor.kind === "system") return true;
   try {
-    await context.db
-      .transaction()
-      .execute((tx) => authorize(tx, context.actor, row.account_id, "import_users"));
+    await authorize(context.db, context.actor, row.account_id, "import_users");
     return true;
   } catch (error) {
     if (isAppError(error) && error.code === "permission_denied") return false;

@@ -19,10 +19,8 @@ export async function checkRecipientAs(
   index: RecipientIndex,
   request: { address: string; account?: string | undefined },
 ): Promise<RecipientCheck> {
-  await context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
-    await authorize(tx, context.actor, account.id, "manage_domains");
-  });
+  const account = await resolveAccount(context.db, request.account);
+  await authorize(context.db, context.actor, account.id, "manage_domains");
   return index.check(request.address);
 }
 

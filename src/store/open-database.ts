@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { AppError } from "../errors/app-error.js";
 import { PgliteDialect } from "./pglite-dialect.js";
+import { SqliteReadWriteDialect } from "./sqlite-dialect.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -44,24 +45,42 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-/** Opens SQLite in WAL mode with foreign keys on, so it enforces what PostgreSQL enforces. */
+/**
+ * Opens SQLite in WAL mode with foreign keys on, so it enforces what PostgreSQL enforces: a writer for
+ * transactions and writes and a query-only reader for everything else (sqlite-dialect.ts), so a long write
+ * does not hold up reads. An in-memory database has one connection.
+ */
 export function createSqliteDatabase(path: string): OpenDatabase {
-  let sqlite: SQLite.Database;
-  try {
-    sqlite = new SQLite(path);
-  } catch (error) {
-    throw new AppError("database_unreachable", `Cannot open the SQLite database ${path}: ${String(error)}`, {
-      path,
-    });
-  }
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  const open = (): SQLite.Database => {
+    try {
+      return new SQLite(path);
+    } catch (error) {
+      throw new AppError(
+        "database_unreachable",
+        `Cannot open the SQLite database ${path}: ${String(error)}`,
+        {
+          path,
+        },
+      );
+    }
+  };
+  const writer = open();
+  writer.pragma("journal_mode = WAL");
+  writer.pragma("foreign_keys = ON");
+  writer.pragma("busy_timeout = 5000");
   // A 32 MiB page cache (the default is 2 MiB): an import of 65,535 users or a Sync All of as many entries
   // writes about a million index entries in one transaction; with the default cache they thrash. With
   // time-ordered ids those writes are local, and 64 MiB measured no faster, only 35 MB heavier.
-  sqlite.pragma("cache_size = -32768");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  writer.pragma("cache_size = -32768");
+  if (path === ":memory:" || path === "") {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
+    return { db, dialect: "sqlite", close: () => db.destroy() };
+  }
+  const reader = open();
+  reader.pragma("busy_timeout = 5000");
+  reader.pragma("query_only = ON");
+  reader.pragma("cache_size = -8192");
+  const db = new Kysely<Database>({ dialect: new SqliteReadWriteDialect(writer, reader) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
