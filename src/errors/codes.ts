@@ -94,6 +94,8 @@ export const ERROR_CODES = {
   users_become_imported: "Directory users touched by the import become manually imported users.",
   import_not_found: "No import has that id.",
   import_failed: "The import failed while it was being saved.",
+  import_conflict:
+    "While the import was saving, another change took an address or key it was about to write; nothing was written.",
   import_interrupted: "The server stopped while the import was running; nothing was written.",
 
   // Directory synchronisation and recipient validation.

@@ -95,6 +95,7 @@ const STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   users_become_imported: 422,
   import_not_found: 404,
   import_failed: 500,
+  import_conflict: 409,
   import_interrupted: 500,
   connector_name_invalid: 400,
   connector_name_taken: 409,

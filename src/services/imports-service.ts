@@ -298,11 +298,29 @@ async function runImport(
     });
   } catch (error) {
     // A crash mid-way: the transaction rolled back, so nothing was written; record it and tell the importer.
-    const message = isAppError(error) || error instanceof Error ? error.message : String(error);
-    const issue = issueNowhere("import_failed", `Saving failed and nothing was written: ${message}`);
+    const issue = isUniqueViolation(error)
+      ? issueNowhere(
+          "import_conflict",
+          "While this import was saving, another change took an address (or a key) it was about to write, " +
+            "so nothing was written: preview the file again to see which rows that change affects, then save.",
+        )
+      : issueNowhere(
+          "import_failed",
+          `Saving failed and nothing was written: ${isAppError(error) || error instanceof Error ? error.message : String(error)}`,
+        );
     return fail(run, { ...where, summary: plan.summary, issues: [...issues, issue] }, true);
   }
   return outcome(run, { ...where, summary: plan.summary, issues }, true);
+}
+
+/**
+ * A unique key refused a row: someone else wrote the same address (or key) between this import's check of
+ * the directory and its transaction. SQLite's and PostgreSQL's (also PGlite's) codes for it.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null || !("code" in error)) return false;
+  const code = error.code;
+  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
 }
 
 /**

@@ -174,6 +174,37 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
     expect(mail?.body).toContain("A4");
   });
 
+  it("fails with import_conflict, writing nothing, when another change takes an address while it saves", async () => {
+    const context = await setUp();
+    const system = makeContext(getDb());
+    const rows = usersXls([
+      ["email", "name", "password"],
+      ["a@example.com", "A", "Sunny-Harbour-77"],
+      ["b@example.com", "B", "Tidal-Lantern-78"],
+    ]);
+    // The real hasher; while it hashes (after the directory was checked, before the transaction), an
+    // administrator elsewhere creates b@example.com.
+    const racing: ServiceContext = {
+      ...context,
+      hasher: {
+        hash: (password) => context.hasher.hash(password),
+        verify: (hashed, password) => context.hasher.verify(hashed, password),
+        hashMany: async (passwords, onProgress) => {
+          await createUser(system, { email: "b@example.com", name: "B elsewhere" });
+          return Promise.all(passwords.map((p) => context.hasher.hash(p))).finally(() =>
+            onProgress?.(passwords.length),
+          );
+        },
+      },
+    };
+    const result = await saveImport(racing, { fileName: "race.xls", bytes: rows });
+    expect(result).toMatchObject({ ok: false, saved: false });
+    expect(codes(result)).toEqual([["import_conflict", null]]);
+    expect((await getUser(context, "b@example.com")).name).toBe("B elsewhere");
+    expect((await listUsers(context, {})).map((u) => u.email)).not.toContain("a@example.com");
+    expect((await showImport(context, result.importId ?? "")).state).toBe("failed");
+  });
+
   it("checks each cell against the directory", async () => {
     const context = await setUp();
     await createUser(context, { email: "taken@example.com", name: "Taken" });
