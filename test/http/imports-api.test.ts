@@ -198,6 +198,30 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     await imports.close();
   });
 
+  it("keeps answering while a save writes: its progress is seen at the saving stage", async () => {
+    const { admin, imports } = await setUp(getDb());
+    const rows: XlsValue[][] = [["email", "name", "alias1", "department"]];
+    for (let i = 0; i < 4000; i++) rows.push([`u${i}@example.com`, `U ${i}`, `u${i}.a@example.org`, "Sales"]);
+    const started = await admin.upload("/imports/save", { uploadOnly: "true" }, [xls(rows)]);
+    const id = String(started.json.importId);
+    // The write runs in slices; between them the server answers (on SQLite too, whose calls are synchronous).
+    const stages = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const { json } = await admin.call("GET", `/imports/${id}`);
+      const progress = json.progress as { stage: string; done: number } | null;
+      if (json.state === "saving" && progress?.stage === "saving" && progress.done > 0) stages.add("saving");
+      if (json.state !== "uploaded" && json.state !== "saving") break;
+      // A client's pause between polls (in process, with SQLite, nothing else would ever wait).
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect([...stages]).toEqual(["saving"]);
+    expect((await waitForImport(admin, id)).view).toMatchObject({
+      state: "saved",
+      summary: { create: 4000 },
+    });
+    await imports.close();
+  });
+
   it("hands out the error report as .xls and .csv, formula-like cells neutralised", async () => {
     const { admin, imports } = await setUp(getDb());
     // Addresses may start with = + -, and the message of a repeated address starts with it.
