@@ -60,6 +60,8 @@ class WriterLock {
   }
 }
 
+const PRAGMA = /^\s*pragma\b/i;
+
 function run(
   db: SQLite.Database,
   query: CompiledQuery,
@@ -154,8 +156,12 @@ class RoutedConnection implements DatabaseConnection {
     if (this.holding) return run(this.writer, query) as QueryResult<R>;
     // Outside a transaction: what only reads goes to the reader (which is query_only, so a write could
     // never slip through there); a write waits its turn for the writer and commits on its own.
-    const onReader = this.reader.prepare(query.sql);
-    if (onReader.readonly) return run(this.reader, query, onReader) as QueryResult<R>;
+    // A PRAGMA may set the connection's state without writing a page (and so count as read-only): it
+    // belongs to the writer, whose settings matter.
+    if (!PRAGMA.test(query.sql)) {
+      const onReader = this.reader.prepare(query.sql);
+      if (onReader.readonly) return run(this.reader, query, onReader) as QueryResult<R>;
+    }
     await this.lock.acquire();
     try {
       return run(this.writer, query) as QueryResult<R>;

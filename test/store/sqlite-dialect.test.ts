@@ -66,6 +66,15 @@ describe("SQLite on a writer and a reader", () => {
     expect(await rows(db)).toEqual([1, 2, 3]);
   });
 
+  it("runs a PRAGMA on the writer, whose settings count", async () => {
+    const db = await setUp();
+    await sql`pragma foreign_keys = off`.execute(db);
+    // The writer now takes a row whose parent is missing; the setting reached the connection that writes.
+    await sql`create table child (parent integer references t (n))`.execute(db);
+    await sql`insert into child values (99)`.execute(db);
+    expect((await sql<{ n: number }>`select count(*) as n from child`.execute(db)).rows[0]?.n).toBe(1);
+  });
+
   it("rolls back a failed transaction and hands the writer on", async () => {
     const db = await setUp();
     await expect(
