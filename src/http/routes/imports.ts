@@ -106,6 +106,16 @@ const startedSchema = z
   .object({ importId: z.string(), state: z.enum(IMPORT_STATES) })
   .meta({ id: "ImportStarted" });
 
+/** An upload that starts an import in the server's background and answers 202 with its id at once. */
+const BACKGROUND_UPLOAD = {
+  method: "post",
+  access: "signed-in",
+  body: uploadFields,
+  multipart: true,
+  response: startedSchema,
+  status: 202,
+} as const;
+
 export const importRoutes = new ApiRouter("/imports", "Imports")
   .add(
     {
@@ -156,30 +166,20 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
   )
   .add(
     {
-      method: "post",
+      ...BACKGROUND_UPLOAD,
       path: "/preview/start",
       summary:
         "Preview Changes in the background (a large file, or a re-import whose passwords are verified one by one): poll GET /imports/{id} for its progress, then its Spreadsheet Information.",
-      access: "signed-in",
-      body: uploadFields,
-      multipart: true,
-      response: startedSchema,
-      status: 202,
     },
     ({ body, file, principal, services, c }) =>
       runnerOf(c).startPreview(services, importRequest(body, requireXls(file), principal)),
   )
   .add(
     {
-      method: "post",
+      ...BACKGROUND_UPLOAD,
       path: "/save",
       summary:
         "Save: upload the .xls again (multipart); the save runs in the background. Poll GET /imports/{id}.",
-      access: "signed-in",
-      body: uploadFields,
-      multipart: true,
-      response: startedSchema,
-      status: 202,
     },
     ({ body, file, principal, services, c }) =>
       runnerOf(c).startSave(services, importRequest(body, requireXls(file), principal)),
