@@ -127,19 +127,6 @@ export async function eachAddressByKeys(
   );
 }
 
-export async function loadAddressesByUserIds(
-  db: Executor,
-  userIds: readonly string[],
-): Promise<AddressRow[]> {
-  return inChunks(userIds, (chunk) =>
-    db
-      .selectFrom("addresses")
-      .selectAll()
-      .where(inKeys(db, "user_id", chunk))
-      .execute(),
-  );
-}
-
 /** What an import compares and keeps of each existing user (not the timestamps and keys it never reads). */
 export type ImportedUserFacts = Pick<
   UserRow,
