@@ -29,7 +29,11 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   refuseCommon: true,
   maxAgeDays: 0,
   history: 0,
-  lockoutThreshold: 0,
+  // On by default: 10 consecutive failures lock the user for 30 minutes. 10 is Microsoft's security baseline
+  // and Entra's smart lockout threshold (NIST SP 800-63B 5.2.2 allows up to 100); 30 minutes is above the
+  // baseline's and CIS's 15-minute minimum. Together with the per-client rate limit that bounds online
+  // guessing to 480 tries a day per user, while a user who mistypes a few times is never locked.
+  lockoutThreshold: 10,
   lockoutMinutes: 30,
 };
 

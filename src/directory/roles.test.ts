@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findRole, hasPermission, mayChangeSecurityOf } from "./roles.js";
+import { findRole, hasPermission, isRoleAvailableIn, mayActOn, mayGrant, ROLES } from "./roles.js";
 
 describe("roles", () => {
   it("finds a role by name in any case, or by id", () => {
@@ -20,10 +20,36 @@ describe("roles", () => {
     expect(hasPermission(roles, "manage_roles")).toBe(false);
   });
 
-  it("keeps protected holders' security fields for protected holders", () => {
-    expect(mayChangeSecurityOf(["basic_administrator"], ["full_administrator"])).toBe(false);
-    expect(mayChangeSecurityOf(["discovery_officer"], ["super_administrator"])).toBe(true);
-    expect(mayChangeSecurityOf(["helpdesk_administrator"], ["basic_administrator"])).toBe(true);
-    expect(mayChangeSecurityOf([], [])).toBe(true);
+  it("lets a role act only on users whose every role is at or below its own", () => {
+    expect(mayActOn(["basic_administrator"], ["full_administrator"])).toBe(false);
+    expect(mayActOn(["discovery_officer"], ["super_administrator"])).toBe(false);
+    expect(mayActOn(["helpdesk_administrator"], ["basic_administrator"])).toBe(false);
+    expect(mayActOn(["basic_administrator"], ["helpdesk_administrator"])).toBe(true);
+    // Peers with other permissions: a reset would hand the actor the target's rights.
+    expect(mayActOn(["helpdesk_administrator"], ["gateway_administrator"])).toBe(false);
+    expect(mayActOn(["full_administrator"], ["super_administrator"])).toBe(false);
+    expect(mayActOn(["full_administrator"], ["discovery_officer", "basic_administrator"])).toBe(true);
+    expect(mayActOn(["super_administrator"], ["master_administrator"])).toBe(false);
+    expect(mayActOn(["master_administrator"], ["super_administrator", "migration_administrator"])).toBe(true);
+    expect(mayActOn(["helpdesk_administrator"], [])).toBe(true);
+    expect(mayActOn("all", ["master_administrator"])).toBe(true);
+  });
+
+  it("treats Master Administrator as protected and every role as acting on its own peers", () => {
+    expect(findRole("Master Administrator").protected).toBe(true);
+    for (const role of ROLES) expect(mayActOn([role.id], [role.id])).toBe(true);
+    for (const role of ROLES) {
+      if (role.protected)
+        expect(mayActOn(["basic_administrator", "gateway_administrator"], [role.id])).toBe(false);
+    }
+  });
+
+  it("grants only roles at or below the granter's, on the account kinds a role lives in", () => {
+    expect(mayGrant(["full_administrator"], "super_administrator")).toBe(false);
+    expect(mayGrant(["super_administrator"], "full_administrator")).toBe(true);
+    expect(mayGrant(["helpdesk_administrator"], "master_administrator")).toBe(false);
+    expect(isRoleAvailableIn("master_administrator", "mail-processing")).toBe(false);
+    expect(isRoleAvailableIn("migration_administrator", "master")).toBe(true);
+    expect(isRoleAvailableIn("basic_administrator", "mail-processing")).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { AppError } from "../errors/app-error.js";
+import { ACCOUNT_KINDS, type AccountKind } from "./account.js";
 
 export const PERMISSIONS = [
   "manage_accounts",
@@ -32,20 +33,37 @@ export interface Role {
   readonly protected: boolean;
   /** Offered only on master accounts (Advanced Account Administration). */
   readonly masterOnly: boolean;
+  /** The kinds of account whose users may hold the role. */
+  readonly accountKinds: readonly AccountKind[];
+  /**
+   * Its place in the hierarchy: a holder acts only on users whose every role is at or below their own
+   * (see mayActOn). Protected roles rank above every unprotected one.
+   */
+  readonly rank: number;
   readonly permissions: ReadonlySet<Permission>;
 }
+
+// Ranks: Master Administrator over everyone; Super over Full; protected roles (Full, Discovery Officer) over
+// every unprotected one. Within a rank the permission sets decide (see mayActOn).
+const MASTER = 4;
+const SUPER = 3;
+const PROTECTED = 2;
+const UNPROTECTED = 1;
 
 function defineRole(
   id: RoleId,
   name: string,
-  options: { protected?: boolean; masterOnly?: boolean },
+  options: { protected?: boolean; masterOnly?: boolean; rank: number },
   permissions: readonly Permission[],
 ): Role {
+  const masterOnly = options.masterOnly ?? false;
   return {
     id,
     name,
     protected: options.protected ?? false,
-    masterOnly: options.masterOnly ?? false,
+    masterOnly,
+    accountKinds: masterOnly ? ["master"] : ACCOUNT_KINDS,
+    rank: options.rank,
     permissions: new Set(permissions),
   };
 }
@@ -54,27 +72,36 @@ const ALL = PERMISSIONS;
 
 /** The built-in roles, in the order the console lists them. */
 export const ROLES: readonly Role[] = [
-  defineRole("super_administrator", "Super Administrator", { protected: true }, ALL),
+  defineRole("super_administrator", "Super Administrator", { protected: true, rank: SUPER }, ALL),
   defineRole(
     "full_administrator",
     "Full Administrator",
-    { protected: true },
+    { protected: true, rank: PROTECTED },
     ALL.filter((p) => p !== "manage_accounts"),
   ),
-  defineRole("discovery_officer", "Discovery Officer", { protected: true }, ["search_archive", "view_audit"]),
-  defineRole("basic_administrator", "Basic Administrator", {}, [
+  defineRole("discovery_officer", "Discovery Officer", { protected: true, rank: PROTECTED }, [
+    "search_archive",
+    "view_audit",
+  ]),
+  defineRole("basic_administrator", "Basic Administrator", { rank: UNPROTECTED }, [
     "manage_users",
     "manage_groups",
     "import_users",
   ]),
-  defineRole("helpdesk_administrator", "Helpdesk Administrator", {}, ["manage_users"]),
-  defineRole("gateway_administrator", "Gateway Administrator", {}, [
+  defineRole("helpdesk_administrator", "Helpdesk Administrator", { rank: UNPROTECTED }, ["manage_users"]),
+  defineRole("gateway_administrator", "Gateway Administrator", { rank: UNPROTECTED }, [
     "manage_domains",
     "manage_policy",
     "view_audit",
   ]),
-  defineRole("master_administrator", "Master Administrator", { masterOnly: true }, ALL),
-  defineRole("migration_administrator", "Migration Administrator", { masterOnly: true }, [
+  // Holds every permission, so it is protected like Super Administrator, and ranks above it.
+  defineRole(
+    "master_administrator",
+    "Master Administrator",
+    { protected: true, masterOnly: true, rank: MASTER },
+    ALL,
+  ),
+  defineRole("migration_administrator", "Migration Administrator", { masterOnly: true, rank: UNPROTECTED }, [
     "manage_users",
     "import_users",
     "manage_groups",
@@ -111,10 +138,39 @@ export function hasPermission(roles: readonly RoleId[], permission: Permission):
   return roles.some((id) => getRole(id).permissions.has(permission));
 }
 
+/** Every permission any of the roles grants. */
+function permissionsOf(roles: readonly RoleId[]): Set<Permission> {
+  const all = new Set<Permission>();
+  for (const id of roles) for (const permission of getRole(id).permissions) all.add(permission);
+  return all;
+}
+
+function highestRank(roles: readonly RoleId[]): number {
+  let rank = 0;
+  for (const id of roles) rank = Math.max(rank, getRole(id).rank);
+  return rank;
+}
+
 /**
- * Only a holder of a protected role may change what is security-relevant (password, lockout, expiry, roles)
- * of a user who holds a protected role.
+ * Whether a holder of `actorRoles` may act on (change anything of, or assign roles to) a holder of
+ * `targetRoles`: every target role is at or below the actor's highest rank, and the target can do nothing
+ * the actor cannot (else a Helpdesk Administrator who resets a Gateway Administrator's password gains
+ * manage_policy by signing in as them). `"all"` is the operator at the command line. A user with no role
+ * is below everyone.
  */
-export function mayChangeSecurityOf(actorRoles: readonly RoleId[], targetRoles: readonly RoleId[]): boolean {
-  return !holdsProtectedRole(targetRoles) || holdsProtectedRole(actorRoles);
+export function mayActOn(actorRoles: readonly RoleId[] | "all", targetRoles: readonly RoleId[]): boolean {
+  if (actorRoles === "all" || targetRoles.length === 0) return true;
+  if (highestRank(targetRoles) > highestRank(actorRoles)) return false;
+  const held = permissionsOf(actorRoles);
+  return [...permissionsOf(targetRoles)].every((permission) => held.has(permission));
+}
+
+/** Whether a holder of `actorRoles` may give `role` to someone: only a role at or below their own. */
+export function mayGrant(actorRoles: readonly RoleId[] | "all", role: RoleId): boolean {
+  return mayActOn(actorRoles, [role]);
+}
+
+/** Whether the role may be held by a user of an account of this kind. */
+export function isRoleAvailableIn(role: RoleId, kind: AccountKind): boolean {
+  return getRole(role).accountKinds.includes(kind);
 }

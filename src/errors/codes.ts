@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   account_required: "Several accounts exist: name one with --account CODE.",
   domain_invalid: "That is not a valid domain name.",
   domain_taken: "That domain is already an internal domain.",
+  domain_held_elsewhere: "A parent domain or a subdomain of that domain belongs to another account tree.",
   domain_not_internal: "The address's domain is not an internal domain of the account.",
   recipient_validation_invalid: "Recipient validation is accept-all, known-recipients or directory-users.",
 
@@ -42,6 +43,11 @@ export const ERROR_CODES = {
   user_name_invalid: "A user's name must not be empty and at most 200 characters.",
   user_type_invalid: "A user's type is directory, imported or manual.",
   attribute_name_invalid: "A custom attribute name must not be empty and at most 100 characters.",
+  attribute_looks_secret:
+    "The attribute's name reads like a password: attributes are plain text, so it is refused. Rename it.",
+  attribute_value_too_long: "An attribute value is at most 1,000 characters.",
+  aliases_too_many: "A user holds at most ten aliases.",
+  role_outranks_actor: "The user (or the role) is above the administrator's own roles.",
   note_invalid: "A note must not be empty and at most 100 characters.",
 
   // Profile groups.
@@ -124,8 +130,9 @@ export const ERROR_CODES = {
   // Console and API.
   request_invalid: "The request does not match the API's schema.",
   not_signed_in: "Sign in, or send a valid API token.",
-  sign_in_failed: "The email or password is wrong.",
-  account_locked: "The user is locked out after too many failed sign-ins, or by an administrator.",
+  token_not_allowed: "An API token may not do this: sign in to the console.",
+  sign_in_failed:
+    "Sign-in failed: the email or password is wrong, or the user may not sign in (no administrator role, or locked).",
   password_change_required: "Set a new password before doing anything else.",
   password_incorrect: "The current password is wrong.",
   csrf_failed: "The request lacks this session's CSRF token, or comes from another site.",

@@ -217,7 +217,11 @@ export class ApiRouter {
         now: deps.now,
         // Never the all-powerful system actor for an anonymous caller: an address no user has is denied
         // by every authorize() check, should a public route ever reach one.
-        actor: { kind: "user", email: auth ? auth.principal.email : "anonymous@invalid" },
+        actor: {
+          kind: "user",
+          email: auth ? auth.principal.email : "anonymous@invalid",
+          token: auth?.via === "token" ? auth.token : undefined,
+        },
       };
       return respond({ params, query, body, file, c, auth, principal: auth?.principal, services });
     });

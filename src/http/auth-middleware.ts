@@ -36,9 +36,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const authorization = c.req.header("authorization");
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    const principal = match?.[1] ? await resolveApiToken(deps.db, match[1], now) : undefined;
-    if (!principal) throw new AppError("not_signed_in", "The API token is unknown or revoked.", {});
-    c.set("auth", { via: "token", principal });
+    const caller = match?.[1] ? await resolveApiToken(deps.db, match[1], now) : undefined;
+    if (!caller) throw new AppError("not_signed_in", "The API token is unknown or revoked.", {});
+    c.set("auth", { via: "token", principal: caller.principal, token: caller.token });
     await next();
     return;
   }

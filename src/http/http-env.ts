@@ -12,8 +12,17 @@ export interface AppDependencies {
   readonly hasher: PasswordHasher;
   readonly isCommonPassword: (password: string) => boolean;
   readonly now: () => Date;
-  /** Set the cookie's Secure flag (behind TLS). Off for http://127.0.0.1, where browsers would drop it. */
+  /**
+   * Always set the session cookie's Secure flag (`serve --secure-cookies`). Without it the flag follows the
+   * request: set over https (TLS here, or at a trusted proxy), not over http://127.0.0.1, where browsers
+   * would drop the cookie.
+   */
   readonly secureCookies?: boolean | undefined;
+  /**
+   * A reverse proxy in front sets X-Forwarded-Proto (`serve --trust-proxy`); without this the header is
+   * ignored, since any client can send it.
+   */
+  readonly trustProxy?: boolean | undefined;
   /** The folder holding the console's files (web/). */
   readonly webRoot?: string | undefined;
   /** Recipient verdicts from memory, for GET /recipients/{address}; the route is absent without it. */
@@ -32,7 +41,12 @@ export type Authentication =
       readonly sessionId: string;
       readonly secret: string;
     }
-  | { readonly via: "token"; readonly principal: Principal };
+  | {
+      readonly via: "token";
+      readonly principal: Principal;
+      /** The token, whose account bounds what the request may reach. */
+      readonly token: { readonly id: string; readonly accountId: string };
+    };
 
 export interface AppEnv {
   Variables: {

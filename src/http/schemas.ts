@@ -136,8 +136,17 @@ export const importOutcomeSchema = z
     sheet: z.string().nullable(),
     checkpoint: z.string().nullable(),
     summary: importSummarySchema,
+    /** The first 1,000 errors (and 100 warnings), in order; the counts below cover every one. */
     errors: z.array(importIssueSchema),
     warnings: z.array(importIssueSchema),
+    /** Every error found, listed or not. */
+    errorCount: z.int(),
+    warningCount: z.int(),
+    /** Every error found, by code. */
+    errorCounts: z.record(z.string(), z.int()),
+    warningCounts: z.record(z.string(), z.int()),
+    /** True when `errors` or `warnings` leave some out. */
+    truncated: z.boolean(),
   })
   .meta({ id: "SpreadsheetInformation" });
 
@@ -146,7 +155,7 @@ export const IMPORT_STATES = ["uploaded", "validated", "saving", "saved", "faile
 /** How far a running save has come (null when no save of this import runs in the server). */
 export const importProgressSchema = z
   .object({
-    stage: z.enum(["reading", "checking passwords", "hashing", "saving"]),
+    stage: z.enum(["reading", "hashing", "saving"]),
     done: z.int(),
     total: z.int(),
   })

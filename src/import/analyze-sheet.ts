@@ -1,9 +1,13 @@
-import { hasErrors, type ImportIssue } from "./import-issue.js";
+import type { ImportIssue } from "./import-issue.js";
+import { IssueList, type IssueCounts } from "./issue-list.js";
 import { locateCheckpoint, type Checkpoint, type ImportSheet } from "./locate-checkpoint.js";
 import { mapColumns, type ColumnMap } from "./map-columns.js";
 import { readRows, type ParsedRow } from "./read-rows.js";
 
-/** What the file says, before the directory is consulted. */
+/**
+ * What the file says, before the directory is consulted. Plain data: it crosses a structured clone from the
+ * sheet worker, so its size is bounded by the rows that parsed, never by the issues (those are capped).
+ */
 export interface SheetAnalysis {
   readonly sheet: string | null;
   /** e.g. "D5", or null when no sheet has a checkpoint. */
@@ -11,7 +15,15 @@ export interface SheetAnalysis {
   readonly map: ColumnMap | undefined;
   readonly rows: readonly ParsedRow[];
   readonly dataRows: number;
-  readonly issues: ImportIssue[];
+  /** The first issues of each severity, in order (see issue-list.ts); `hasErrors` holds on them. */
+  readonly issues: readonly ImportIssue[];
+  /** Every issue, listed or not, counted by code: `IssueList.from({ issues, counts })` restores the list. */
+  readonly issueCounts: IssueCounts;
+}
+
+function withIssues(list: IssueList): Pick<SheetAnalysis, "issues" | "issueCounts"> {
+  const data = list.toData();
+  return { issues: data.issues, issueCounts: data.counts };
 }
 
 /**
@@ -22,14 +34,18 @@ export function analyzeSheets(
   sheets: readonly ImportSheet[],
   onProgress?: (rowsRead: number) => void,
 ): SheetAnalysis {
+  const issues = new IssueList();
   const located = locateCheckpoint(sheets);
   if (!located.found) {
-    return { sheet: null, checkpoint: null, map: undefined, rows: [], dataRows: 0, issues: located.issues };
+    issues.addAll(located.issues);
+    return { sheet: null, checkpoint: null, map: undefined, rows: [], dataRows: 0, ...withIssues(issues) };
   }
   const checkpoint: Checkpoint = located.checkpoint;
-  const { map, issues } = mapColumns(checkpoint.sheet, checkpoint);
+  const mapped = mapColumns(checkpoint.sheet, checkpoint);
+  const { map } = mapped;
+  issues.addAll(mapped.issues);
   const base = { sheet: checkpoint.sheet.name, checkpoint: checkpoint.cell, map };
-  if (hasErrors(issues)) return { ...base, rows: [], dataRows: 0, issues };
-  const read = readRows(checkpoint.sheet, map, onProgress);
-  return { ...base, rows: read.rows, dataRows: read.dataRows, issues: [...issues, ...read.issues] };
+  if (issues.hasErrors()) return { ...base, rows: [], dataRows: 0, ...withIssues(issues) };
+  const read = readRows(checkpoint.sheet, map, onProgress, issues);
+  return { ...base, rows: read.rows, dataRows: read.dataRows, ...withIssues(issues) };
 }

@@ -47,3 +47,30 @@ describe("the error report", () => {
     expect(text).toBe('\uFEFF"a",1,\r\n"say ""hi"", then\nleave",2,"ü"\r\n');
   });
 });
+
+describe("the error report of an import with more issues than it lists", () => {
+  const many = (n: number, code: string) =>
+    Array.from({ length: n }, (_, i) => ({ ...at(code, "m", `C${i + 2}`), row: i + 2, column: "C" }));
+
+  it("lists at most the first 1,000 errors, then one row with how many more by code", () => {
+    const errors = [...many(900, "yes_no_invalid"), ...many(100, "alias_invalid")];
+    const rows = buildErrorReport(errors, [], {
+      errorCount: 5000,
+      warningCount: 0,
+      errorCounts: { yes_no_invalid: 3000, alias_invalid: 2000 },
+      warningCounts: {},
+    });
+    expect(rows).toHaveLength(1 + 1000 + 1);
+    const last = rows[rows.length - 1] ?? [];
+    expect(last[5]).toBe("Error");
+    expect(String(last[4])).toContain("4000");
+    expect(String(last[4])).toContain("yes_no_invalid 2100");
+    expect(String(last[4])).toContain("alias_invalid 1900");
+  });
+
+  it("bounds a record that listed every error (before the counts), counting the rest itself", () => {
+    const rows = buildErrorReport(many(65_535, "domain_not_internal"), []);
+    expect(rows).toHaveLength(1 + 1000 + 1);
+    expect(String(rows[1001]?.[4])).toContain("64535");
+  });
+});

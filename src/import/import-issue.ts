@@ -44,6 +44,23 @@ export function issueNowhere(
   return { code, cell: null, row: null, column: null, message, severity };
 }
 
-export function hasErrors(issues: readonly ImportIssue[]): boolean {
-  return issues.some((issue) => issue.severity === "error");
+/** The most characters of a cell or header a message quotes. */
+export const EXCERPT_CHARS = 60;
+
+/**
+ * What a message quotes of a cell or a header: the text itself when short, else its first `max`
+ * characters (code points, so a surrogate pair is never cut) and "…". A cell may hold 32,767 characters,
+ * and a message is repeated in the reply, the record, the report and the failure mail.
+ */
+export function excerpt(text: string, max: number = EXCERPT_CHARS): string {
+  // A string of at most `max` UTF-16 units has at most `max` characters.
+  if (text.length <= max) return text;
+  let chars = 0;
+  let end = 0;
+  for (const char of text) {
+    if (chars === max) return `${text.slice(0, end)}…`;
+    chars++;
+    end += char.length;
+  }
+  return text;
 }

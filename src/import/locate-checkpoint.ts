@@ -1,6 +1,6 @@
 import type { Cell } from "../sheet/cell.js";
 import { cellRef } from "../sheet/cell-ref.js";
-import { issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import { excerpt, issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
 
 /** The part of a worksheet the import reads; every reader under sheet/ provides it. */
 export interface ImportSheet {
@@ -80,7 +80,7 @@ export function locateCheckpoint<S extends ImportSheet>(sheets: readonly S[]): C
               "checkpoint_near_miss",
               row.row,
               col,
-              `"${text}" in sheet "${sheet.name}": the header must be "email", in lower case, without spaces.`,
+              `"${excerpt(text)}" in sheet "${sheet.name}": the header must be "email", in lower case, without spaces.`,
             ),
           );
         } else if (!inside && (isCheckpoint(text) || isNearMiss(text))) {
@@ -89,7 +89,7 @@ export function locateCheckpoint<S extends ImportSheet>(sheets: readonly S[]): C
               "checkpoint_near_miss",
               row.row,
               col,
-              `"${text}" in sheet "${sheet.name}" lies outside A1:M99: move the header row into A1:M99.`,
+              `"${excerpt(text)}" in sheet "${sheet.name}" lies outside A1:M99: move the header row into A1:M99.`,
             ),
           );
         }

@@ -1,17 +1,19 @@
-import { parseAttributeName } from "../directory/attribute-name.js";
+import {
+  looksLikeSecret,
+  MAX_ATTRIBUTE_NAME_LENGTH,
+  parseAttributeName,
+} from "../directory/attribute-name.js";
+import { MAX_ALIASES_PER_USER } from "../directory/user-change-rules.js";
+import { USER_SETTING_KEYS, type UserSettingKey } from "../directory/user-settings.js";
 import { columnName } from "../sheet/cell-ref.js";
-import { issueAt, type ImportIssue } from "./import-issue.js";
+import { excerpt, issueAt, type ImportIssue } from "./import-issue.js";
 import type { Checkpoint, ImportSheet } from "./locate-checkpoint.js";
 
-export type FlagKey = "changepassword" | "passwordneverexpire" | "accountlockedout" | "pop" | "submit";
-export const FLAG_KEYS: readonly FlagKey[] = [
-  "changepassword",
-  "passwordneverexpire",
-  "accountlockedout",
-  "pop",
-  "submit",
-];
-export const MAX_ALIASES = 10;
+/** The yes/no columns are the rulebook's user settings, by their sheet headers. */
+export type FlagKey = UserSettingKey;
+export const FLAG_KEYS: readonly FlagKey[] = USER_SETTING_KEYS;
+/** A row names at most this many aliases: alias1 to alias10, as many as a user may hold. */
+export const MAX_ALIASES = MAX_ALIASES_PER_USER;
 
 const KNOWN_HEADERS: readonly string[] = [
   "email",
@@ -79,7 +81,7 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
         "header_name_missing",
         row,
         nameCol,
-        `The header right of "email" must be "name" (found ${text(nameCol) === "" ? "nothing" : `"${text(nameCol)}"`}).`,
+        `The header right of "email" must be "name" (found ${text(nameCol) === "" ? "nothing" : `"${excerpt(text(nameCol))}"`}).`,
       ),
     );
   }
@@ -98,7 +100,7 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
           "header_duplicate",
           row,
           col,
-          `"${header}" repeats the header in ${columnName(first)}${row + 1}: keep one of them.`,
+          `"${excerpt(header)}" repeats the header in ${columnName(first)}${row + 1}: keep one of them.`,
         ),
       );
       continue;
@@ -112,12 +114,17 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
           "header_alias_out_of_range",
           row,
           col,
-          `"${header}": at most ten aliases, alias1 to alias10.`,
+          `"${excerpt(header)}": at most ten aliases, alias1 to alias10.`,
         ),
       );
     } else if (!known && resembles !== undefined) {
       issues.push(
-        issueAt("header_near_miss", row, col, `"${header}" must be written "${resembles}", exactly.`),
+        issueAt(
+          "header_near_miss",
+          row,
+          col,
+          `"${excerpt(header)}" must be written "${resembles}", exactly.`,
+        ),
       );
     } else if (header === "name") {
       if (col === nameCol) name = col;
@@ -143,6 +150,25 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
     } else if (known) {
       // The rest of the known headers are the yes/no settings.
       flags.set(header as FlagKey, col);
+    } else if (looksLikeSecret(header)) {
+      // It would be stored and shown as plain text: refuse the column rather than keep a secret in it.
+      issues.push(
+        issueAt(
+          "attribute_looks_secret",
+          row,
+          col,
+          `"${excerpt(header)}" reads like a password column: custom attributes are plain text. Use the "password" column (right of "name"), or rename or remove this one.`,
+        ),
+      );
+    } else if (header.length > MAX_ATTRIBUTE_NAME_LENGTH) {
+      issues.push(
+        issueAt(
+          "attribute_name_invalid",
+          row,
+          col,
+          `"${excerpt(header)}" is longer than ${MAX_ATTRIBUTE_NAME_LENGTH} characters: shorten the header.`,
+        ),
+      );
     } else {
       const attribute = parseAttributeName(header);
       attributes.push({ col, name: attribute.name, key: attribute.key });

@@ -2,9 +2,17 @@ import type { Address } from "../directory/address.js";
 import type { AccountKind } from "../directory/account.js";
 import { parseAccountCode } from "../directory/account.js";
 import { checkPassword, type PasswordPolicy } from "../directory/password-policy.js";
-import { findRole, holdsProtectedRole, type RoleId } from "../directory/roles.js";
+import { findRole, type RoleId } from "../directory/roles.js";
+import {
+  checkUserChange,
+  mayUseAdminRoleColumn,
+  mayUseRemoteAccountColumn,
+  type Violation,
+} from "../directory/user-change-rules.js";
+import type { UserField } from "../directory/user-settings.js";
 import { isAppError } from "../errors/app-error.js";
-import { issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import { excerpt, issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import { IssueList } from "./issue-list.js";
 import type { ColumnMap, FlagKey } from "./map-columns.js";
 import type { ParsedRow } from "./read-rows.js";
 
@@ -27,7 +35,10 @@ export interface DirectoryFacts {
   /** Internal domains by name, with their account and recipient validation. */
   readonly domains: ReadonlyMap<string, { readonly accountId: string; readonly recipientValidation: string }>;
   /** Accounts nested (at any depth) under the importing account, by code key. */
-  readonly nestedAccounts: ReadonlyMap<string, { readonly id: string; readonly code: string }>;
+  readonly nestedAccounts: ReadonlyMap<
+    string,
+    { readonly id: string; readonly code: string; readonly kind: AccountKind }
+  >;
   readonly policies: ReadonlyMap<string, PasswordPolicy>;
   readonly defaultPolicy: PasswordPolicy;
   readonly isCommonPassword: (password: string) => boolean;
@@ -47,8 +58,6 @@ export interface DirectoryFacts {
         readonly members: ReadonlyMap<string, string>;
       }
     | undefined;
-  /** Address keys of rows whose password is the one the user already has (verified by the service). */
-  readonly unchangedPasswords: ReadonlySet<string>;
 }
 
 export type PlannedAction = "create" | "update" | "unchanged";
@@ -93,10 +102,9 @@ export interface ImportPlan {
   }[];
   readonly groupRemoved: readonly { readonly userId: string; readonly email: string }[];
   readonly summary: ImportSummary;
-  readonly issues: ImportIssue[];
+  /** Bounded: the first issues of each severity, every one counted by code. */
+  readonly issues: IssueList;
 }
-
-const SECURITY_FLAGS: readonly FlagKey[] = ["passwordneverexpire", "accountlockedout"];
 
 // A re-import leaves most users unchanged: they share these instead of holding empty copies each.
 const NO_FLAGS: ReadonlyMap<FlagKey, boolean> = new Map();
@@ -114,18 +122,58 @@ function changedFlags(
   return changed ?? NO_FLAGS;
 }
 
-function mayUseRemoteAccount(facts: DirectoryFacts): boolean {
-  if (facts.account.kind !== "master") return false;
-  return (
-    facts.actorRoles === "all" ||
-    facts.actorRoles.includes("master_administrator") ||
-    facts.actorRoles.includes("migration_administrator")
-  );
+/** The cell a rulebook violation points at: the field's column, or the attribute's or alias's own. */
+function violationColumn(
+  violation: Violation,
+  map: ColumnMap,
+  rowAttributes: ParsedRow["attributes"],
+  aliasCol: number | undefined,
+): number {
+  switch (violation.field) {
+    case "name":
+      return map.name ?? map.email;
+    case "password":
+      return map.password ?? map.email;
+    case "aliases":
+      return aliasCol ?? map.email;
+    case "attributes":
+      return (rowAttributes.find((a) => a.name === violation.subject) ?? rowAttributes[0])?.col ?? map.email;
+    case "adminrole":
+      return map.adminRole ?? map.email;
+    case "remoteaccountcode":
+      return map.remoteAccountCode ?? map.email;
+    case "changepassword":
+    case "passwordneverexpire":
+    case "accountlockedout":
+    case "pop":
+    case "submit":
+      return map.flags.get(violation.field) ?? map.email;
+    case "type":
+    case "groups":
+    case "notes":
+      return map.email;
+  }
 }
 
-function mayUseAdminRole(facts: DirectoryFacts): boolean {
-  if (facts.account.kind !== "master") return false;
-  return facts.actorRoles === "all" || facts.actorRoles.includes("master_administrator");
+/** What the row really changes of the user, in the rulebook's terms. */
+function changedFields(change: {
+  name: string | undefined;
+  becomesImported: boolean;
+  setPassword: boolean;
+  flags: ReadonlyMap<FlagKey, boolean>;
+  aliasesToAdd: readonly Address[];
+  attributes: PlannedUser["attributes"];
+  roleToAssign: RoleId | undefined;
+}): UserField[] {
+  const fields: UserField[] = [];
+  if (change.name !== undefined) fields.push("name");
+  if (change.becomesImported) fields.push("type");
+  if (change.setPassword) fields.push("password");
+  for (const flag of change.flags.keys()) fields.push(flag);
+  if (change.aliasesToAdd.length > 0) fields.push("aliases");
+  if (change.attributes.length > 0) fields.push("attributes");
+  if (change.roleToAssign !== undefined) fields.push("adminrole");
+  return fields;
 }
 
 /**
@@ -138,10 +186,12 @@ export function planImport(
   facts: DirectoryFacts,
   dataRows: number,
 ): ImportPlan {
-  const issues: ImportIssue[] = [];
+  const issues = new IssueList();
   const users: PlannedUser[] = [];
   const createdAttributes = new Map<string, { accountId: string; name: string; key: string }>();
-  const actorProtected = facts.actorRoles === "all" || holdsProtectedRole(facts.actorRoles);
+  const actor = { roles: facts.actorRoles };
+  const accountKinds = new Map<string, AccountKind>([[facts.account.id, facts.account.kind]]);
+  for (const nested of facts.nestedAccounts.values()) accountKinds.set(nested.id, nested.kind);
   const imported = new Set<string>();
   const directoryDomains = new Set<string>();
 
@@ -151,7 +201,7 @@ export function planImport(
     let accountId = facts.account.id;
     if (source.remoteAccountCode !== undefined && map.remoteAccountCode !== undefined) {
       const col = map.remoteAccountCode;
-      if (!mayUseRemoteAccount(facts)) {
+      if (!mayUseRemoteAccountColumn(actor, facts.account.kind)) {
         rowIssues.push(
           issueAt(
             "remote_account_not_allowed",
@@ -174,7 +224,7 @@ export function planImport(
               "remote_account_invalid",
               r,
               col,
-              `"${source.remoteAccountCode}" is not an account under ${facts.account.code}: use the code of a nested account.`,
+              `"${excerpt(source.remoteAccountCode)}" is not an account under ${facts.account.code}: use the code of a nested account.`,
             ),
           );
         } else accountId = nested.id;
@@ -188,7 +238,7 @@ export function planImport(
           "domain_not_internal",
           r,
           map.email,
-          `${source.email.domain} is not an internal domain of the account: add the domain or correct the address.`,
+          `${excerpt(source.email.domain)} is not an internal domain of the account: add the domain or correct the address.`,
         ),
       );
     }
@@ -202,7 +252,7 @@ export function planImport(
             "address_taken",
             r,
             map.email,
-            `${source.email.address} is already an alias of another user.`,
+            `${excerpt(source.email.address)} is already an alias of another user.`,
           ),
         );
         existing = undefined;
@@ -214,7 +264,7 @@ export function planImport(
           "name_required",
           r,
           map.name ?? map.email,
-          `${source.email.address} is a new user: give a name.`,
+          `${excerpt(source.email.address)} is a new user: give a name.`,
         ),
       );
     }
@@ -235,34 +285,6 @@ export function planImport(
         });
       }
     }
-    const targetProtected = existing !== undefined && holdsProtectedRole(existing.roles);
-    if (existing && targetProtected && !actorProtected) {
-      if (source.password !== undefined && map.password !== undefined) {
-        rowIssues.push(
-          issueAt(
-            "protected_role_required",
-            r,
-            map.password,
-            `${existing.email} holds a protected role: only a Super or Full Administrator may set the password.`,
-          ),
-        );
-      }
-      for (const flag of SECURITY_FLAGS) {
-        const value = source.flags.get(flag);
-        const col = map.flags.get(flag);
-        if (value !== undefined && col !== undefined && value !== existing.flags[flag]) {
-          rowIssues.push(
-            issueAt(
-              "protected_role_required",
-              r,
-              col,
-              `${existing.email} holds a protected role: only a Super or Full Administrator may change ${flag}.`,
-            ),
-          );
-        }
-      }
-    }
-
     const aliasesToAdd: Address[] = [];
     for (const alias of source.aliases) {
       const aliasDomain = facts.domains.get(alias.address.domain);
@@ -272,7 +294,7 @@ export function planImport(
             "domain_not_internal",
             r,
             alias.col,
-            `${alias.address.domain} is not an internal domain of the account.`,
+            `${excerpt(alias.address.domain)} is not an internal domain of the account.`,
           ),
         );
         continue;
@@ -280,13 +302,18 @@ export function planImport(
       const aliasOwner = facts.addresses.get(alias.address.key);
       if (aliasOwner && aliasOwner.userId !== existing?.id) {
         rowIssues.push(
-          issueAt("alias_taken", r, alias.col, `${alias.address.address} belongs to another user.`),
+          issueAt("alias_taken", r, alias.col, `${excerpt(alias.address.address)} belongs to another user.`),
         );
         continue;
       }
       if (aliasOwner?.kind === "primary") {
         rowIssues.push(
-          issueAt("alias_is_primary", r, alias.col, `${alias.address.address} is this user's email.`),
+          issueAt(
+            "alias_is_primary",
+            r,
+            alias.col,
+            `${excerpt(alias.address.address)} is this user's email.`,
+          ),
         );
         continue;
       }
@@ -296,7 +323,7 @@ export function planImport(
     let roleToAssign: RoleId | undefined;
     if (source.adminRole !== undefined && map.adminRole !== undefined) {
       const col = map.adminRole;
-      if (!mayUseAdminRole(facts)) {
+      if (!mayUseAdminRoleColumn(actor, facts.account.kind)) {
         rowIssues.push(
           issueAt(
             "admin_role_not_allowed",
@@ -308,28 +335,19 @@ export function planImport(
       } else {
         try {
           const role = findRole(source.adminRole);
-          if (role.protected && !actorProtected) {
-            rowIssues.push(
-              issueAt(
-                "protected_role_required",
-                r,
-                col,
-                `Only a protected-role holder may assign ${role.name}.`,
-              ),
-            );
-          } else if (!existing?.roles.includes(role.id)) roleToAssign = role.id;
+          if (!existing?.roles.includes(role.id)) roleToAssign = role.id;
         } catch (error) {
           if (!isAppError(error)) throw error;
           rowIssues.push(
-            issueAt("role_unknown", r, col, `There is no role "${source.adminRole}": use a role's name.`),
+            issueAt(
+              "role_unknown",
+              r,
+              col,
+              `There is no role "${excerpt(source.adminRole)}": use a role's name.`,
+            ),
           );
         }
       }
-    }
-
-    if (rowIssues.length > 0) {
-      issues.push(...rowIssues);
-      continue;
     }
 
     const known = facts.attributeKeys.get(accountId);
@@ -340,34 +358,63 @@ export function planImport(
         : source.attributes.some((a) => existing.attributes.get(a.key) !== a.value)
           ? source.attributes.filter((a) => existing.attributes.get(a.key) !== a.value)
           : NO_ATTRIBUTES;
+    const flags = existing === undefined ? source.flags : changedFlags(source.flags, existing);
+    const name =
+      existing === undefined || (source.name !== undefined && source.name !== existing.name)
+        ? source.name
+        : undefined;
+    // Any password cell sets the password: checking whether it is the current one would tell the importer
+    // (and the preview's reader) a user's password. Only the person signing in has theirs verified.
+    const setPassword = source.password !== undefined;
+    const becomesImported = existing?.type === "directory";
+    const fields = changedFields({
+      name,
+      becomesImported,
+      setPassword,
+      flags,
+      aliasesToAdd,
+      attributes,
+      roleToAssign,
+    });
+    const target = {
+      roles: existing?.roles ?? [],
+      accountKind: accountKinds.get(accountId) ?? facts.account.kind,
+    };
+    const violations = checkUserChange(actor, target, {
+      fields,
+      grantRoles: roleToAssign === undefined ? [] : [roleToAssign],
+      attributes,
+    });
+    if (violations.length > 0) {
+      const aliasCol = source.aliases.find((a) => aliasesToAdd.includes(a.address))?.col;
+      for (const violation of violations) {
+        rowIssues.push(
+          issueAt(
+            violation.code,
+            r,
+            violationColumn(violation, map, source.attributes, aliasCol),
+            violation.message,
+          ),
+        );
+      }
+    }
+    if (rowIssues.length > 0) {
+      issues.addAll(rowIssues);
+      continue;
+    }
     for (const attribute of attributes) {
       const id = `${accountId}:${attribute.key}`;
       if (!known?.has(attribute.key) && !createdAttributes.has(id)) {
         createdAttributes.set(id, { accountId, name: attribute.name, key: attribute.key });
       }
     }
-    const flags = existing === undefined ? source.flags : changedFlags(source.flags, existing);
-    const name =
-      existing === undefined || (source.name !== undefined && source.name !== existing.name)
-        ? source.name
-        : undefined;
-    const setPassword = source.password !== undefined && !facts.unchangedPasswords.has(source.email.key);
-    const becomesImported = existing?.type === "directory";
     if (becomesImported) directoryDomains.add(source.email.domain);
-    const changes =
-      name !== undefined ||
-      becomesImported ||
-      flags.size > 0 ||
-      setPassword ||
-      aliasesToAdd.length > 0 ||
-      attributes.length > 0 ||
-      roleToAssign !== undefined;
     const joinsGroup =
       facts.group !== undefined && (existing === undefined || !facts.group.members.has(existing.id));
     if (existing) imported.add(existing.id);
     users.push({
       source,
-      action: existing === undefined ? "create" : changes ? "update" : "unchanged",
+      action: existing === undefined ? "create" : fields.length > 0 ? "update" : "unchanged",
       accountId,
       existing,
       name,
@@ -392,7 +439,7 @@ export function planImport(
     const refusing = [...directoryDomains]
       .filter((d) => facts.domains.get(d)?.recipientValidation === "directory-users")
       .sort();
-    issues.push(
+    issues.add(
       issueNowhere(
         "users_become_imported",
         `${typeChanged} Directory User(s) become Manually Imported Users.` +

@@ -1,7 +1,8 @@
 import { tryParseAddress, type Address } from "../directory/address.js";
 import type { Cell } from "../sheet/cell.js";
 import { cellRef } from "../sheet/cell-ref.js";
-import { issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import { excerpt, issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import { IssueList } from "./issue-list.js";
 import type { ImportSheet } from "./locate-checkpoint.js";
 import type { ColumnMap, FlagKey } from "./map-columns.js";
 
@@ -27,7 +28,8 @@ export interface ParsedRow {
 
 export interface ReadRowsResult {
   readonly rows: ParsedRow[];
-  readonly issues: ImportIssue[];
+  /** Bounded: the first issues of each severity, and every issue counted by code. */
+  readonly issues: IssueList;
   /** Rows below the header that hold data, with or without errors. */
   readonly dataRows: number;
 }
@@ -50,16 +52,17 @@ const COLS = 1 << 14;
 
 /**
  * Reads every row below the header: a fully empty row is skipped, every other is checked cell by cell.
- * Returns the rows that parsed and every issue; a row with an error is left out of `rows`.
+ * Returns the rows that parsed and the issues (bounded, every one counted); a row with an error is left out
+ * of `rows`.
  * `onProgress` is called now and then with the rows read so far.
  */
 export function readRows(
   sheet: ImportSheet,
   map: ColumnMap,
   onProgress?: (rowsRead: number) => void,
+  issues: IssueList = new IssueList(),
 ): ReadRowsResult {
   const rows: ParsedRow[] = [];
-  const issues: ImportIssue[] = [];
   // Every address in the file (primary or alias) with the cell where it first stood, as row * COLS + col:
   // a cell reference is made only for the rare duplicate, not for each of 262,000 addresses.
   const firstSeen = new Map<string, number>();
@@ -74,19 +77,19 @@ export function readRows(
     const rowIssues: ImportIssue[] = [];
     const emailText = text(map.email);
     if (emailText === "") {
-      issues.push(
+      issues.add(
         issueAt("row_email_missing", r, map.email, `Row ${r + 1} holds data but no email: add the address.`),
       );
       continue;
     }
     const email = /[\s"'`]/.test(emailText) ? undefined : tryParseAddress(emailText);
     if (!email) {
-      issues.push(
+      issues.add(
         issueAt(
           "email_invalid",
           r,
           map.email,
-          `"${emailText}" is not a valid address (no spaces, no quotes): correct it.`,
+          `"${excerpt(emailText)}" is not a valid address (no spaces, no quotes): correct it.`,
         ),
       );
       continue;
@@ -98,7 +101,7 @@ export function readRows(
           "email_duplicate",
           r,
           map.email,
-          `${email.address} already appears in ${seenAt(earlier)}: keep one row per user.`,
+          `${excerpt(email.address)} already appears in ${seenAt(earlier)}: keep one row per user.`,
         ),
       );
     } else firstSeen.set(email.key, r * COLS + map.email);
@@ -125,7 +128,7 @@ export function readRows(
             "yes_no_invalid",
             r,
             col,
-            `"${cell.text}" in ${flag} is not yes/no: use true/false, yes/no, y/n or 1/0.`,
+            `"${excerpt(cell.text)}" in ${flag} is not yes/no: use true/false, yes/no, y/n or 1/0.`,
           ),
         );
       } else flags.set(flag, value);
@@ -137,11 +140,13 @@ export function readRows(
       if (aliasText === "") continue;
       const alias = /[\s"'`]/.test(aliasText) ? undefined : tryParseAddress(aliasText);
       if (!alias) {
-        rowIssues.push(issueAt("alias_invalid", r, col, `"${aliasText}" is not a valid address.`));
+        rowIssues.push(issueAt("alias_invalid", r, col, `"${excerpt(aliasText)}" is not a valid address.`));
         continue;
       }
       if (alias.key === email.key) {
-        rowIssues.push(issueAt("alias_is_primary", r, col, `${alias.address} is this row's own email.`));
+        rowIssues.push(
+          issueAt("alias_is_primary", r, col, `${excerpt(alias.address)} is this row's own email.`),
+        );
         continue;
       }
       const before = firstSeen.get(alias.key);
@@ -151,7 +156,7 @@ export function readRows(
             "alias_duplicate",
             r,
             col,
-            `${alias.address} already appears in ${seenAt(before)}: keep one.`,
+            `${excerpt(alias.address)} already appears in ${seenAt(before)}: keep one.`,
           ),
         );
         continue;
@@ -165,7 +170,7 @@ export function readRows(
       const value = text(col);
       if (value !== "") attributes.push({ key, name: attributeName, value, col });
     }
-    issues.push(...rowIssues);
+    issues.addAll(rowIssues);
     if (rowIssues.length > 0) continue;
     rows.push({
       row: r,
@@ -180,7 +185,7 @@ export function readRows(
     });
   }
   if (dataRows === 0) {
-    issues.push(issueNowhere("import_no_rows", "The sheet holds no rows below the header.", "warning"));
+    issues.add(issueNowhere("import_no_rows", "The sheet holds no rows below the header.", "warning"));
   }
   onProgress?.(dataRows);
   return { rows, issues, dataRows };

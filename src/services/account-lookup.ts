@@ -1,7 +1,14 @@
 import { parseAccountCode } from "../directory/account.js";
+import { addressKey } from "../directory/address.js";
 import { AppError } from "../errors/app-error.js";
 import { findAccountByCodeKey, listAccounts, type AccountRow } from "../store/accounts-repository.js";
 import type { Executor } from "../store/schema.js";
+import { findAddressesByKeys } from "../store/users-repository.js";
+import { isWithin, type Actor } from "./context.js";
+
+function accountNotFound(code: string): AppError {
+  return new AppError("account_not_found", `No account has the code "${code}".`, { code });
+}
 
 /**
  * The account a request names, or when it names none the only top-level account (the one `init` made):
@@ -11,7 +18,7 @@ export async function resolveAccount(db: Executor, code: string | undefined): Pr
   if (code !== undefined) {
     const { key } = parseAccountCode(code);
     const account = await findAccountByCodeKey(db, key);
-    if (!account) throw new AppError("account_not_found", `No account has the code "${code}".`, { code });
+    if (!account) throw accountNotFound(code);
     return account;
   }
   const roots = (await listAccounts(db)).filter((a) => a.parent_id === null);
@@ -21,4 +28,39 @@ export async function resolveAccount(db: Executor, code: string | undefined): Pr
     throw new AppError("account_required", "Several accounts exist: name one with --account CODE.", {});
   }
   return only;
+}
+
+/** The account of the administrator who asks; undefined for the operator (who reaches everything) or a stranger. */
+async function findActorAccountId(
+  db: Executor,
+  actor: Actor & { kind: "user" },
+): Promise<string | undefined> {
+  const [found] = await findAddressesByKeys(db, [addressKey(actor.email)]);
+  return found?.kind === "primary" ? found.account_id : undefined;
+}
+
+/**
+ * Whether the account is within the actor's reach: their own account or one nested under it, and through an
+ * API token also within the token's account (the operator reaches every account). Reach is not permission:
+ * `authorize` still decides what they may do there.
+ */
+export async function isWithinReach(db: Executor, actor: Actor, accountId: string): Promise<boolean> {
+  if (actor.kind === "system") return true;
+  const own = await findActorAccountId(db, actor);
+  if (own === undefined || !(await isWithin(db, accountId, own))) return false;
+  return actor.token === undefined || (await isWithin(db, accountId, actor.token.accountId));
+}
+
+/**
+ * resolveAccount for an account named by an administrator: an account outside their reach is refused exactly
+ * as a missing one (`account_not_found`, same message and details), so a code is no oracle of other tenants.
+ */
+export async function resolveAccountWithinReach(
+  db: Executor,
+  actor: Actor,
+  code: string | undefined,
+): Promise<AccountRow> {
+  const account = await resolveAccount(db, code);
+  if (code !== undefined && !(await isWithinReach(db, actor, account.id))) throw accountNotFound(code);
+  return account;
 }

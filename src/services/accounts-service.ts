@@ -7,19 +7,27 @@ import {
   type AccountKind,
   type RecipientValidation,
 } from "../directory/account.js";
+import { MAX_ACCOUNT_DEPTH, findRootAccount, lookUpParentsIn } from "../directory/account-tree.js";
 import { normalizeDomain, parseAddress } from "../directory/address.js";
+import {
+  findDomainConflict,
+  listParentDomains,
+  type DomainClaim,
+  type DomainConflict,
+} from "../directory/domain-claim.js";
 import { DEFAULT_PASSWORD_POLICY, assertPasswordAcceptable } from "../directory/password-policy.js";
 import { AppError } from "../errors/app-error.js";
 import {
   findAccountByCodeKey,
-  findDomainByName,
+  findDomainClaims,
   insertAccount,
   insertDomain,
+  listAccountAncestry,
   updateAccountKind,
   type AccountRow,
 } from "../store/accounts-repository.js";
 import { insertRoleAssignment } from "../store/users-repository.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 import { getUser, saveUsersWithin } from "./users-service.js";
 import type { UserView } from "./user-view.js";
@@ -88,7 +96,7 @@ export async function createAccount(
       });
       return mapAccount(row, null);
     }
-    const parent = await resolveAccount(tx, request.parent);
+    const parent = await resolveAccountWithinReach(tx, context.actor, request.parent);
     const actor = await authorize(tx, context.actor, parent.id, "manage_accounts");
     const childKind = kind ?? "grouping";
     const parentKind = parent.kind as AccountKind;
@@ -130,6 +138,31 @@ export interface DomainView {
   recipientValidation: RecipientValidation;
 }
 
+/** The top-most account of the tree `accountId` sits in (undefined: the walk could not reach the top). */
+async function findRootOf(tx: Tx, accountId: string): Promise<string | undefined> {
+  const chain = await listAccountAncestry(tx, accountId, MAX_ACCOUNT_DEPTH);
+  return findRootAccount(lookUpParentsIn(chain), accountId);
+}
+
+/** Loads the claims on the name, its parents and its subdomains, and asks directory/domain-claim.ts. */
+async function findConflictOf(
+  tx: Tx,
+  account: AccountRow,
+  name: string,
+): Promise<DomainConflict | undefined> {
+  const rows = await findDomainClaims(tx, name, listParentDomains(name));
+  if (rows.length === 0) return undefined;
+  // A tree that cannot be walked to its top claims nothing beyond the account itself.
+  const root = (await findRootOf(tx, account.id)) ?? account.id;
+  const roots = new Map<string, string | undefined>();
+  const claims: DomainClaim[] = [];
+  for (const row of rows) {
+    if (!roots.has(row.account_id)) roots.set(row.account_id, await findRootOf(tx, row.account_id));
+    claims.push({ name: row.name, rootAccountId: roots.get(row.account_id) });
+  }
+  return findDomainConflict(name, root, claims);
+}
+
 async function insertNewDomain(
   tx: Tx,
   context: ServiceContext,
@@ -141,8 +174,18 @@ async function insertNewDomain(
   const name = normalizeDomain(text);
   if (name === undefined)
     throw new AppError("domain_invalid", `"${text}" is not a domain name.`, { domain: text });
-  if (await findDomainByName(tx, name)) {
-    throw new AppError("domain_taken", `${name} is already an internal domain.`, { domain: name });
+  switch ((await findConflictOf(tx, account, name))?.kind) {
+    case undefined:
+      break;
+    case "taken":
+      throw new AppError("domain_taken", `${name} is already an internal domain.`, { domain: name });
+    case "held_elsewhere":
+      // Neither the other domain nor its account is named: the refusal is no map of other tenants.
+      throw new AppError(
+        "domain_held_elsewhere",
+        `A parent domain or a subdomain of ${name} belongs to another account tree.`,
+        { domain: name },
+      );
   }
   await insertDomain(tx, {
     id: newId(),
@@ -163,7 +206,7 @@ export async function addDomain(
 ): Promise<DomainView> {
   const mode = parseRecipientValidation(request.recipientValidation ?? "known-recipients");
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_domains");
     return insertNewDomain(tx, context, actor, account, request.domain, mode);
   });

@@ -8,11 +8,12 @@ import {
   type ApiTokenRow,
 } from "../store/console-sessions-repository.js";
 import type { Executor } from "../store/schema.js";
+import { findAccountById } from "../store/accounts-repository.js";
 import { findAddressesByKeys } from "../store/users-repository.js";
 import { addressKey } from "../directory/address.js";
 import { resolveAccount } from "./account-lookup.js";
 import { hashSecret, loadPrincipal, type Principal } from "./auth-service.js";
-import { authorize, newId, writeAudit, type ServiceContext } from "./context.js";
+import { authorize, newId, writeAudit, type Actor, type ServiceContext } from "./context.js";
 
 export interface ApiTokenView {
   id: string;
@@ -37,13 +38,24 @@ function mapToken(row: ApiTokenRow, email: string): ApiTokenView {
   };
 }
 
+/**
+ * Tokens are managed from a signed-in session only: a token that could mint tokens would outlive its own
+ * revocation (and one limited to a sub-account could mint wider ones, or list and revoke the others).
+ */
+function refuseTokenCaller(actor: Actor): void {
+  if (actor.kind === "user" && actor.token !== undefined) {
+    throw new AppError("token_not_allowed", "API tokens are managed from a signed-in console session.", {});
+  }
+}
+
 // `mrt.<id>.<secret>`: the id finds the row, the secret is compared with its stored SHA-256. A token is 32
 // random bytes, so a fast hash is enough (argon2 exists to slow guessing of low-entropy passwords).
 const TOKEN_PATTERN = /^mrt\.([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
 
 /**
- * Creates a token that acts as the calling administrator (with their roles, as they are at each use).
- * Managing tokens needs manage_roles: a token is a credential. The secret is returned here, once.
+ * Creates a token that acts as the calling administrator (with their roles, as they are at each use), within
+ * the given account and those nested under it. Managing tokens needs manage_roles (a token is a credential)
+ * and a session, not a token. The secret is returned here, once.
  */
 export async function createApiToken(
   context: ServiceContext,
@@ -52,6 +64,7 @@ export async function createApiToken(
   if (context.actor.kind !== "user") {
     throw new AppError("permission_denied", "An API token acts as an administrator: sign in first.", {});
   }
+  refuseTokenCaller(context.actor);
   const email = context.actor.email;
   const name = request.name.trim();
   if (name.length === 0 || name.length > 100) {
@@ -88,6 +101,7 @@ export async function listApiTokens(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<ApiTokenView[]> {
+  refuseTokenCaller(context.actor);
   const account = await resolveAccount(context.db, request.account);
   await authorize(context.db, context.actor, account.id, "manage_roles");
   return (await listApiTokenRows(context.db, account.id)).map((row) => mapToken(row, row.email));
@@ -97,6 +111,7 @@ export async function revokeApiToken(
   context: ServiceContext,
   request: { id: string; account?: string | undefined },
 ): Promise<ApiTokenView> {
+  refuseTokenCaller(context.actor);
   return context.db.transaction().execute(async (tx) => {
     const account = await resolveAccount(tx, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_roles");
@@ -116,12 +131,19 @@ export async function revokeApiToken(
   });
 }
 
-/** The administrator a bearer token acts as, or undefined when it is malformed, unknown or revoked. */
+/** Who a bearer token acts as: its creator, limited to the token's account (and those nested under it). */
+export interface TokenCaller {
+  /** The creator, with `accountCode` the token's account: the default account of the token's requests. */
+  readonly principal: Principal;
+  readonly token: { readonly id: string; readonly accountId: string };
+}
+
+/** The caller a bearer token stands for, or undefined when it is malformed, unknown or revoked. */
 export async function resolveApiToken(
   db: Executor,
   token: string,
   now: Date,
-): Promise<Principal | undefined> {
+): Promise<TokenCaller | undefined> {
   const match = TOKEN_PATTERN.exec(token);
   if (!match) return undefined;
   const [, id = "", secret = ""] = match;
@@ -131,7 +153,11 @@ export async function resolveApiToken(
   const given = Buffer.from(hashSecret(secret));
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   const principal = await loadPrincipal(db, row.user_id, now);
-  if (!principal) return undefined;
+  const account = await findAccountById(db, row.account_id);
+  if (!principal || !account) return undefined;
   await updateApiToken(db, row.id, { last_used_at: now.toISOString() });
-  return principal;
+  return {
+    principal: { ...principal, accountCode: account.code },
+    token: { id: row.id, accountId: row.account_id },
+  };
 }

@@ -11,8 +11,10 @@ import {
   findSessionBySecretHash,
   findSignInFailures,
   insertSession,
+  revokeApiTokensOfUser,
   touchSession,
   upsertSignInFailures,
+  type SignInFailuresRow,
 } from "../store/console-sessions-repository.js";
 import type { Executor } from "../store/schema.js";
 import {
@@ -22,7 +24,7 @@ import {
   updateUser,
   type UserRow,
 } from "../store/users-repository.js";
-import { newId, writeAudit, type ServiceContext } from "./context.js";
+import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
 import { assertNotReused, recordPassword } from "./users-service.js";
 
@@ -121,17 +123,68 @@ export async function describeMe(db: Executor, principal: Principal): Promise<Me
 
 let dummyHash: Promise<string> | undefined;
 
-/** Refuses alike whether the address is unknown or the password wrong, and takes as long (one verify). */
-async function refuseSignIn(context: ServiceContext, password: string): Promise<never> {
+/**
+ * Every refused sign-in looks the same: unknown address, no password, wrong password, no administrator role,
+ * locked by an administrator or by the lockout. Telling them apart would name the addresses that exist, the
+ * mail users whose password a guess hit, and (for a locked user) whether a guess was right, which would let
+ * guessing go on through the lockout.
+ */
+function signInFailed(): AppError {
+  return new AppError("sign_in_failed", "The sign-in failed: check the email and password.", {});
+}
+
+/** The refusal of an address no user with a password has: one verify, as long as any other attempt takes. */
+async function refuseUnknown(context: ServiceContext, password: string): Promise<never> {
   dummyHash ??= context.hasher.hash("mailroster timing equaliser");
   await context.hasher.verify(await dummyHash, password);
-  throw new AppError("sign_in_failed", "The email or password is wrong.", {});
+  throw signInFailed();
+}
+
+/**
+ * Records a refused sign-in of a known user. Only a wrong password of a user not locked counts toward the
+ * lockout; every refusal writes the same row (with the count unchanged when it does not count), so each
+ * kind of refusal costs the same queries. Reaching the policy's threshold locks the user, on the record.
+ */
+async function recordRefusal(
+  context: ServiceContext,
+  user: UserRow,
+  previous: SignInFailuresRow | undefined,
+  counts: boolean,
+  now: Date,
+): Promise<void> {
+  const policy = await loadPasswordPolicy(context.db, user.account_id);
+  const count = (previous?.failures ?? 0) + (counts ? 1 : 0);
+  const lock = counts && policy.lockoutThreshold > 0 && count >= policy.lockoutThreshold;
+  await context.db.transaction().execute(async (tx) => {
+    const lockedUntil = lock
+      ? new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString()
+      : (previous?.locked_until ?? null);
+    await upsertSignInFailures(tx, {
+      user_id: user.id,
+      account_id: user.account_id,
+      failures: count,
+      last_failure_at: now.toISOString(),
+      locked_until: lockedUntil,
+    });
+    if (lock) {
+      await updateUser(tx, user.id, { locked: 1, updated_at: now.toISOString() });
+      await writeAudit(tx, context, { name: "lockout", roles: "all" }, [
+        {
+          accountId: user.account_id,
+          action: "user.lockout",
+          address: user.email,
+          after: { locked: true, lockedUntil, failures: count },
+        },
+      ]);
+    }
+  });
 }
 
 /**
  * Signs an administrator in: honours an administrator's lock and the policy's lockout (N failures lock the
  * user for M minutes, then the lock lifts itself), and reports a forced or expired password so the caller
  * restricts the session to changing it. Returns the new session's secret (for the cookie) and CSRF token.
+ * Every refusal is `sign_in_failed` after exactly one argon2 verify.
  */
 export async function signIn(
   context: ServiceContext,
@@ -140,16 +193,14 @@ export async function signIn(
   const address = tryParseAddress(request.email);
   const [found] = address ? await findAddressesByKeys(context.db, [address.key]) : [];
   const [user] = found ? await findUsersByIds(context.db, [found.user_id]) : [];
-  if (!user?.password_hash) return refuseSignIn(context, request.password);
+  if (!user?.password_hash) return refuseUnknown(context, request.password);
   const now = context.now();
   const actor = { name: user.email, roles: [] as RoleId[] };
-  const failures = await findSignInFailures(context.db, user.id);
-  if (user.locked === 1) {
-    const lockedUntil = failures?.locked_until ?? null;
-    if (lockedUntil === null || new Date(lockedUntil).getTime() > now.getTime()) {
-      throw new AppError("account_locked", `${user.email} is locked out.`, { lockedUntil });
-    }
-    // The policy's lockout has run its time: lift it, on the record.
+  let failures = await findSignInFailures(context.db, user.id);
+  let locked = user.locked === 1;
+  const lockedUntil = failures?.locked_until ?? null;
+  if (locked && lockedUntil !== null && new Date(lockedUntil).getTime() <= now.getTime()) {
+    // The policy's lockout has run its time: lift it, on the record. (An administrator's lock has no end.)
     await context.db.transaction().execute(async (tx) => {
       await updateUser(tx, user.id, { locked: 0, updated_at: now.toISOString() });
       await deleteSignInFailures(tx, user.id);
@@ -157,39 +208,18 @@ export async function signIn(
         { accountId: user.account_id, action: "user.unlock", address: user.email, after: { locked: false } },
       ]);
     });
+    locked = false;
+    failures = undefined;
   }
-  if (!(await context.hasher.verify(user.password_hash, request.password))) {
-    const policy = await loadPasswordPolicy(context.db, user.account_id);
-    const count = (user.locked === 1 ? 0 : (failures?.failures ?? 0)) + 1;
-    const lock = policy.lockoutThreshold > 0 && count >= policy.lockoutThreshold;
-    await context.db.transaction().execute(async (tx) => {
-      const lockedUntil = lock
-        ? new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString()
-        : null;
-      await upsertSignInFailures(tx, {
-        user_id: user.id,
-        account_id: user.account_id,
-        failures: count,
-        last_failure_at: now.toISOString(),
-        locked_until: lockedUntil,
-      });
-      if (lock) {
-        await updateUser(tx, user.id, { locked: 1, updated_at: now.toISOString() });
-        await writeAudit(tx, context, { name: "lockout", roles: "all" }, [
-          {
-            accountId: user.account_id,
-            action: "user.lockout",
-            address: user.email,
-            after: { locked: true, lockedUntil, failures: count },
-          },
-        ]);
-      }
-    });
-    throw new AppError("sign_in_failed", "The email or password is wrong.", {});
-  }
+  // The verify runs for a locked user too: the time taken must not tell a locked user from another.
+  const passwordRight = await context.hasher.verify(user.password_hash, request.password);
   // The console is for administrators: a mail user with the right password still gets no session.
-  if ((await rolesOf(context.db, user.id)).length === 0) {
-    throw new AppError("permission_denied", `${user.email} holds no administrator role.`, {});
+  const administrator = (await rolesOf(context.db, user.id)).length > 0;
+  if (locked || !passwordRight || !administrator) {
+    // A right password of a user without a role does not count toward the lockout (it was right), nor
+    // does it clear the count: either would change what the next attempts see.
+    await recordRefusal(context, user, failures, !locked && !passwordRight, now);
+    throw signInFailed();
   }
   const secret = randomBytes(32).toString("base64url");
   await context.db.transaction().execute(async (tx) => {
@@ -208,6 +238,36 @@ export async function signIn(
     ]);
   });
   return { secret, csrfToken: csrfTokenFor(secret), principal: await buildPrincipal(context.db, user, now) };
+}
+
+/**
+ * Ends every credential of a user whose password an administrator set, or whom an administrator locked: all
+ * their console sessions, and every API token acting as them (revoked, on the record). Runs inside the
+ * change's own transaction, so the change and the ending commit together.
+ */
+export async function endCredentialsOf(
+  tx: Tx,
+  context: ServiceContext,
+  user: { userId: string; accountId: string; email: string },
+  reason: "password_set" | "locked",
+  /** The change's actor, when the caller has authorised it already (an import). */
+  authorized?: Authorized,
+): Promise<void> {
+  await deleteSessionsOfUser(tx, user.userId);
+  const revoked = await revokeApiTokensOfUser(tx, user.userId, context.now().toISOString());
+  if (revoked.length === 0) return;
+  const actor = authorized ?? (await authorize(tx, context.actor, user.accountId, "manage_users"));
+  await writeAudit(
+    tx,
+    context,
+    actor,
+    revoked.map((token) => ({
+      accountId: token.account_id,
+      action: "api_token.revoke",
+      address: user.email,
+      after: { id: token.id, name: token.name, reason },
+    })),
+  );
 }
 
 /** The session a cookie's secret opens, or undefined when it is unknown, expired or idle too long. */

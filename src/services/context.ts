@@ -1,16 +1,11 @@
 import type { Kysely, Transaction } from "kysely";
 import type { PasswordHasher } from "../adapters/password-hasher.js";
+import { MAX_ACCOUNT_DEPTH, isWithinAccount, lookUpParentsIn } from "../directory/account-tree.js";
 import { addressKey } from "../directory/address.js";
 import { uuidV7 } from "../directory/uuid-v7.js";
-import {
-  hasPermission,
-  holdsProtectedRole,
-  isRoleId,
-  type Permission,
-  type RoleId,
-} from "../directory/roles.js";
+import { hasPermission, isRoleId, type Permission, type RoleId } from "../directory/roles.js";
 import { AppError } from "../errors/app-error.js";
-import { findAccountById, type AccountRow } from "../store/accounts-repository.js";
+import { listAccountAncestry } from "../store/accounts-repository.js";
 import { insertAuditRows } from "../store/audit-repository.js";
 import type { Database, Executor } from "../store/schema.js";
 
@@ -19,7 +14,16 @@ import type { Database, Executor } from "../store/schema.js";
  * administrator signed in to the console or API, whose roles decide.
  */
 export type Actor =
-  { readonly kind: "system"; readonly name: string } | { readonly kind: "user"; readonly email: string };
+  | { readonly kind: "system"; readonly name: string }
+  | {
+      readonly kind: "user";
+      readonly email: string;
+      /**
+       * Set when the administrator acts through an API token: the token reaches only its own account and
+       * the accounts nested under it, however far its creator reaches.
+       */
+      readonly token?: { readonly id: string; readonly accountId: string } | undefined;
+    };
 
 /** What every service needs; built once by a shell (CLI, HTTP) and passed to each call. */
 export interface ServiceContext {
@@ -47,15 +51,13 @@ export interface Authorized {
   readonly roles: readonly RoleId[] | "all";
 }
 
-async function isWithin(tx: Executor, accountId: string, ancestorId: string): Promise<boolean> {
-  let current: AccountRow | undefined = await findAccountById(tx, accountId);
-  // Bounded walk up the account tree: nesting is shallow and a cycle cannot be built through the services.
-  for (let depth = 0; current && depth < 32; depth++) {
-    if (current.id === ancestorId) return true;
-    if (current.parent_id === null) return false;
-    current = await findAccountById(tx, current.parent_id);
-  }
-  return false;
+/**
+ * Whether `accountId` is `ancestorId` or nested under it: the ancestor chain comes from the store in one
+ * query, the rule (bounded, cycle-safe) from directory/account-tree.ts.
+ */
+export async function isWithin(tx: Executor, accountId: string, ancestorId: string): Promise<boolean> {
+  const chain = await listAccountAncestry(tx, accountId, MAX_ACCOUNT_DEPTH);
+  return isWithinAccount(lookUpParentsIn(chain), accountId, ancestorId);
 }
 
 /** Refuses with `permission_denied` unless the actor may do `permission` in the account. */
@@ -83,11 +85,8 @@ export async function authorize(
   if (!hasPermission(roles, permission)) throw denied;
   // An administrator acts on their own account and the accounts nested under it.
   if (!(await isWithin(tx, accountId, user.account_id))) throw denied;
+  if (actor.token && !(await isWithin(tx, accountId, actor.token.accountId))) throw denied;
   return { name: actor.email, roles };
-}
-
-export function actorHoldsProtectedRole(authorized: Authorized): boolean {
-  return authorized.roles === "all" || holdsProtectedRole(authorized.roles);
 }
 
 export interface AuditEntry {

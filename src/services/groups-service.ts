@@ -9,7 +9,7 @@ import {
 } from "../store/groups-repository.js";
 import { findAddressesByKeys } from "../store/users-repository.js";
 import { parseAddress } from "../directory/address.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccount, resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 
 /** Finds or creates the group at `path` and its missing parents; returns it and the paths it created. */
@@ -73,7 +73,7 @@ export async function createGroup(
 ): Promise<{ path: string; created: string[] }> {
   const path = parseGroupPath(request.path);
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_groups");
     const { group, created } = await ensureGroupPath(tx, account.id, path);
     await auditCreatedGroups(tx, context, actor, account.id, created);
@@ -105,7 +105,7 @@ export async function addGroupMembers(
   const path = parseGroupPath(request.path);
   const keys = request.members.map((m) => parseAddress(m).key);
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_groups");
     const { group, created } = await ensureGroupPath(tx, account.id, path);
     await auditCreatedGroups(tx, context, actor, account.id, created);

@@ -28,7 +28,8 @@ export async function importErrorReport(
   format: "xls" | "csv",
 ): Promise<FileDownload> {
   const view = await showImport(context, id);
-  const rows = buildErrorReport(view.errors, view.warnings);
+  // At most 1,000 errors and 100 warnings, then a row saying how many more: within an .xls sheet's rows.
+  const rows = buildErrorReport(view.errors, view.warnings, view);
   const fileName = `${reportBaseName(view.file)}-errors.${format}`;
   return format === "xls"
     ? { fileName, contentType: XLS_TYPE, bytes: writeXls([{ name: "Errors", rows }]) }

@@ -5,6 +5,7 @@ import { authorize, type ServiceContext } from "./context.js";
 import {
   EMPTY_SUMMARY,
   parseImportOptions,
+  parseIssueTally,
   type ImportMode,
   type ImportState,
   type ImportView,
@@ -41,7 +42,11 @@ function countIssues(json: string): number {
 }
 
 function mapListItem(row: ImportRow): ImportListItem {
-  const errorCount = countIssues(row.errors_json);
+  // The stored counts cover the issues the lists leave out; a record without them lists every issue.
+  const tally = parseIssueTally(row);
+  const listedErrors = countIssues(row.errors_json);
+  const listedWarnings = countIssues(row.warnings_json);
+  const errorCount = Math.max(tally?.errorCount ?? 0, listedErrors);
   const { options, mode } = parseImportOptions(row);
   return {
     importId: row.id,
@@ -58,7 +63,7 @@ function mapListItem(row: ImportRow): ImportListItem {
     ok: errorCount === 0,
     saved: row.state === "saved",
     errorCount,
-    warningCount: countIssues(row.warnings_json),
+    warningCount: Math.max(tally?.warningCount ?? 0, listedWarnings),
   };
 }
 

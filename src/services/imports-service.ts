@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
-import { hashAll, verifyAll } from "../adapters/password-hash-pool.js";
-import type { AccountKind } from "../directory/account.js";
+import { hashAll } from "../adapters/password-hash-pool.js";
+import { parseAccountKind } from "../directory/account.js";
+import { listSubtree } from "../directory/account-tree.js";
 import { parseGroupPath } from "../directory/group-path.js";
 import { parseNoteText } from "../directory/note.js";
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from "../directory/password-policy.js";
 import { isRoleId, type RoleId } from "../directory/roles.js";
 import { AppError, isAppError } from "../errors/app-error.js";
 import { analyzeSheets, type SheetAnalysis } from "../import/analyze-sheet.js";
-import { hasErrors, issueNowhere, type ImportIssue } from "../import/import-issue.js";
+import { issueNowhere, type ImportIssue } from "../import/import-issue.js";
+import { EMPTY_TALLY, IssueList, type IssueTally } from "../import/issue-list.js";
 import type { FlagKey } from "../import/map-columns.js";
 import {
   planImport,
@@ -67,6 +69,7 @@ import {
   type ServiceContext,
   type Tx,
 } from "./context.js";
+import { endCredentialsOf } from "./auth-service.js";
 import { queueMail } from "./outbox-service.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
 
@@ -98,7 +101,7 @@ export type SheetAnalyzer = (
 ) => Promise<SheetAnalysis | { fileError: ImportIssue }>;
 
 export interface ImportProgress {
-  readonly stage: "reading" | "checking passwords" | "hashing" | "saving";
+  readonly stage: "reading" | "hashing" | "saving";
   readonly done: number;
   readonly total: number;
 }
@@ -112,8 +115,11 @@ export interface IssueView {
   message: string;
 }
 
-/** The Spreadsheet Information: the `--json` object of `mailroster import`. */
-export interface ImportOutcome {
+/**
+ * The Spreadsheet Information: the `--json` object of `mailroster import`. `errors` and `warnings` list
+ * only the first issues (issue-list.ts: 1,000 errors, 100 warnings); the counts cover every one.
+ */
+export interface ImportOutcome extends IssueTally {
   ok: boolean;
   saved: boolean;
   importId: string | null;
@@ -155,10 +161,11 @@ function viewIssue(issue: ImportIssue): IssueView {
   return { code: issue.code, cell: issue.cell, row: issue.row, column: issue.column, message: issue.message };
 }
 
-function split(issues: readonly ImportIssue[]): { errors: IssueView[]; warnings: IssueView[] } {
+function split(issues: IssueList): { errors: IssueView[]; warnings: IssueView[] } {
+  const kept = issues.issues;
   return {
-    errors: issues.filter((i) => i.severity === "error").map(viewIssue),
-    warnings: issues.filter((i) => i.severity === "warning").map(viewIssue),
+    errors: kept.filter((i) => i.severity === "error").map(viewIssue),
+    warnings: kept.filter((i) => i.severity === "warning").map(viewIssue),
   };
 }
 
@@ -212,6 +219,7 @@ async function runImport(
     summary_json: null,
     errors_json: "[]",
     warnings_json: "[]",
+    issue_counts_json: null,
     created_at: now,
     updated_at: now,
   });
@@ -226,19 +234,20 @@ async function runImport(
     // An unreadable file is a processing failure in a preview too: the importer hears of it.
     return fail(
       run,
-      { sheet: null, checkpoint: null, summary: EMPTY_SUMMARY, issues: [analysis.fileError] },
+      { sheet: null, checkpoint: null, summary: EMPTY_SUMMARY, issues: IssueList.of([analysis.fileError]) },
       true,
     );
   }
   const where = { sheet: analysis.sheet, checkpoint: analysis.checkpoint };
-  if (!analysis.map || hasErrors(analysis.issues)) {
-    return fail(
-      run,
-      { ...where, summary: { ...EMPTY_SUMMARY, rows: analysis.dataRows }, issues: analysis.issues },
-      save,
-    );
+  // Bounded whatever the file: the first issues of each severity, every one counted (issue-list.ts).
+  const issues = IssueList.from({ issues: analysis.issues, counts: analysis.issueCounts });
+  if (!analysis.map || issues.hasErrors()) {
+    return fail(run, { ...where, summary: { ...EMPTY_SUMMARY, rows: analysis.dataRows }, issues }, save);
   }
-  const issues = [...analysis.issues];
+  // Receiving the worker's analysis, loading the directory and planning each hold the main thread for up to
+  // ~0.1 s on 65,535 rows (SQLite answers synchronously, so the awaits alone never let a request in): the
+  // server answers other requests between them.
+  await yieldToEventLoop();
   const loaded = await loadFacts(
     context,
     account,
@@ -248,19 +257,14 @@ async function runImport(
     request.override ?? "add",
   );
   if (groupPath && !loaded.facts.group) {
-    issues.push(
+    issues.add(
       issueNowhere("group_not_found", `There is no profile group "${groupPath.path}": create it first.`),
     );
   }
-  const unchangedPasswords = await findUnchangedPasswords(context, analysis.rows, loaded, progress);
-  const plan = planImport(
-    analysis.rows,
-    analysis.map,
-    { ...loaded.facts, unchangedPasswords },
-    analysis.dataRows,
-  );
-  issues.push(...plan.issues);
-  if (hasErrors(issues)) return fail(run, { ...where, summary: plan.summary, issues }, save);
+  await yieldToEventLoop();
+  const plan = planImport(analysis.rows, analysis.map, loaded.facts, analysis.dataRows);
+  issues.merge(plan.issues);
+  if (issues.hasErrors()) return fail(run, { ...where, summary: plan.summary, issues }, save);
   if (!save) {
     await updateImport(context.db, id, {
       state: "validated",
@@ -308,9 +312,14 @@ async function runImport(
           "import_failed",
           `Saving failed and nothing was written: ${isAppError(error) || error instanceof Error ? error.message : String(error)}`,
         );
-    return fail(run, { ...where, summary: plan.summary, issues: [...issues, issue] }, true);
+    issues.add(issue);
+    return fail(run, { ...where, summary: plan.summary, issues }, true);
   }
   return outcome(run, { ...where, summary: plan.summary, issues }, true);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -345,12 +354,15 @@ interface Report {
   readonly sheet: string | null;
   readonly checkpoint: string | null;
   readonly summary: ImportSummary;
-  readonly issues: readonly ImportIssue[];
+  readonly issues: IssueList;
 }
 
 function recordFields(
   report: Report,
-): Pick<ImportRow, "sheet" | "checkpoint" | "summary_json" | "errors_json" | "warnings_json"> {
+): Pick<
+  ImportRow,
+  "sheet" | "checkpoint" | "summary_json" | "errors_json" | "warnings_json" | "issue_counts_json"
+> {
   const { errors, warnings } = split(report.issues);
   return {
     sheet: report.sheet,
@@ -358,13 +370,14 @@ function recordFields(
     summary_json: JSON.stringify(report.summary),
     errors_json: JSON.stringify(errors),
     warnings_json: JSON.stringify(warnings),
+    issue_counts_json: JSON.stringify(report.issues.tally()),
   };
 }
 
 function outcome(run: Run, report: Report, saved: boolean): ImportOutcome {
   const { errors, warnings } = split(report.issues);
   return {
-    ok: errors.length === 0,
+    ok: !report.issues.hasErrors(),
     saved,
     importId: run.id,
     file: run.request.fileName,
@@ -373,6 +386,7 @@ function outcome(run: Run, report: Report, saved: boolean): ImportOutcome {
     summary: report.summary,
     errors,
     warnings,
+    ...report.issues.tally(),
   };
 }
 
@@ -398,7 +412,7 @@ async function fail(run: Run, report: Report, mail: boolean): Promise<ImportOutc
         `Account: ${run.account.code}`,
         `Reason: ${first[0]?.message ?? "unknown"}`,
         "",
-        `Errors (${result.errors.length}${result.errors.length > first.length ? `, the first ${first.length}` : ""}):`,
+        `Errors (${result.errorCount}${result.errorCount > first.length ? `, the first ${first.length}` : ""}):`,
         ...first.map(
           (e) => `  ${e.cell ?? (e.row === null ? "-" : `row ${e.row}`)}  ${e.code}  ${e.message}`,
         ),
@@ -418,8 +432,7 @@ async function fail(run: Run, report: Report, mail: boolean): Promise<ImportOutc
 }
 
 interface LoadedFacts {
-  readonly facts: Omit<DirectoryFacts, "unchangedPasswords">;
-  readonly hashes: ReadonlyMap<string, string>;
+  readonly facts: DirectoryFacts;
   readonly definitions: readonly AttributeDefinitionRow[];
   readonly groupId: string | undefined;
 }
@@ -435,19 +448,16 @@ async function loadFacts(
 ): Promise<LoadedFacts> {
   const db = context.db;
   const accounts = await listAccounts(db);
-  const nested = new Map<string, { id: string; code: string }>();
-  const within = new Set([account.id]);
-  // Accounts form a shallow tree: repeat until no new child appears.
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const a of accounts) {
-      if (a.parent_id !== null && within.has(a.parent_id) && !within.has(a.id)) {
-        within.add(a.id);
-        nested.set(a.code_key, { id: a.id, code: a.code });
-        grew = true;
-      }
-    }
-  }
+  const subtree = listSubtree(
+    accounts.map((a) => ({ ...a, parentId: a.parent_id })),
+    account.id,
+  );
+  const within = new Set(subtree.map((a) => a.id));
+  const nested = new Map(
+    subtree
+      .filter((a) => a.id !== account.id)
+      .map((a) => [a.code_key, { id: a.id, code: a.code, kind: parseAccountKind(a.kind) }]),
+  );
   const domains = new Map(
     (await db.selectFrom("domains").select(["name", "account_id", "recipient_validation"]).execute()).map(
       (d) => [d.name, { accountId: d.account_id, recipientValidation: d.recipient_validation }],
@@ -507,7 +517,7 @@ async function loadFacts(
   }
   return {
     facts: {
-      account: { id: account.id, code: account.code, kind: account.kind as AccountKind },
+      account: { id: account.id, code: account.code, kind: parseAccountKind(account.kind) },
       domains,
       nestedAccounts: nested,
       policies,
@@ -519,7 +529,6 @@ async function loadFacts(
       attributeKeys,
       group,
     },
-    hashes: new Map(users.flatMap((u) => (u.password_hash === null ? [] : [[once(u.id), u.password_hash]]))),
     definitions,
     groupId,
   };
@@ -562,33 +571,26 @@ function buildExistingUsers(
 }
 
 /**
- * Rows whose password is the one the user already has: re-importing a file must change nothing, and only
- * argon2 can tell (each verify costs one hash, on every core).
- */
-async function findUnchangedPasswords(
-  context: ServiceContext,
-  rows: readonly ParsedRow[],
-  loaded: LoadedFacts,
-  progress: ImportRequest["onProgress"],
-): Promise<Set<string>> {
-  const pairs: { key: string; hash: string; password: string }[] = [];
-  for (const row of rows) {
-    if (row.password === undefined) continue;
-    const owner = loaded.facts.addresses.get(row.email.key);
-    const hash = owner?.kind === "primary" ? loaded.hashes.get(owner.userId) : undefined;
-    if (hash !== undefined) pairs.push({ key: row.email.key, hash, password: row.password });
-  }
-  const same = await verifyAll(context.hasher, pairs, (done) =>
-    progress?.({ stage: "checking passwords", done, total: pairs.length }),
-  );
-  return new Set(pairs.filter((_, i) => same[i] === true).map((p) => p.key));
-}
-
-/**
  * Users are written in slices of this many: each slice's rows are built, written and dropped before the next,
  * so a 65,535-row import never holds every table's rows (and their JSON batches) in memory at once.
  */
 const WRITE_SLICE = 512;
+
+/**
+ * A password set or a lock by import is a reset like the console's: the user's sessions and API tokens end
+ * in the same transaction. Only administrators hold either, and the plan knows their roles, so this is a
+ * handful of statements, not one per row.
+ */
+async function endCredentialsOfReset(tx: Tx, run: Run, plan: ImportPlan): Promise<void> {
+  for (const user of plan.users) {
+    const existing = user.existing;
+    if (existing === undefined || existing.roles.length === 0) continue;
+    const locks = user.flags.get("accountlockedout") === true;
+    if (!user.setPassword && !locks) continue;
+    const target = { userId: existing.id, accountId: existing.accountId, email: existing.email };
+    await endCredentialsOf(tx, run.context, target, user.setPassword ? "password_set" : "locked", run.actor);
+  }
+}
 
 /** Writes a whole plan inside the caller's transaction, with set-based statements, a slice at a time. */
 async function writePlan(
@@ -635,6 +637,7 @@ async function writePlan(
     );
   }
   await writing;
+  await endCredentialsOfReset(tx, run, plan);
   if (groupId !== undefined) {
     await deleteGroupMembersBulk(
       tx,
@@ -842,9 +845,38 @@ export function parseImportOptions(row: ImportRow): { options: ImportView["optio
   return { options, mode: mode ?? null };
 }
 
+/** The stored counts of every issue; null for a record without them (older, or still running). */
+export function parseIssueTally(row: ImportRow): IssueTally | null {
+  return row.issue_counts_json === null ? null : (JSON.parse(row.issue_counts_json) as IssueTally);
+}
+
+/** The counts of issues listed in full (a record older than the counts): each one counted by code. */
+function tallyOf(errors: readonly IssueView[], warnings: readonly IssueView[]): IssueTally {
+  const byCode = (issues: readonly IssueView[]): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const issue of issues) counts[issue.code] = (counts[issue.code] ?? 0) + 1;
+    return counts;
+  };
+  if (errors.length === 0 && warnings.length === 0) return EMPTY_TALLY;
+  return {
+    errorCount: errors.length,
+    warningCount: warnings.length,
+    errorCounts: byCode(errors),
+    warningCounts: byCode(warnings),
+    truncated: false,
+  };
+}
+
 function mapImport(row: ImportRow): ImportView {
   const { options, mode } = parseImportOptions(row);
   const errors = JSON.parse(row.errors_json) as IssueView[];
+  const warnings = JSON.parse(row.warnings_json) as IssueView[];
+  const stored = parseIssueTally(row);
+  // The recovery of an interrupted import appends its error to the list, not to the counts.
+  const tally =
+    stored !== null && stored.errorCount >= errors.length && stored.warningCount >= warnings.length
+      ? stored
+      : tallyOf(errors, warnings);
   return {
     ok: errors.length === 0,
     saved: row.state === "saved",
@@ -854,7 +886,8 @@ function mapImport(row: ImportRow): ImportView {
     checkpoint: row.checkpoint,
     summary: row.summary_json === null ? EMPTY_SUMMARY : (JSON.parse(row.summary_json) as ImportSummary),
     errors,
-    warnings: JSON.parse(row.warnings_json) as IssueView[],
+    warnings,
+    ...tally,
     state: row.state as ImportState,
     mode,
     sha256: row.sha256,

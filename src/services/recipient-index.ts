@@ -98,11 +98,19 @@ export class RecipientIndex {
     return this.verdictOfLoaded(address);
   }
 
-  /** The CLI's and the API's call: refuses text that is not an address with `address_invalid`. */
-  async check(address: string): Promise<RecipientCheck> {
+  /**
+   * The CLI's and the API's call: refuses text that is not an address with `address_invalid`. With a `scope`
+   * (the internal domains the caller may know of), an address in any other domain is answered as one in no
+   * internal domain, to the byte: the reply is no oracle of other accounts' users. Without one (the
+   * operator), every domain answers.
+   */
+  async check(address: string, scope?: { readonly domains: ReadonlySet<string> }): Promise<RecipientCheck> {
     const parsed = parseAddress(address);
     await this.ensureFresh();
-    const verdict = decideRecipient(this.domains.get(parsed.domain), this.types.get(parsed.key));
+    const verdict =
+      scope === undefined || scope.domains.has(parsed.domain)
+        ? decideRecipient(this.domains.get(parsed.domain), this.types.get(parsed.key))
+        : decideRecipient(undefined, undefined);
     return { address: parsed.address, verdict: verdict.verdict, smtpCode: verdict.smtpCode };
   }
 }

@@ -1,11 +1,17 @@
 import { parseRecipientValidation, type RecipientValidation } from "../directory/account.js";
+import { listSubtree } from "../directory/account-tree.js";
 import { normalizeDomain } from "../directory/address.js";
 import { parseUnknownRecipientAction, type UnknownRecipientAction } from "../directory/recipient-verdict.js";
 import { AppError } from "../errors/app-error.js";
-import { findAccountById, findDomainByName } from "../store/accounts-repository.js";
+import {
+  findAccountById,
+  findDomainByName,
+  listAccountLinks,
+  listDomainNamesOfAccounts,
+} from "../store/accounts-repository.js";
 import { updateDomainRecipientValidation } from "../store/recipients-repository.js";
 import { findRecipientSettings, upsertRecipientSettings } from "../store/sync-repository.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccount, resolveAccountWithinReach } from "./account-lookup.js";
 import type { DomainView } from "./accounts-service.js";
 import { authorize, writeAudit, type ServiceContext } from "./context.js";
 import type { RecipientCheck, RecipientIndex } from "./recipient-index.js";
@@ -13,15 +19,20 @@ import type { RecipientCheck, RecipientIndex } from "./recipient-index.js";
 /**
  * GET /api/v1/recipients/{address}: the verdict the SMTP listener would give, for an administrator of the
  * gateway's settings (manage_domains) or a token acting as one: the directory is not for anyone to probe.
+ * An administrator learns verdicts only for the domains of their account and those nested under it; any
+ * other address gets the reply of a domain internal to nobody (reject, 550), exactly.
  */
 export async function checkRecipientAs(
   context: ServiceContext,
   index: RecipientIndex,
   request: { address: string; account?: string | undefined },
 ): Promise<RecipientCheck> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_domains");
-  return index.check(request.address);
+  if (context.actor.kind === "system") return index.check(request.address);
+  const subtree = listSubtree(await listAccountLinks(context.db), account.id).map((a) => a.id);
+  const domains = new Set(await listDomainNamesOfAccounts(context.db, subtree));
+  return index.check(request.address, { domains });
 }
 
 /** `domains set DOMAIN --recipient-validation MODE`. */

@@ -1,6 +1,5 @@
 import { findRole, isRoleId } from "../directory/roles.js";
 import { AppError } from "../errors/app-error.js";
-import { findAccountById } from "../store/accounts-repository.js";
 import {
   findAddressesByKeys,
   findRolesByUserIds,
@@ -8,7 +7,9 @@ import {
   insertRoleAssignment,
 } from "../store/users-repository.js";
 import { parseAddress } from "../directory/address.js";
-import { actorHoldsProtectedRole, authorize, writeAudit, type ServiceContext } from "./context.js";
+import { isWithinReach } from "./account-lookup.js";
+import { assertUserChange } from "./assert-user-change.js";
+import { authorize, writeAudit, type ServiceContext } from "./context.js";
 import { getUser } from "./users-service.js";
 import type { UserView } from "./user-view.js";
 
@@ -22,30 +23,18 @@ export async function assignRole(
   const email = await context.db.transaction().execute(async (tx) => {
     const [found] = await findAddressesByKeys(tx, [address.key]);
     const [user] = found ? await findUsersByIds(tx, [found.user_id]) : [];
-    if (!user)
+    // Outside the actor's reach answers like a missing user: a 403 would confirm another tenant's user.
+    if (!user || !(await isWithinReach(tx, context.actor, user.account_id)))
       throw new AppError("user_not_found", `No user has the address ${address.address}.`, {
         address: address.address,
       });
-    const account = await findAccountById(tx, user.account_id);
-    if (role.masterOnly && account?.kind !== "master") {
-      throw new AppError("role_not_available", `${role.name} exists only on master accounts.`, {
-        role: role.name,
-      });
-    }
     const actor = await authorize(tx, context.actor, user.account_id, "manage_roles");
     const current = (await findRolesByUserIds(tx, [user.id])).map((r) => r.role).filter(isRoleId);
-    const protectedTarget = current.some((id) => findRole(id).protected);
-    if ((role.protected || protectedTarget) && !actorHoldsProtectedRole(actor)) {
-      throw new AppError(
-        "protected_role_required",
-        `Only a protected-role holder may do this for ${user.email}.`,
-        {
-          address: user.email,
-          role: role.name,
-        },
-      );
-    }
     if (!current.includes(role.id)) {
+      await assertUserChange(tx, actor, user.account_id, user.id, {
+        fields: ["adminrole"],
+        grantRoles: [role.id],
+      });
       await insertRoleAssignment(tx, { account_id: user.account_id, user_id: user.id, role: role.id });
       await writeAudit(tx, context, actor, [
         {

@@ -1,3 +1,9 @@
+import {
+  checkUserChange,
+  MAX_ALIASES_PER_USER,
+  type RuleActor,
+  type RuleTarget,
+} from "../directory/user-change-rules.js";
 import { readLdapDirectory, type DirectoryReader } from "../adapters/ldap-directory.js";
 import type { SecretBox } from "../adapters/secret-box.js";
 import { tryParseAddress, type Address } from "../directory/address.js";
@@ -40,6 +46,10 @@ import {
 } from "./context.js";
 
 /** One problem of a run: a connector that failed, or an entry that was skipped. The run goes on. */
+// Sync acts for the organisation's directory, like the operator; the rulebook's limits still apply.
+const SYNC_ACTOR: RuleActor = { roles: "all" };
+const NEW_USER: RuleTarget = { roles: [], accountKind: "standalone" };
+
 export interface SyncError {
   connector: string;
   code: ErrorCode;
@@ -284,6 +294,16 @@ async function applyReads(
         if (!alias || !domains.has(alias.domain) || alias.key === primary.key || claimed.has(alias.key))
           continue;
         aliasMap.set(alias.key, alias);
+      }
+      // The rulebook's limit holds for synchronised users too: keep the first ten, report the entry.
+      const [tooMany] = checkUserChange(SYNC_ACTOR, NEW_USER, { fields: [], aliasCount: aliasMap.size });
+      if (tooMany) {
+        skip(
+          tooMany.code,
+          `${aliasMap.size} aliases; the first ${MAX_ALIASES_PER_USER} are kept`,
+          primary.address,
+        );
+        for (const key of [...aliasMap.keys()].slice(MAX_ALIASES_PER_USER)) aliasMap.delete(key);
       }
       claimed.add(primary.key);
       for (const key of aliasMap.keys()) claimed.add(key);

@@ -3,10 +3,16 @@ import { AppError } from "../errors/app-error.js";
 import { pageAuditRows } from "../store/audit-repository.js";
 import { findAccountById } from "../store/accounts-repository.js";
 import { deleteSignInFailures } from "../store/console-sessions-repository.js";
-import { findAddressesByKeys, searchUserIds, type UserSearchField } from "../store/users-repository.js";
+import {
+  findAddressesByKeys,
+  findUsersByIds,
+  searchUserIds,
+  type UserSearchField,
+} from "../store/users-repository.js";
 import { addressKey } from "../directory/address.js";
-import { resolveAccount } from "./account-lookup.js";
+import { isWithinReach, resolveAccount } from "./account-lookup.js";
 import { mapAuditRow, type AuditView } from "./audit-service.js";
+import { endCredentialsOf } from "./auth-service.js";
 import { authorize, type ServiceContext } from "./context.js";
 import { loadUserViews, type UserView } from "./user-view.js";
 import { getUser, prepareUsers, saveUsers, saveUsersWithin, type UserInput } from "./users-service.js";
@@ -55,13 +61,19 @@ export async function searchUsers(
   return { items, total, page: request.page, pageSize: request.pageSize };
 }
 
-/** The user at any of their addresses, and the id of their account; refuses `user_not_found`. */
+/**
+ * The user at any of their addresses, and the id of their account; refuses `user_not_found`, also for a user
+ * outside the actor's reach (another account tree), with the same message and details: a 403 there would
+ * tell other tenants' users apart from missing ones. Within reach, `authorize` decides (403 if not allowed).
+ */
 async function findTarget(
   context: ServiceContext,
   address: string,
 ): Promise<{ userId: string; accountId: string; email: string }> {
   const [found] = await findAddressesByKeys(context.db, [addressKey(address)]);
-  if (!found) throw new AppError("user_not_found", `No user has the address ${address}.`, { address });
+  if (!found || !(await isWithinReach(context.db, context.actor, found.account_id))) {
+    throw new AppError("user_not_found", `No user has the address ${address}.`, { address });
+  }
   const user = await getUser(context, address);
   return { userId: found.user_id, accountId: found.account_id, email: user.email };
 }
@@ -89,24 +101,34 @@ export async function createManualUser(
   return getUser(context, request.email);
 }
 
+/** Edits a user; locking one who was not locked ends their sessions and API tokens in the same change. */
 export async function updateUserDetails(
   context: ServiceContext,
   address: string,
   changes: UserChanges,
 ): Promise<UserView> {
   const target = await findTarget(context, address);
-  await saveUsers(context, { users: [{ ...changes, email: target.email }] });
+  const prepared = await prepareUsers(context, { users: [{ ...changes, email: target.email }] });
+  await context.db.transaction().execute(async (tx) => {
+    const [before] = await findUsersByIds(tx, [target.userId]);
+    await saveUsersWithin(tx, context, prepared);
+    const locking = changes.locked === true && before?.locked === 0;
+    if (locking) await endCredentialsOf(tx, context, target, "locked");
+  });
   return getUser(context, target.email);
 }
 
-/** An administrator sets a user's password (by default the user must change it at next sign-in). */
+/**
+ * An administrator sets a user's password (by default the user must change it at next sign-in); every
+ * session and API token of the user ends with the old password.
+ */
 export async function setUserPassword(
   context: ServiceContext,
   address: string,
   request: { password: string; forceChangePassword?: boolean | undefined },
 ): Promise<UserView> {
   const target = await findTarget(context, address);
-  await saveUsers(context, {
+  const prepared = await prepareUsers(context, {
     users: [
       {
         email: target.email,
@@ -114,6 +136,11 @@ export async function setUserPassword(
         forceChangePassword: request.forceChangePassword ?? true,
       },
     ],
+  });
+  // Whoever knew the old password (or holds a session or token made with it) is out, in the same change.
+  await context.db.transaction().execute(async (tx) => {
+    await saveUsersWithin(tx, context, prepared);
+    await endCredentialsOf(tx, context, target, "password_set");
   });
   return getUser(context, target.email);
 }

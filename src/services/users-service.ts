@@ -3,7 +3,6 @@ import { parseAttributeName } from "../directory/attribute-name.js";
 import { parseGroupPath } from "../directory/group-path.js";
 import { parseNoteText } from "../directory/note.js";
 import { assertPasswordAcceptable, type PasswordPolicy } from "../directory/password-policy.js";
-import { isRoleId, mayChangeSecurityOf } from "../directory/roles.js";
 import { parseUserName, type UserType } from "../directory/user.js";
 import { AppError } from "../errors/app-error.js";
 import { findAccountByCodeKey, findDomainByName, type AccountRow } from "../store/accounts-repository.js";
@@ -14,7 +13,6 @@ import {
   findAddressesByKeys,
   findAttributeDefinitions,
   findRecentPasswordHashes,
-  findRolesByUserIds,
   findUsersByIds,
   insertAddresses,
   insertAttributeDefinition,
@@ -30,15 +28,8 @@ import {
 import { insertGroupMembers } from "../store/groups-repository.js";
 import { parseAccountCode } from "../directory/account.js";
 import { resolveAccount } from "./account-lookup.js";
-import {
-  actorHoldsProtectedRole,
-  authorize,
-  newId,
-  writeAudit,
-  type Authorized,
-  type ServiceContext,
-  type Tx,
-} from "./context.js";
+import { assertUserChange, describeUserChange } from "./assert-user-change.js";
+import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 import { auditCreatedGroups, ensureGroupPath } from "./groups-service.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
 import { loadUserViews, type UserView } from "./user-view.js";
@@ -102,12 +93,6 @@ async function findRequestedAccount(db: Executor, code: string | undefined): Pro
   const account = await findAccountByCodeKey(db, parseAccountCode(code).key);
   if (!account) throw new AppError("account_not_found", `No account has the code "${code}".`, { code });
   return account;
-}
-
-const SECURITY_FIELDS = ["password", "forceChangePassword", "passwordNeverExpires", "locked"] as const;
-
-function touchesSecurity(input: UserInput): boolean {
-  return SECURITY_FIELDS.some((field) => input[field] !== undefined);
 }
 
 /** Checks every password against its account's policy and hashes it, before any transaction opens. */
@@ -190,6 +175,18 @@ export async function saveUsersWithin(
     const result: SaveUsersResult = { created: [], updated: [] };
     const actors = new Map<string, Authorized>();
     const definitions = new Map<string, Map<string, AttributeDefinitionRow>>();
+    const attributeDefinitionsOf = async (
+      accountId: string,
+    ): Promise<Map<string, AttributeDefinitionRow>> => {
+      let accountDefinitions = definitions.get(accountId);
+      if (!accountDefinitions) {
+        accountDefinitions = new Map(
+          (await findAttributeDefinitions(tx, accountId)).map((d) => [d.name_key, d]),
+        );
+        definitions.set(accountId, accountDefinitions);
+      }
+      return accountDefinitions;
+    };
     for (const { input, address } of parsed) {
       const accountId = await findDomainAccount(tx, address, requestedId);
       const permission = input.type === "imported" ? "import_users" : "manage_users";
@@ -213,8 +210,15 @@ export async function saveUsersWithin(
         if (!row) throw new Error(`address ${address.key} points at a missing user`);
         user = row;
         before = (await loadUserViews(tx, [user.id])).get(user.id);
-        if (touchesSecurity(input)) await assertMayChangeSecurity(tx, actor, user);
         const hash = hashes.get(address.key);
+        const known = await attributeDefinitionsOf(accountId);
+        await assertUserChange(
+          tx,
+          actor,
+          accountId,
+          user.id,
+          describeUserChange(input, { row: user, view: before }, hash !== undefined, new Set(known.keys())),
+        );
         if (hash !== undefined) await assertNotReused(tx, context, user, input.password ?? "");
         await updateUser(tx, user.id, {
           name: input.name === undefined ? user.name : parseUserName(input.name),
@@ -237,6 +241,14 @@ export async function saveUsersWithin(
           });
         }
         const hash = hashes.get(address.key) ?? null;
+        const known = await attributeDefinitionsOf(accountId);
+        await assertUserChange(
+          tx,
+          actor,
+          accountId,
+          undefined,
+          describeUserChange(input, undefined, hash !== null, new Set(known.keys())),
+        );
         user = {
           id: newId(),
           account_id: accountId,
@@ -269,14 +281,7 @@ export async function saveUsersWithin(
       }
       if (input.aliases !== undefined) await replaceAliases(tx, user, input.aliases);
       if (input.attributes !== undefined) {
-        let accountDefinitions = definitions.get(accountId);
-        if (!accountDefinitions) {
-          accountDefinitions = new Map(
-            (await findAttributeDefinitions(tx, accountId)).map((d) => [d.name_key, d]),
-          );
-          definitions.set(accountId, accountDefinitions);
-        }
-        await writeAttributes(tx, user, input.attributes, accountDefinitions);
+        await writeAttributes(tx, user, input.attributes, await attributeDefinitionsOf(accountId));
       }
       for (const path of input.groups ?? []) {
         const { group, created } = await ensureGroupPath(tx, accountId, parseGroupPath(path));
@@ -307,17 +312,6 @@ export async function saveUsersWithin(
       ]);
     }
     return result;
-  }
-}
-
-async function assertMayChangeSecurity(tx: Tx, actor: Authorized, user: UserRow): Promise<void> {
-  if (actorHoldsProtectedRole(actor)) return;
-  const targetRoles = (await findRolesByUserIds(tx, [user.id])).map((r) => r.role).filter(isRoleId);
-  const actorRoles = actor.roles === "all" ? [] : actor.roles;
-  if (!mayChangeSecurityOf(actorRoles, targetRoles)) {
-    throw new AppError("protected_role_required", `Only a protected-role holder may change ${user.email}.`, {
-      address: user.email,
-    });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { Executor, AccountsTable, DomainsTable, PasswordPoliciesTable } from "./schema.js";
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -65,4 +65,89 @@ export async function upsertPasswordPolicyRow(db: Executor, row: PasswordPolicyR
 
 export async function listDomainsOfAccount(db: Executor, accountId: string): Promise<DomainRow[]> {
   return db.selectFrom("domains").selectAll().where("account_id", "=", accountId).orderBy("name").execute();
+}
+
+/** An account as the tree sees it (structurally the directory's AccountLink). */
+export interface AccountLinkRow {
+  id: string;
+  parentId: string | null;
+}
+
+/**
+ * The account and its ancestors, nearest first, at most `maxDepth` steps up: one recursive query. The depth
+ * column bounds the recursion, so a cycle written by hand ends too (the pure walk then sees the repeat).
+ */
+export async function listAccountAncestry(
+  db: Executor,
+  accountId: string,
+  maxDepth: number,
+): Promise<AccountLinkRow[]> {
+  const rows = await db
+    .withRecursive("chain(id, parent_id, depth)", (qb) =>
+      qb
+        .selectFrom("accounts")
+        .select(["id", "parent_id", sql<number>`0`.as("depth")])
+        .where("id", "=", accountId)
+        .unionAll((union) =>
+          union
+            .selectFrom("accounts")
+            .innerJoin("chain", "chain.parent_id", "accounts.id")
+            .select(["accounts.id", "accounts.parent_id", sql<number>`chain.depth + 1`.as("depth")])
+            .where("chain.depth", "<", maxDepth),
+        ),
+    )
+    .selectFrom("chain")
+    .select(["id", "parent_id", "depth"])
+    .orderBy("depth")
+    .execute();
+  return rows.map((row) => ({ id: row.id, parentId: row.parent_id }));
+}
+
+/** Every account's place in the tree (accounts are few: tenants, not users). */
+export async function listAccountLinks(db: Executor): Promise<AccountLinkRow[]> {
+  const rows = await db.selectFrom("accounts").select(["id", "parent_id"]).orderBy("id").execute();
+  return rows.map((row) => ({ id: row.id, parentId: row.parent_id }));
+}
+
+/** The internal domain names of these accounts. */
+export async function listDomainNamesOfAccounts(
+  db: Executor,
+  accountIds: readonly string[],
+): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("domains")
+    .select("name")
+    .where("account_id", "in", [...accountIds])
+    .execute();
+  return rows.map((row) => row.name);
+}
+
+/** Escapes LIKE's wildcards and its escape character itself (ESCAPE '\'). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The domains a new domain could collide with: the same name, each of its `parentNames` exactly, and every
+ * subdomain of it (any name ending in `.name`). Names are stored lower-case, so LIKE's case rules (ASCII
+ * case-insensitive on SQLite, sensitive on PostgreSQL) agree. The suffix LIKE scans the domains table, which
+ * holds one row per internal domain.
+ */
+export async function findDomainClaims(
+  db: Executor,
+  name: string,
+  parentNames: readonly string[],
+): Promise<Pick<DomainRow, "name" | "account_id">[]> {
+  return db
+    .selectFrom("domains")
+    .select(["name", "account_id"])
+    .where((eb) =>
+      eb.or([
+        eb("name", "in", [name, ...parentNames]),
+        eb("name", "like", sql<string>`${"%." + escapeLike(name)} escape '\\'`),
+      ]),
+    )
+    .orderBy("name")
+    .execute();
 }

@@ -28,7 +28,10 @@ export async function deleteSession(db: Executor, id: string): Promise<void> {
   await db.deleteFrom("console_sessions").where("id", "=", id).execute();
 }
 
-/** A password change ends the user's other sessions: whoever knew the old password is signed out. */
+/**
+ * Ends the user's sessions, all of them or all but `except` (the session changing its own password):
+ * whoever knew the old password is signed out.
+ */
 export async function deleteSessionsOfUser(db: Executor, userId: string, except?: string): Promise<void> {
   let query = db.deleteFrom("console_sessions").where("user_id", "=", userId);
   if (except !== undefined) query = query.where("id", "!=", except);
@@ -64,6 +67,33 @@ export async function updateApiToken(
   changes: Updateable<ApiTokensTable>,
 ): Promise<void> {
   await db.updateTable("api_tokens").set(changes).where("id", "=", id).execute();
+}
+
+/**
+ * Revokes every live token acting as the user (a password reset or a lock: the credentials of whoever knew
+ * the old password die with it). Returns the tokens it revoked, for the audit.
+ */
+export async function revokeApiTokensOfUser(
+  db: Executor,
+  userId: string,
+  revokedAt: string,
+): Promise<{ id: string; account_id: string; name: string }[]> {
+  const live = await db
+    .selectFrom("api_tokens")
+    .select(["id", "account_id", "name"])
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .orderBy("id")
+    .execute();
+  if (live.length > 0) {
+    await db
+      .updateTable("api_tokens")
+      .set({ revoked_at: revokedAt })
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .execute();
+  }
+  return live;
 }
 
 export async function findSignInFailures(

@@ -148,6 +148,8 @@ export interface ImportsTable {
   summary_json: string | null;
   errors_json: string;
   warnings_json: string;
+  /** Every issue counted by code (the lists keep only the first): null before migration 0007 and mid-run. */
+  issue_counts_json: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { DIALECTS, createCliDatabaseUrl } from "../support/databases.js";
-import { usersXls } from "../support/import-files.js";
+import { foreignDomainXls, MAX_XLS_DATA_ROWS, usersXls } from "../support/import-files.js";
 import { startSmtpReceiver } from "../support/smtp-receiver.js";
 
 interface Run {
@@ -20,7 +20,10 @@ async function run(argv: readonly string[]): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-const JSON_KEYS = ["checkpoint", "errors", "file", "importId", "ok", "saved", "sheet", "summary", "warnings"];
+const JSON_KEYS = [
+  ...["checkpoint", "errors", "file", "importId", "ok", "saved", "sheet", "summary", "warnings"],
+  ...["errorCount", "errorCounts", "truncated", "warningCount", "warningCounts"],
+].sort();
 const SUMMARY_KEYS = [
   "aliasesAdded",
   "attributesCreated",
@@ -141,6 +144,31 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
     const text = await cli("import", path, "--upload-only");
     expect(text.code).toBe(1);
     expect(text.stdout).toContain("header_name_missing");
+  });
+
+  it("previews 65,535 rows in a domain that is not internal to one JSON object and exit 1", async () => {
+    await init();
+    const path = fileOf("foreign.xls", foreignDomainXls());
+    const r = await cli("import", path, "--upload-only", "--json");
+    expect(r.code).toBe(1);
+    const body = json(r);
+    expect(body).toMatchObject({
+      ok: false,
+      saved: false,
+      summary: { rows: MAX_XLS_DATA_ROWS },
+      errorCount: MAX_XLS_DATA_ROWS,
+      errorCounts: { domain_not_internal: MAX_XLS_DATA_ROWS },
+      truncated: true,
+    });
+    expect(body.errors).toHaveLength(1000);
+    expect((body.errors as { cell: string }[])[0]).toMatchObject({ code: "domain_not_internal", cell: "A2" });
+    const shown = json(await cli("imports", "show", String(body.importId), "--json"));
+    expect(shown).toMatchObject({ state: "failed", errorCount: MAX_XLS_DATA_ROWS });
+    // Without --json: the table lists the first errors and says how many there are in all.
+    const text = await cli("import", path, "--upload-only");
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("domain_not_internal");
+    expect(text.stdout.length).toBeLessThan(1024 * 1024);
   });
 
   it("reports an unreadable file as one object with the file_* code", async () => {

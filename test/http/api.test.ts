@@ -172,15 +172,16 @@ describe.each(DIALECTS)("HTTP API on %s", (dialect) => {
       bob.call("POST", "/auth/sign-in", { email: "bob@example.com", password });
     await attempt("wrong-1");
     await attempt("wrong-2");
+    // Locked: even the right password is refused, exactly as a wrong one (the lock tells nothing).
     const locked = await attempt("Tidal-Lantern-7");
-    expect([locked.status, code(locked.json)]).toEqual([423, "account_locked"]);
+    expect([locked.status, code(locked.json)]).toEqual([401, "sign_in_failed"]);
     expect((await admin.call("GET", "/users/bob@example.com")).json.locked).toBe(true);
     clock.now = new Date(clock.now.getTime() + 11 * 60_000);
     expect((await attempt("Tidal-Lantern-7")).status).toBe(200);
 
     await attempt("wrong-1");
     await attempt("wrong-2");
-    expect(code((await attempt("Tidal-Lantern-7")).json)).toBe("account_locked");
+    expect(code((await attempt("Tidal-Lantern-7")).json)).toBe("sign_in_failed");
     const unlocked = await admin.call("POST", "/users/bob@example.com/unlock");
     expect(unlocked.json.locked).toBe(false);
     expect((await attempt("Tidal-Lantern-7")).status).toBe(200);

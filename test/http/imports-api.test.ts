@@ -9,7 +9,7 @@ import { readXls } from "../../src/sheet/xls/read-xls.js";
 import { writeXls, type XlsValue } from "../../src/sheet/xls/write-xls.js";
 import { ApiClient, errorCode as code } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
-import { usersXls } from "../support/import-files.js";
+import { foreignDomainXls, junkCellsXls, MAX_XLS_DATA_ROWS, usersXls } from "../support/import-files.js";
 import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
 import { SHEET_WORKER_FROM_SOURCE } from "../support/sheet-worker.js";
 import { saveUsers } from "../../src/services/users-service.js";
@@ -80,7 +80,10 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     ]);
     // The Spreadsheet Information is the CLI's --json object, key for key.
     expect(Object.keys(preview.json).sort()).toEqual(
-      ["ok", "saved", "importId", "file", "sheet", "checkpoint", "summary", "errors", "warnings"].sort(),
+      [
+        ...["ok", "saved", "importId", "file", "sheet", "checkpoint", "summary", "errors", "warnings"],
+        ...["errorCount", "warningCount", "errorCounts", "warningCounts", "truncated"],
+      ].sort(),
     );
 
     const fixed = xls([
@@ -173,7 +176,7 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     const saved = await admin.upload("/imports/save", { uploadOnly: "true" }, [xls(rows)]);
     expect((await waitForImport(admin, String(saved.json.importId))).view.state).toBe("saved");
 
-    // The same file again: every password is verified against the stored hash, and nothing would change.
+    // The same file again: a password cell always sets the password (never verified: no oracle, issue 10).
     const started = await admin.upload("/imports/preview/start", { uploadOnly: "true" }, [xls(rows)]);
     expect([started.status, started.json.state]).toEqual([202, "uploaded"]);
     const again = await waitForImport(admin, String(started.json.importId));
@@ -182,7 +185,7 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
       mode: "preview",
       ok: true,
       saved: false,
-      summary: { rows: 12, create: 0, update: 0, unchanged: 12 },
+      summary: { rows: 12, create: 0, update: 12, unchanged: 0 },
       errors: [],
     });
 
@@ -437,6 +440,52 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     expect((await helen.download(`/imports/${id}/errors.csv`)).status).toBe(404);
     // Nothing was recorded for the refused uploads.
     expect((await admin.call("GET", "/imports")).json.total).toBe(1);
+    await imports.close();
+  });
+
+  it("answers a file of 983,025-error junk with the first 1,000, counted by code, and a bounded report", async () => {
+    const { admin, imports } = await setUp(getDb());
+    const rows = 4000;
+    const junk = { name: "junk.xls", bytes: junkCellsXls(rows) };
+    const preview = await admin.upload("/imports/preview", { uploadOnly: "true" }, [junk]);
+    expect(preview.status).toBe(200);
+    expect(preview.json).toMatchObject({
+      ok: false,
+      errorCount: rows * 15,
+      errorCounts: { yes_no_invalid: rows * 5, alias_invalid: rows * 10 },
+      truncated: true,
+    });
+    const errors = preview.json.errors as (Issue & { message: string })[];
+    expect(errors).toHaveLength(1000);
+    expect(errors[0]).toMatchObject({ code: "yes_no_invalid", cell: "C2" });
+    for (const error of errors) expect(Array.from(error.message).length).toBeLessThan(200);
+    expect(JSON.stringify(preview.json).length).toBeLessThan(1024 * 1024);
+
+    const id = String(preview.json.importId);
+    const report = await admin.download(`/imports/${id}/errors.xls`);
+    expect(report.status).toBe(200);
+    const sheet = readXls(report.bytes, { fileName: "errors.xls" }).sheets[0];
+    expect(sheet?.rowCount).toBe(1 + 1000 + 1);
+    expect((await admin.download(`/imports/${id}/errors.csv`)).status).toBe(200);
+    await imports.close();
+  });
+
+  it("settles a background preview of 65,535 rows in a foreign domain as failed, never stuck", async () => {
+    const { admin, imports } = await setUp(getDb());
+    const started = await admin.upload("/imports/preview/start", { uploadOnly: "true" }, [
+      { name: "foreign.xls", bytes: foreignDomainXls() },
+    ]);
+    expect(started.status).toBe(202);
+    const { view } = await waitForImport(admin, String(started.json.importId));
+    expect(view).toMatchObject({
+      state: "failed",
+      errorCount: MAX_XLS_DATA_ROWS,
+      errorCounts: { domain_not_internal: MAX_XLS_DATA_ROWS },
+      truncated: true,
+    });
+    expect(view.errors).toHaveLength(1000);
+    const page = (await admin.call("GET", "/imports")).json as { items: Record<string, unknown>[] };
+    expect(page.items[0]).toMatchObject({ state: "failed", errorCount: MAX_XLS_DATA_ROWS });
     await imports.close();
   });
 

@@ -204,8 +204,13 @@ describe.each(DIALECTS)("directory services on %s", (dialect) => {
     ).rejects.toMatchObject({
       code: "protected_role_required",
     });
-    // A non-security change to a protected holder is allowed.
-    await saveUsers(basic, { users: [{ email: "admin@example.com", name: "Chief" }] });
+    // A role acts only on users at or below it: a protected holder's name is theirs too (issue 10).
+    await expect(
+      saveUsers(basic, { users: [{ email: "admin@example.com", name: "Chief" }] }),
+    ).rejects.toMatchObject({ code: "protected_role_required" });
+    // Restating what is already so is no change.
+    const admin = await getUser(system, "admin@example.com");
+    await saveUsers(basic, { users: [{ email: "admin@example.com", name: admin.name, locked: false }] });
     expect((await getUser(system, "admin@example.com")).locked).toBe(false);
     const stranger = makeContext(getDb(), { kind: "user", email: "new@example.com" });
     await expect(createGroup(stranger, { path: "X" })).rejects.toMatchObject({ code: "permission_denied" });

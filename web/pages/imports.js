@@ -11,12 +11,27 @@ const MAX_NOTE = 100;
 
 const STAGES = {
   reading: "Reading the spreadsheet",
-  "checking passwords": "Checking passwords",
   hashing: "Hashing passwords",
   saving: "Saving",
 };
 
-const plural = (n, word) => `${n} ${n === 1 ? word : `${word}s`}`;
+const number = (n) => n.toLocaleString("en-US");
+const plural = (n, word) => `${number(n)} ${n === 1 ? word : `${word}s`}`;
+
+/**
+ * Every error of an import, listed or not (the server lists only the first: errorCount counts them all; a
+ * record older than the count lists every one).
+ */
+const errorTotal = (info) => Math.max(info.errorCount ?? 0, info.errors.length);
+const warningTotal = (info) => Math.max(info.warningCount ?? 0, info.warnings.length);
+
+/** "yes_no_invalid: 786,420, alias_invalid: 196,605", most frequent first. */
+function countsText(counts) {
+  return Object.entries(counts ?? {})
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+    .map(([code, n]) => `${code}: ${number(n)}`)
+    .join(", ");
+}
 const when = (iso) => iso.replace("T", " ").slice(0, 19);
 const running = (state) => state === "uploaded" || state === "saving";
 
@@ -76,12 +91,16 @@ function summaryFacts(info) {
   ]);
 }
 
-function issueList(title, issues) {
+function issueList(title, issues, total = issues.length) {
   if (!issues.length) return null;
   return el(
     "div",
     {},
-    el("h3", {}, `${title} (${issues.length})`),
+    el(
+      "h3",
+      {},
+      `${title} (${total > issues.length ? `the first ${number(issues.length)} of ${number(total)}` : number(total)})`,
+    ),
     el(
       "ul",
       { class: "warnings" },
@@ -92,12 +111,26 @@ function issueList(title, issues) {
   );
 }
 
-/** The errors as a table: Cell, Row, Column, Code, Message; filtered by any text, 50 to a page. */
-function errorTable(errors) {
+/**
+ * The errors as a table: Cell, Row, Column, Code, Message; filtered by any text, 50 to a page. When the
+ * server listed only the first errors, a line above says so and counts every error by code.
+ */
+function errorTable(info) {
+  const { errors } = info;
   const section = el("div", { class: "errors" });
   if (!errors.length) {
     section.append(el("p", {}, "No errors."));
     return section;
+  }
+  const total = errorTotal(info);
+  if (total > errors.length) {
+    section.append(
+      el(
+        "p",
+        { class: "truncated" },
+        `The first ${number(errors.length)} of ${plural(total, "error")} are listed. By code: ${countsText(info.errorCounts)}.`,
+      ),
+    );
   }
   const filter = field("Filter errors", { type: "search", placeholder: "cell, code or text" });
   const body = el("div");
@@ -121,7 +154,11 @@ function errorTable(errors) {
       el(
         "table",
         { class: "issues" },
-        el("caption", {}, `Errors (${shown.length}${q ? ` of ${errors.length}` : ""})`),
+        el(
+          "caption",
+          {},
+          `Errors (${number(shown.length)}${q ? ` of ${number(errors.length)}` : ""}${total > errors.length ? ` listed, of ${number(total)}` : ""})`,
+        ),
         el(
           "thead",
           {},
@@ -451,11 +488,11 @@ export async function renderImports(page) {
         { class: outcome.ok ? "ok" : "error" },
         outcome.ok
           ? "No errors: Save will make these changes."
-          : `${plural(outcome.errors.length, "error")}: correct the file and preview again. Nothing was written.`,
+          : `${plural(errorTotal(outcome), "error")}: correct the file and preview again. Nothing was written.`,
       ),
       summaryFacts(outcome),
-      issueList("Warnings", outcome.warnings),
-      errorTable(outcome.errors),
+      issueList("Warnings", outcome.warnings, warningTotal(outcome)),
+      errorTable(outcome),
       outcome.errors.length && outcome.importId ? reportLinks(outcome.importId) : null,
     );
   };
@@ -565,7 +602,7 @@ export async function renderImports(page) {
       announce(
         outcome.ok
           ? `Preview: no errors, ${outcome.summary.create} to create, ${outcome.summary.update} to update.`
-          : `Preview: ${plural(outcome.errors.length, "error")}. The first is at ${outcome.errors[0].cell ?? "no cell"}: ${outcome.errors[0].code}.`,
+          : `Preview: ${plural(errorTotal(outcome), "error")}. The first is at ${outcome.errors[0].cell ?? "no cell"}: ${outcome.errors[0].code}.`,
       );
       await history.load();
     } catch (error) {
@@ -623,8 +660,8 @@ export async function renderImport(page, id) {
       { class: "card", "aria-labelledby": "info-title" },
       el("h2", { id: "info-title" }, "Spreadsheet Information"),
       summaryFacts(view),
-      issueList("Warnings", view.warnings),
-      errorTable(view.errors),
+      issueList("Warnings", view.warnings, warningTotal(view)),
+      errorTable(view),
       view.errors.length || view.warnings.length ? reportLinks(view.importId) : null,
     ),
   );

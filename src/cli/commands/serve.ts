@@ -4,7 +4,7 @@ import { isCommonPassword } from "../../adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../adapters/password-hasher.js";
 import { DEFAULT_PASSWORD_POLICY, checkPassword } from "../../directory/password-policy.js";
 import { createSecretBox, loadSecretKey } from "../../adapters/secret-box.js";
-import { startSmtpListener, type SmtpListener } from "../../adapters/smtp-listener.js";
+import { startSmtpListener, type SmtpLimits, type SmtpListener } from "../../adapters/smtp-listener.js";
 import { createApp } from "../../http/app.js";
 import { ImportRunner } from "../../jobs/import-runner.js";
 import { dispatchOptionsFromEnv, dispatchOutbox } from "../../jobs/outbox-dispatcher.js";
@@ -43,6 +43,33 @@ function parseListen(text: string): { host: string; port: number } {
   return { host: match[1].replace(/^\[(.*)\]$/, "$1"), port };
 }
 
+/** The SMTP listener's flood-limit flags and the limit each sets; unset ones keep DEFAULT_SMTP_LIMITS. */
+const SMTP_LIMIT_FLAGS = {
+  "smtp-max-recipients": "maxRecipients",
+  "smtp-max-connections-per-client": "maxConnectionsPerClient",
+  "smtp-max-connections-per-minute": "maxConnectionsPerMinute",
+  "smtp-max-clients": "maxClients",
+  "smtp-max-recipients-per-minute": "maxRecipientsPerMinute",
+} as const satisfies Record<string, keyof SmtpLimits>;
+type SmtpLimitFlag = keyof typeof SMTP_LIMIT_FLAGS;
+
+function parseSmtpLimits(
+  values: Partial<Record<SmtpLimitFlag, string>>,
+  listening: boolean,
+): Partial<Record<keyof SmtpLimits, number>> {
+  const limits: Partial<Record<keyof SmtpLimits, number>> = {};
+  for (const flag of Object.keys(SMTP_LIMIT_FLAGS) as SmtpLimitFlag[]) {
+    const value = parseCount(`--${flag}`, values[flag]);
+    if (value === undefined) continue;
+    if (!listening) throw new UsageError(`--${flag} needs --smtp-listen`);
+    if (value < 1 || !Number.isSafeInteger(value)) {
+      throw new UsageError(`--${flag} needs a whole number >= 1`);
+    }
+    limits[SMTP_LIMIT_FLAGS[flag]] = value;
+  }
+  return limits;
+}
+
 /** Resolves on the first SIGINT or SIGTERM; the listeners are removed again. */
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -59,7 +86,7 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 export const serveCommand: CliCommand = {
   path: ["serve"],
   usage:
-    "serve [--db URL] [--port N] [--host HOST] [--admin EMAIL] [--smtp-listen HOST:PORT] [--sync-every-minutes N] [--max-upload-mb N]",
+    "serve [--db URL] [--port N] [--host HOST] [--admin EMAIL] [--smtp-listen HOST:PORT] [--smtp-max-recipients N] [--smtp-max-connections-per-client N] [--smtp-max-connections-per-minute N] [--smtp-max-clients N] [--smtp-max-recipients-per-minute N] [--sync-every-minutes N] [--max-upload-mb N] [--secure-cookies] [--trust-proxy]",
   summary:
     "Start the console and API (http://127.0.0.1:8080), the SMTP recipient check when asked, and Sync All three times a day; on an empty database, first create an account and a Super Administrator.",
   async run(args, io) {
@@ -72,14 +99,23 @@ export const serveCommand: CliCommand = {
         host: { type: "string" },
         admin: { type: "string" },
         "smtp-listen": { type: "string" },
+        "smtp-max-recipients": { type: "string" },
+        "smtp-max-connections-per-client": { type: "string" },
+        "smtp-max-connections-per-minute": { type: "string" },
+        "smtp-max-clients": { type: "string" },
+        "smtp-max-recipients-per-minute": { type: "string" },
         "sync-every-minutes": { type: "string" },
         "max-upload-mb": { type: "string" },
+        // The session cookie gets Secure always, or (trusting X-Forwarded-Proto) when the proxy saw https.
+        "secure-cookies": { type: "boolean" },
+        "trust-proxy": { type: "boolean" },
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
     const port = parsePort(values.port);
     const host = values.host ?? "127.0.0.1";
     const smtp = values["smtp-listen"] === undefined ? undefined : parseListen(values["smtp-listen"]);
+    const smtpLimits = parseSmtpLimits(values, smtp !== undefined);
     const minutes = parseCount("--sync-every-minutes", values["sync-every-minutes"]);
     const intervalMs = minutes === undefined || minutes === 0 ? DEFAULT_SYNC_INTERVAL_MS : minutes * 60_000;
     const uploadMb = parseCount("--max-upload-mb", values["max-upload-mb"]) ?? 64;
@@ -131,7 +167,8 @@ export const serveCommand: CliCommand = {
         onError: logError,
       });
       const signal = waitForSignal();
-      const server = await startServer(createApp({ ...base, recipients, imports }), host, port);
+      const cookies = { secureCookies: values["secure-cookies"], trustProxy: values["trust-proxy"] };
+      const server = await startServer(createApp({ ...base, ...cookies, recipients, imports }), host, port);
       io.stdout(`mailroster console: ${server.url}\n`);
       io.stdout(`mailroster: API on ${server.url}\n`);
       if (firstSignIn) {
@@ -142,7 +179,11 @@ export const serveCommand: CliCommand = {
       }
       let listener: SmtpListener | undefined;
       if (smtp) {
-        listener = await startSmtpListener({ ...smtp, judge: (address) => recipients.verdictOf(address) });
+        listener = await startSmtpListener({
+          ...smtp,
+          limits: smtpLimits,
+          judge: (address) => recipients.verdictOf(address),
+        });
         io.stdout(`mailroster: SMTP recipient check on ${listener.host}:${listener.port}\n`);
       }
       const context = { ...base, actor: { kind: "system" as const, name: "serve" } };

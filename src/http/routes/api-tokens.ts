@@ -10,7 +10,7 @@ export const apiTokenRoutes = new ApiRouter("/api-tokens", "API tokens")
     {
       method: "get",
       path: "",
-      summary: "The account's API tokens (never their secrets).",
+      summary: "The account's API tokens (never their secrets). From a signed-in session, not a token.",
       access: "signed-in",
       query: accountOnly,
       response: z.array(apiTokenSchema),
@@ -23,7 +23,7 @@ export const apiTokenRoutes = new ApiRouter("/api-tokens", "API tokens")
       method: "post",
       path: "",
       summary:
-        "Create a token acting as you, with your roles. The secret is in this reply only: send it as Authorization: Bearer.",
+        "Create a token acting as you, with your roles, within the account (and those nested under it). From a signed-in session, not a token. The secret is in this reply only: send it as Authorization: Bearer.",
       access: "signed-in",
       query: accountOnly,
       body: z.object({ name: z.string().min(1).max(100) }),
@@ -42,7 +42,7 @@ export const apiTokenRoutes = new ApiRouter("/api-tokens", "API tokens")
     {
       method: "delete",
       path: "/{id}",
-      summary: "Revoke a token; it stops working at once.",
+      summary: "Revoke a token; it stops working at once. From a signed-in session, not a token.",
       access: "signed-in",
       query: accountOnly,
       params: z.object({ id: z.uuid() }),

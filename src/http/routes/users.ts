@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ATTRIBUTE_NAME_LENGTH, MAX_ATTRIBUTE_VALUE_LENGTH } from "../../directory/attribute-name.js";
 import { assignRole } from "../../services/roles-service.js";
 import {
   createManualUser,
@@ -30,7 +31,11 @@ const editableFields = {
   pop: z.boolean().optional(),
   submit: z.boolean().optional(),
   aliases: z.array(z.string().max(254)).max(100).optional(),
-  attributes: z.record(z.string().max(100), z.string().max(1000)).optional(),
+  // Units, not characters: twice the rulebook's limit lets every value through to the rulebook, which counts
+  // characters and answers attribute_value_too_long, while a body still cannot grow without bound.
+  attributes: z
+    .record(z.string().max(MAX_ATTRIBUTE_NAME_LENGTH), z.string().max(2 * MAX_ATTRIBUTE_VALUE_LENGTH))
+    .optional(),
   groups: z.array(z.string().max(1000)).max(100).optional(),
   notes: z.array(z.string().max(100)).max(10).optional(),
 };

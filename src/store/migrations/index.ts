@@ -4,6 +4,8 @@ import * as m0002 from "./0002-imports.js";
 import * as m0003 from "./0003-directory-sync.js";
 import * as m0004 from "./0004-console.js";
 import * as m0005 from "./0005-postgres-account-keys.js";
+import * as m0006 from "./0006-lockout-by-default.js";
+import * as m0007 from "./0007-import-issue-counts.js";
 
 /** Every migration, in order; an in-code provider so dist/ needs no migration folder scan. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -12,6 +14,8 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0003-directory-sync": m0003,
   "0004-console": m0004,
   "0005-postgres-account-keys": m0005,
+  "0006-lockout-by-default": m0006,
+  "0007-import-issue-counts": m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
