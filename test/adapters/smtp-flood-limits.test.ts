@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { createConnection, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RecipientVerdict } from "../../src/directory/recipient-verdict.js";
@@ -9,6 +7,7 @@ import {
   type SmtpLimits,
   type SmtpListener,
 } from "../../src/adapters/smtp-listener.js";
+import { startServe } from "../support/serve-process.js";
 import { main } from "../../src/cli/main.js";
 import { RecipientIndex } from "../../src/services/recipient-index.js";
 import { setRecipientValidation } from "../../src/services/recipient-settings-service.js";
@@ -302,50 +301,12 @@ describe("serve's SMTP limit flags", () => {
   });
 });
 
-/** Runs `mailroster serve` from the TypeScript sources (no build) until it prints its SMTP address. */
-function startServeFromSource(
-  args: readonly string[],
-): Promise<{ smtpPort: number; stop: () => Promise<number | null> }> {
-  const script =
-    "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));";
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], {
-    cwd: join(import.meta.dirname, "../.."),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    void exited.then((code) => {
-      reject(new Error(`serve exited with ${String(code)}: ${err}`));
-    });
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const port = /SMTP recipient check on [^\n]*:(\d+)\n/.exec(out)?.[1];
-      if (port === undefined) return;
-      resolve({
-        smtpPort: Number(port),
-        stop: () => {
-          child.kill("SIGTERM");
-          return exited;
-        },
-      });
-    });
-  });
-}
-
 describe.each(DIALECTS)("serve passes the SMTP limit flags to the listener on %s", (dialect) => {
   it("answers 452 beyond --smtp-max-recipients and 421 beyond --smtp-max-connections-per-client", async () => {
     const { url, cleanup } = await createCliDatabaseUrl(dialect);
     const clients: RawClient[] = [];
     try {
-      const served = await startServeFromSource([
-        "serve",
-        "--db",
-        url,
-        "--port",
-        "0",
+      const served = await startServe(url, [
         "--smtp-listen",
         "127.0.0.1:0",
         "--smtp-max-recipients",
@@ -353,8 +314,9 @@ describe.each(DIALECTS)("serve passes the SMTP limit flags to the listener on %s
         "--smtp-max-connections-per-client",
         "1",
       ]);
+      const smtpPort = Number(/SMTP recipient check on [^\n]*:(\d+)\n/.exec(served.output)?.[1]);
       try {
-        const client = await connect(served.smtpPort);
+        const client = await connect(smtpPort);
         clients.push(client);
         expect(client.greeting.code).toBe(220);
         expect((await client.send("EHLO client.test")).code).toBe(250);
@@ -363,7 +325,7 @@ describe.each(DIALECTS)("serve passes the SMTP limit flags to the listener on %s
           expect([250, 451, 550]).toContain((await client.send(`RCPT TO:<${to}>`)).code);
         }
         expect(await client.send("RCPT TO:<c@mailroster.local>")).toEqual({ code: 452, enhanced: "4.5.3" });
-        const second = await connect(served.smtpPort);
+        const second = await connect(smtpPort);
         clients.push(second);
         expect(second.greeting).toEqual({ code: 421, enhanced: "4.7.0" });
       } finally {

@@ -11,9 +11,10 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-/** Starts the compiled `mailroster serve --port 0` and waits until it prints its address. */
-export function startServe(dbUrl: string): Promise<Served> {
-  const child = spawn(process.execPath, ["bin/mailroster.js", "serve", "--db", dbUrl, "--port", "0"], {
+/** Starts the compiled `mailroster serve --port 0 [flags]` and waits until it prints its address. */
+export function startServe(dbUrl: string, flags: readonly string[] = []): Promise<Served> {
+  const argv = ["bin/mailroster.js", "serve", "--db", dbUrl, "--port", "0", ...flags];
+  const child = spawn(process.execPath, argv, {
     cwd: join(import.meta.dirname, "../.."),
     stdio: ["ignore", "pipe", "pipe"],
   });
