@@ -11,7 +11,7 @@ import type { Executor } from "../store/schema.js";
 import { findAccountById } from "../store/accounts-repository.js";
 import { findAddressesByKeys } from "../store/users-repository.js";
 import { addressKey } from "../directory/address.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { hashSecret, loadPrincipal, type Principal } from "./auth-service.js";
 import { authorize, newId, writeAudit, type Actor, type ServiceContext } from "./context.js";
 
@@ -72,7 +72,7 @@ export async function createApiToken(
   }
   const secret = randomBytes(32).toString("base64url");
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_roles");
     const [address] = await findAddressesByKeys(tx, [addressKey(email)]);
     if (!address)
@@ -102,7 +102,7 @@ export async function listApiTokens(
   request: { account?: string | undefined },
 ): Promise<ApiTokenView[]> {
   refuseTokenCaller(context.actor);
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_roles");
   return (await listApiTokenRows(context.db, account.id)).map((row) => mapToken(row, row.email));
 }
@@ -113,7 +113,7 @@ export async function revokeApiToken(
 ): Promise<ApiTokenView> {
   refuseTokenCaller(context.actor);
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_roles");
     const row = await findApiTokenById(tx, request.id);
     if (row?.account_id !== account.id) {

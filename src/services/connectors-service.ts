@@ -16,7 +16,7 @@ import {
   type ConnectorRow,
 } from "../store/sync-repository.js";
 import { findAccountById } from "../store/accounts-repository.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, newId, writeAudit, type ServiceContext } from "./context.js";
 
 export interface AddConnectorRequest {
@@ -128,7 +128,7 @@ export async function addConnector(
     });
   }
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "run_directory_sync");
     if (await findConnectorByNameKey(tx, account.id, key)) {
       throw new AppError("connector_name_taken", `The account already has a connector named ${name}.`, {
@@ -170,7 +170,9 @@ export async function listConnectors(
   request: { account?: string | undefined },
 ): Promise<ConnectorView[]> {
   const account =
-    request.account === undefined ? undefined : await resolveAccount(context.db, request.account);
+    request.account === undefined
+      ? undefined
+      : await resolveAccountWithinReach(context.db, context.actor, request.account);
   const rows = await listConnectorRows(context.db, account?.id);
   const codes = new Map<string, string>();
   const views: ConnectorView[] = [];

@@ -4,7 +4,7 @@ import { ROLES, type Permission } from "../directory/roles.js";
 import { listDomainsOfAccount } from "../store/accounts-repository.js";
 import { listGroupsWithCounts } from "../store/groups-repository.js";
 import { listAttributeUsage } from "../store/users-repository.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, type ServiceContext } from "./context.js";
 import type { DomainView } from "./accounts-service.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
@@ -24,7 +24,7 @@ export async function listGroupTree(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<GroupNodeView[]> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_groups");
   const rows = await listGroupsWithCounts(context.db, account.id);
   const pathById = new Map(rows.map((row) => [row.id, row.path]));
@@ -41,7 +41,7 @@ export async function showGroupMembers(
   context: ServiceContext,
   request: { path: string; account?: string | undefined },
 ): Promise<GroupView> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_groups");
   return showGroup(context, { path: request.path, account: account.code });
 }
@@ -55,7 +55,7 @@ export async function listAttributes(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<AttributeView[]> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_users");
   return (await listAttributeUsage(context.db, account.id)).map((row) => ({
     name: row.name,
@@ -67,7 +67,7 @@ export async function listDomains(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<DomainView[]> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_domains");
   return (await listDomainsOfAccount(context.db, account.id)).map((row) => ({
     domain: row.name,
@@ -80,7 +80,7 @@ export async function getPasswordPolicy(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<{ account: string; policy: PasswordPolicy }> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_policy");
   return { account: account.code, policy: await loadPasswordPolicy(context.db, account.id) };
 }

@@ -9,7 +9,7 @@ import {
 } from "../store/groups-repository.js";
 import { findAddressesByKeys } from "../store/users-repository.js";
 import { parseAddress } from "../directory/address.js";
-import { resolveAccount, resolveAccountWithinReach } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 
 /** Finds or creates the group at `path` and its missing parents; returns it and the paths it created. */
@@ -91,7 +91,7 @@ export async function showGroup(
   request: { path: string; account?: string | undefined },
 ): Promise<GroupView> {
   const path = parseGroupPath(request.path);
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   const [group] = await findGroupsByPathKeys(context.db, account.id, [path.key]);
   if (!group) throw new AppError("group_not_found", `No group "${path.path}".`, { path: path.path });
   return { path: group.path, members: await listGroupMemberEmails(context.db, group.id) };

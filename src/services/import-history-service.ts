@@ -1,6 +1,6 @@
 import type { ImportSummary } from "../import/plan-import.js";
 import { listImportRowsPage, type ImportRow } from "../store/imports-repository.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, type ServiceContext } from "./context.js";
 import {
   EMPTY_SUMMARY,
@@ -72,7 +72,7 @@ export async function listImportHistory(
   context: ServiceContext,
   request: { account?: string | undefined; page: number; pageSize: number },
 ): Promise<{ items: ImportListItem[]; total: number; page: number; pageSize: number }> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "import_users");
   const { rows, total } = await listImportRowsPage(context.db, account.id, {
     offset: (request.page - 1) * request.pageSize,

@@ -59,7 +59,7 @@ import type {
   PasswordHistoryRow,
   UserRow,
 } from "../store/users-repository.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccount, resolveAccountWithinReach } from "./account-lookup.js";
 import {
   authorize,
   newId,
@@ -195,7 +195,7 @@ async function runImport(
 ): Promise<ImportOutcome> {
   const note = request.note === undefined ? null : parseNoteText(request.note);
   const groupPath = request.group === undefined ? undefined : parseGroupPath(request.group);
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   // Reads only, so outside a transaction: on SQLite that waits for no write in progress.
   const actor = await authorize(context.db, context.actor, account.id, "import_users");
   const now = context.now().toISOString();
@@ -905,7 +905,9 @@ export async function listImports(
   request: { account?: string | undefined },
 ): Promise<ImportView[]> {
   const account =
-    request.account === undefined ? undefined : await resolveAccount(context.db, request.account);
+    request.account === undefined
+      ? undefined
+      : await resolveAccountWithinReach(context.db, context.actor, request.account);
   const rows = await listImportRows(context.db, account ? [account.id] : undefined);
   const visible: ImportView[] = [];
   for (const row of rows) {

@@ -9,7 +9,7 @@ import {
   type PasswordPolicyRow,
 } from "../store/accounts-repository.js";
 import type { Executor } from "../store/schema.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, writeAudit, type ServiceContext } from "./context.js";
 
 function mapPolicyRow(row: PasswordPolicyRow): PasswordPolicy {
@@ -40,7 +40,7 @@ export async function setPasswordPolicy(
   request: { account?: string | undefined; changes: Partial<PasswordPolicy> },
 ): Promise<{ account: string; policy: PasswordPolicy }> {
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_policy");
     const before = await loadPasswordPolicy(tx, account.id);
     const defined = Object.fromEntries(

@@ -11,7 +11,7 @@ import {
 } from "../store/accounts-repository.js";
 import { updateDomainRecipientValidation } from "../store/recipients-repository.js";
 import { findRecipientSettings, upsertRecipientSettings } from "../store/sync-repository.js";
-import { resolveAccount, resolveAccountWithinReach } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import type { DomainView } from "./accounts-service.js";
 import { authorize, writeAudit, type ServiceContext } from "./context.js";
 import type { RecipientCheck, RecipientIndex } from "./recipient-index.js";
@@ -74,7 +74,7 @@ export async function setUnknownRecipientAction(
 ): Promise<{ account: string; unknownRecipients: UnknownRecipientAction }> {
   const action = parseUnknownRecipientAction(request.action);
   return context.db.transaction().execute(async (tx) => {
-    const account = await resolveAccount(tx, request.account);
+    const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "manage_domains");
     const before = await findRecipientSettings(tx, account.id);
     await upsertRecipientSettings(tx, {

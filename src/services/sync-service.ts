@@ -15,6 +15,7 @@ import {
 } from "../directory/ldap-mapping.js";
 import { isAppError } from "../errors/app-error.js";
 import type { ErrorCode } from "../errors/codes.js";
+import { SyncErrors, type SyncError } from "./sync-errors.js";
 import {
   deleteAddressesOfUsers,
   deleteUsers,
@@ -34,7 +35,7 @@ import {
 } from "../store/sync-repository.js";
 import { insertAddresses, updateUser, type AddressRow, type UserRow } from "../store/users-repository.js";
 import { findAccountById, type AccountRow } from "../store/accounts-repository.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import {
   authorize,
   newId,
@@ -50,14 +51,6 @@ import {
 const SYNC_ACTOR: RuleActor = { roles: "all" };
 const NEW_USER: RuleTarget = { roles: [], accountKind: "standalone" };
 
-export interface SyncError {
-  connector: string;
-  code: ErrorCode;
-  message: string;
-  dn?: string;
-  address?: string;
-}
-
 /** The counts `mailroster sync --json` prints and sync_runs records. */
 export interface SyncResult {
   created: number;
@@ -65,7 +58,11 @@ export interface SyncResult {
   reclaimed: number;
   flagged: number;
   removed: number;
+  /** The first errors (MAX_LISTED_SYNC_ERRORS at most). */
   errors: SyncError[];
+  /** Every error, listed or not, and by code. */
+  errorCount: number;
+  errorCounts: Partial<Record<ErrorCode, number>>;
 }
 
 export interface SyncDependencies {
@@ -105,7 +102,7 @@ const snapshot = (email: string, name: string, type: string, aliases: readonly s
 async function readConnector(
   connector: ConnectorRow,
   deps: SyncDependencies,
-  errors: SyncError[],
+  errors: SyncErrors,
 ): Promise<ConnectorRead> {
   const mapping = parseAttributeMapping(connector.attribute_map_json);
   try {
@@ -125,7 +122,7 @@ async function readConnector(
       const mapped = mapEntry(entry, mapping);
       if (mapped.ok) entries.push(mapped.entry);
       else {
-        errors.push({
+        errors.add({
           connector: connector.name,
           code: mapped.code,
           dn: mapped.dn,
@@ -136,7 +133,7 @@ async function readConnector(
     return { connector, entries };
   } catch (error) {
     if (!isAppError(error)) throw error;
-    errors.push({ connector: connector.name, code: error.code, message: error.message });
+    errors.add({ connector: connector.name, code: error.code, message: error.message });
     return { connector, entries: undefined };
   }
 }
@@ -150,7 +147,7 @@ export async function syncAll(
   request: { account?: string | undefined },
   deps: SyncDependencies,
 ): Promise<SyncResult> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   return syncAccount(context, account, deps);
 }
 
@@ -178,7 +175,7 @@ async function syncAccount(
   await context.db
     .transaction()
     .execute((tx) => authorize(tx, context.actor, account.id, "run_directory_sync"));
-  const errors: SyncError[] = [];
+  const errors = new SyncErrors();
   const connectors = await listConnectors(context.db, account.id);
   const reads: ConnectorRead[] = [];
   for (const connector of connectors) reads.push(await readConnector(connector, deps, errors));
@@ -193,7 +190,7 @@ async function syncAccount(
       finished_at: context.now().toISOString(),
       status:
         failed === 0
-          ? errors.length === 0
+          ? errors.count === 0
             ? "ok"
             : "partial"
           : failed === reads.length
@@ -210,7 +207,7 @@ async function syncAccount(
       {
         accountId: account.id,
         action: "directory.sync",
-        after: { ...result, errors: result.errors.length, connectorsFailed: failed },
+        after: { ...result, errors: result.errorCount, connectorsFailed: failed },
       },
     ]);
     return result;
@@ -223,10 +220,19 @@ async function applyReads(
   actor: Authorized,
   account: AccountRow,
   reads: readonly ConnectorRead[],
-  errors: SyncError[],
+  errors: SyncErrors,
 ): Promise<SyncResult> {
   const now = context.now().toISOString();
-  const result: SyncResult = { created: 0, updated: 0, reclaimed: 0, flagged: 0, removed: 0, errors };
+  const result: SyncResult = {
+    created: 0,
+    updated: 0,
+    reclaimed: 0,
+    flagged: 0,
+    removed: 0,
+    errors: errors.listed,
+    errorCount: 0,
+    errorCounts: {},
+  };
   // While any connector fails, nothing destructive happens for any connector: a half-read directory must
   // never look like users who left or a type that should change.
   const paused = reads.some((r) => r.entries === undefined);
@@ -261,7 +267,7 @@ async function applyReads(
     message: string,
     address?: string,
   ): void => {
-    errors.push({ connector: connector.name, code, dn: entry.dn, message, ...(address ? { address } : {}) });
+    errors.add({ connector: connector.name, code, dn: entry.dn, message, ...(address ? { address } : {}) });
   };
   for (const read of reads) {
     const ids = new Set<string>();
@@ -567,5 +573,7 @@ async function applyReads(
       });
   }
   await writeAudit(tx, context, actor, audit);
+  result.errorCount = errors.count;
+  result.errorCounts = { ...errors.counts };
   return result;
 }

@@ -10,7 +10,7 @@ import {
   type UserSearchField,
 } from "../store/users-repository.js";
 import { addressKey } from "../directory/address.js";
-import { isWithinReach, resolveAccount } from "./account-lookup.js";
+import { isWithinReach, resolveAccountWithinReach } from "./account-lookup.js";
 import { mapAuditRow, type AuditView } from "./audit-service.js";
 import { endCredentialsOf } from "./auth-service.js";
 import { authorize, type ServiceContext } from "./context.js";
@@ -38,7 +38,7 @@ export async function searchUsers(
     pageSize: number;
   },
 ): Promise<Page<UserView>> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "manage_users");
   const field = request.field ?? "any";
   const attributeKey =
@@ -172,7 +172,7 @@ export async function listAccountAudit(
   context: ServiceContext,
   request: { account?: string | undefined; address?: string | undefined; page: number; pageSize: number },
 ): Promise<Page<AuditView>> {
-  const account = await resolveAccount(context.db, request.account);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "view_audit");
   return pageAudit(context, account.id, request.address, request);
 }

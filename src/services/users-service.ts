@@ -5,7 +5,7 @@ import { parseNoteText } from "../directory/note.js";
 import { assertPasswordAcceptable, type PasswordPolicy } from "../directory/password-policy.js";
 import { parseUserName, type UserType } from "../directory/user.js";
 import { AppError } from "../errors/app-error.js";
-import { findAccountByCodeKey, findDomainByName, type AccountRow } from "../store/accounts-repository.js";
+import { findDomainByName } from "../store/accounts-repository.js";
 import type { Executor } from "../store/schema.js";
 import {
   deleteAliases,
@@ -26,8 +26,7 @@ import {
   type UserRow,
 } from "../store/users-repository.js";
 import { insertGroupMembers } from "../store/groups-repository.js";
-import { parseAccountCode } from "../directory/account.js";
-import { resolveAccount } from "./account-lookup.js";
+import { resolveAccountWithinReach } from "./account-lookup.js";
 import { assertUserChange, describeUserChange } from "./assert-user-change.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 import { auditCreatedGroups, ensureGroupPath } from "./groups-service.js";
@@ -88,13 +87,6 @@ async function findDomainAccount(
   return domain.account_id;
 }
 
-async function findRequestedAccount(db: Executor, code: string | undefined): Promise<AccountRow | undefined> {
-  if (code === undefined) return undefined;
-  const account = await findAccountByCodeKey(db, parseAccountCode(code).key);
-  if (!account) throw new AppError("account_not_found", `No account has the code "${code}".`, { code });
-  return account;
-}
-
 /** Checks every password against its account's policy and hashes it, before any transaction opens. */
 async function hashPasswords(
   context: ServiceContext,
@@ -146,7 +138,10 @@ export async function prepareUsers(
     }
     seen.add(address.key);
   }
-  const requested = await findRequestedAccount(context.db, request.account);
+  const requested =
+    request.account === undefined
+      ? undefined
+      : await resolveAccountWithinReach(context.db, context.actor, request.account);
   const hashes = await hashPasswords(context, parsed, requested?.id);
   return { request, parsed, accountId: requested?.id, hashes };
 }
@@ -434,7 +429,9 @@ export async function listUsers(
   request: { account?: string | undefined },
 ): Promise<UserView[]> {
   const account =
-    request.account === undefined ? undefined : await resolveAccount(context.db, request.account);
+    request.account === undefined
+      ? undefined
+      : await resolveAccountWithinReach(context.db, context.actor, request.account);
   const ids = await listUserIds(context.db, account?.id);
   const views = await loadUserViews(context.db, ids);
   return ids.flatMap((id) => {

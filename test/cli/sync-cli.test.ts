@@ -83,6 +83,8 @@ describe.skipIf(!ldapReady).each(DIALECTS)("sync CLI on %s", (dialect) => {
       flagged: 0,
       removed: 0,
       errors: [],
+      errorCount: 0,
+      errorCounts: {},
     });
 
     expect(

@@ -200,6 +200,17 @@ describe.each(DIALECTS)("account boundaries over the API on %s", (dialect) => {
       ["POST", "/domains?account=", { domain: "fresh.test" }],
       ["POST", "/groups?account=", { path: "Staff" }],
       ["POST", "/groups/members?account=", { path: "Staff", members: ["jane@example.com"] }],
+      ["GET", "/attributes?account=", undefined],
+      ["GET", "/domains?account=", undefined],
+      ["GET", "/groups?account=", undefined],
+      ["GET", "/password-policy?account=", undefined],
+      ["PATCH", "/password-policy?account=", { minLength: 12 }],
+      ["GET", "/audit?account=", undefined],
+      ["GET", "/users?account=", undefined],
+      ["POST", "/users?account=", { email: "x@acme.test", name: "X" }],
+      ["GET", "/imports?account=", undefined],
+      ["GET", "/api-tokens?account=", undefined],
+      ["POST", "/api-tokens?account=", { name: "probe" }],
     ];
     for (const [method, path, body] of cases) {
       const foreign = await admin.call(method, `${path}acme`, body);
