@@ -186,6 +186,39 @@ describe.each(DIALECTS)("sign-in, session and token hardening on %s", (dialect) 
     expect(await signInCookie({}, https)).toMatch(secure);
   });
 
+  it("limits sign-in per client behind a trusted proxy by the address it saw, and ignores the header otherwise", async () => {
+    const open = getDb();
+    await setUp(open);
+    const attempt = (app: ReturnType<typeof createApp>, email: string, forwardedFor: string) =>
+      app.request("/api/v1/auth/sign-in", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+        body: JSON.stringify({ email, password: "Wrong-Guess-1" }),
+      });
+    const limited = (trustProxy: boolean) =>
+      createApp({
+        ...makeContext(open),
+        trustProxy,
+        signInLimiter: new RateLimiter(2, 60_000, () => new Date()),
+      });
+    // Behind the proxy: each client its own bucket; a client's own X-Forwarded-For entry (first) changes nothing.
+    const proxied = limited(true);
+    for (const email of ["a@example.com", "b@example.com"]) {
+      expect((await attempt(proxied, email, "203.0.113.7")).status).toBe(401);
+    }
+    expect((await attempt(proxied, "c@example.com", "198.51.100.1, 203.0.113.7")).status).toBe(429);
+    expect((await attempt(proxied, "d@example.com", "203.0.113.8")).status).toBe(401);
+    // Not trusted: the header is anyone's to write, so every request counts against the one peer.
+    const direct = limited(false);
+    for (const [email, ip] of [
+      ["a@example.com", "203.0.113.1"],
+      ["b@example.com", "203.0.113.2"],
+    ]) {
+      expect((await attempt(direct, email ?? "", ip ?? "")).status).toBe(401);
+    }
+    expect((await attempt(direct, "c@example.com", "203.0.113.3")).status).toBe(429);
+  });
+
   it("ends a user's sessions and API tokens when an administrator sets their password", async () => {
     const { app, admin, signIn } = await setUp(getDb());
     const sam = await signIn("sam@example.com", PASSWORD);
