@@ -256,7 +256,7 @@ function writeHeader(out: Buffer, h: HeaderFields): void {
   out.writeUInt32LE(h.difatSectors, 72);
 }
 
-interface EntryFields {
+export interface EntryFields {
   name: string;
   type: number;
   color: number;

@@ -106,3 +106,17 @@ function formatBytes(n: number): string {
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${n} bytes`;
 }
+
+/**
+ * A read past the end of a structure (DataView and Buffer throw RangeError) means the file lies about a
+ * length we did not check first: that is a corrupt file, not a crash. Any other error is a bug of ours and
+ * is left to surface, so the fuzz tests can find it.
+ */
+export function guardCorrupt<T>(fileName: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError) throw fileCorrupt(fileName, "a length or offset points past its data");
+    throw error;
+  }
+}

@@ -1,3 +1,5 @@
+import { RT_CONTINUE } from "./biff-records.js";
+
 /**
  * Reading BIFF8 Unicode strings that may run on across CONTINUE records (MS-XLS 2.4.265 SST, 2.4.268
  * STRING). A record holds at most 8224 bytes, so long tables are cut into segments; where a cut falls inside
@@ -140,4 +142,24 @@ export class SegmentedReader {
     this.end = next[1];
     return true;
   }
+}
+
+/**
+ * Adds the data of the CONTINUE records that follow `from` to `segments`, stopping at any other record or
+ * at one that runs past `end`; returns the position after the last one taken.
+ */
+export function appendContinueSegments(
+  view: DataView,
+  segments: [number, number][],
+  from: number,
+  end: number,
+): number {
+  let p = from;
+  while (p + 4 <= end && view.getUint16(p, true) === RT_CONTINUE) {
+    const clen = view.getUint16(p + 2, true);
+    if (p + 4 + clen > end) break;
+    segments.push([p + 4, p + 4 + clen]);
+    p += 4 + clen;
+  }
+  return p;
 }

@@ -1,0 +1,98 @@
+/**
+ * Where a sheet's cells are, in three parallel typed arrays: no object per cell until one is read.
+ * A key is row * 0x10000 + col, so keys sort in row-major order.
+ */
+
+// How a cell's value is found again: the tag says which record layout `ref` points into.
+export const TAG_SST = 1; // ref: LABELSST data; xf at +4, string index at +6
+export const TAG_TEXT = 2; // ref: index into the sheet's own strings (LABEL, RSTRING, formula text)
+export const TAG_NUMBER = 3; // ref: NUMBER or FORMULA data; xf at +4, IEEE double at +6
+export const TAG_RK = 4; // ref: RK data; xf at +4, RK number at +6
+export const TAG_MULRK = 5; // ref: one xf/RK pair inside a MULRK; xf at +0, RK at +2
+export const TAG_BOOL = 6; // ref: BOOLERR data; value at +6 (or, for formulas, at +8: see TAG_FORMULA_BOOL)
+export const TAG_ERROR = 7;
+export const TAG_FORMULA_BOOL = 8;
+export const TAG_FORMULA_ERROR = 9;
+
+export class CellIndex {
+  keys: Uint32Array;
+  tags: Uint8Array;
+  refs: Uint32Array;
+  length = 0;
+  sorted = true;
+
+  constructor(capacity: number) {
+    this.keys = new Uint32Array(capacity);
+    this.tags = new Uint8Array(capacity);
+    this.refs = new Uint32Array(capacity);
+  }
+
+  push(row: number, col: number, tag: number, ref: number): void {
+    const key = row * 0x10000 + col;
+    const n = this.length;
+    if (n > 0) {
+      const last = this.keys[n - 1] ?? 0;
+      if (key === last) {
+        // The same cell written twice: the later record wins, as in Excel.
+        this.tags[n - 1] = tag;
+        this.refs[n - 1] = ref;
+        return;
+      }
+      if (key < last) this.sorted = false;
+    }
+    if (n === this.keys.length) this.grow();
+    this.keys[n] = key;
+    this.tags[n] = tag;
+    this.refs[n] = ref;
+    this.length = n + 1;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(16, this.keys.length * 2);
+    const keys = new Uint32Array(capacity);
+    keys.set(this.keys);
+    const tags = new Uint8Array(capacity);
+    tags.set(this.tags);
+    const refs = new Uint32Array(capacity);
+    refs.set(this.refs);
+    this.keys = keys;
+    this.tags = tags;
+    this.refs = refs;
+  }
+
+  /** Sorts into row-major order when a writer emitted cells out of order; later duplicates win. */
+  finish(): void {
+    if (this.sorted) return;
+    const order = Array.from({ length: this.length }, (_, i) => i);
+    order.sort((a, b) => (this.keys[a] ?? 0) - (this.keys[b] ?? 0) || a - b);
+    const keys = new Uint32Array(this.length);
+    const tags = new Uint8Array(this.length);
+    const refs = new Uint32Array(this.length);
+    let n = 0;
+    for (const i of order) {
+      const key = this.keys[i] ?? 0;
+      if (n > 0 && keys[n - 1] === key) n--;
+      keys[n] = key;
+      tags[n] = this.tags[i] ?? 0;
+      refs[n] = this.refs[i] ?? 0;
+      n++;
+    }
+    this.keys = keys;
+    this.tags = tags;
+    this.refs = refs;
+    this.length = n;
+    this.sorted = true;
+  }
+}
+
+/** The first position in keys[from, to) whose key is not below `key`. */
+export function lowerBound(keys: Uint32Array, from: number, to: number, key: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] ?? 0) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
