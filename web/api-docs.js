@@ -1,16 +1,35 @@
 // Renders the OpenAPI document as a readable list: method, path, summary, parameters and schemas.
 import { el } from "./dom.js";
 
+/**
+ * The parts of the OpenAPI document this page reads.
+ * @typedef {{ schema: unknown }} Media
+ * @typedef {{ name: string, in: string, required?: boolean }} Parameter
+ * @typedef {object} Operation
+ * @property {string} summary
+ * @property {string[]} [tags]
+ * @property {Parameter[]} [parameters]
+ * @property {{ content: Record<string, Media> }} [requestBody]
+ * @property {Record<string, { content?: Record<string, Media> }>} responses
+ * @typedef {object} OpenApiDocument
+ * @property {{ description: string }} info
+ * @property {Record<string, Record<string, Operation>>} paths
+ * @property {{ schemas: unknown }} components
+ */
+
 const response = await fetch("/api/v1/openapi.json");
-const doc = await response.json();
+const doc = /** @type {OpenApiDocument} */ (await response.json());
 const root = document.getElementById("docs");
+if (!root) throw new Error("api-docs.html has no #docs");
 root.replaceChildren(el("p", {}, doc.info.description));
+/** @type {Map<string, { path: string, method: string, op: Operation }[]>} */
 const byTag = new Map();
 for (const [path, operations] of Object.entries(doc.paths)) {
   for (const [method, op] of Object.entries(operations)) {
     const tag = op.tags?.[0] ?? "Other";
-    if (!byTag.has(tag)) byTag.set(tag, []);
-    byTag.get(tag).push({ path, method, op });
+    const list = byTag.get(tag);
+    if (list) list.push({ path, method, op });
+    else byTag.set(tag, [{ path, method, op }]);
   }
 }
 for (const [tag, ops] of byTag) {

@@ -1,25 +1,52 @@
 // The console: a hash router over a few pages. The session is the HttpOnly cookie; this script only ever
 // holds the CSRF token, which the server derives from the session.
-import { api, ApiError, rememberCsrf } from "./api.js";
-import { el } from "./dom.js";
+import { call, ApiError, rememberCsrf } from "./api.js";
+import { el, fill } from "./dom.js";
 import { announce, errorText } from "./ui.js";
 import { renderChangePassword, renderSignIn } from "./pages/sign-in.js";
 import { renderUser, renderUsers } from "./pages/users.js";
 import { renderAttributes, renderGroups, renderPolicy, renderSync } from "./pages/directory.js";
-import { renderImport, renderImports } from "./pages/imports.js";
+import { renderImports } from "./pages/imports.js";
+import { renderImport } from "./pages/import-detail.js";
+/** @import { Me } from "./api-types.js" */
+/** @import { Child } from "./dom.js" */
 
-const main = document.getElementById("main");
-const state = { me: undefined };
+/**
+ * What the sign-in pages are given: how to show themselves and what to do once signed in.
+ * @typedef {object} SignInPage
+ * @property {(title: string, ...content: Child[]) => void} show
+ * @property {(me: Me) => void} onSignedIn
+ */
+/**
+ * What every other page is given: the same, who is signed in, and how to go to another page.
+ * @typedef {SignInPage & { me: Me, go: (hash: string) => Promise<void> }} Page
+ */
 
-function showHeader(me) {
-  document.getElementById("top").hidden = !me || me.passwordChange !== null;
-  document.getElementById("who").textContent = me ? `${me.email} (${me.roles.join(", ")})` : "";
+/** @param {string} id */
+function byId(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`index.html has no #${id}`);
+  return node;
 }
 
-/** Shows a page; moves focus to its heading so a screen reader starts there. */
+const main = byId("main");
+/** @type {{ me: Me | undefined }} */
+const state = { me: undefined };
+
+/** @param {Me | undefined} me */
+function showHeader(me) {
+  byId("top").hidden = !me || me.passwordChange !== null;
+  byId("who").textContent = me ? `${me.email} (${me.roles.join(", ")})` : "";
+}
+
+/**
+ * Shows a page; moves focus to its heading so a screen reader starts there.
+ * @param {string} title
+ * @param {...Child} content
+ */
 function show(title, ...content) {
   const heading = el("h1", { tabindex: "-1" }, title);
-  main.replaceChildren(heading, ...content);
+  fill(main, heading, ...content);
   announce("");
   document.title = `${title} · mailroster`;
   heading.focus();
@@ -29,14 +56,15 @@ async function route() {
   const hash = location.hash.replace(/^#/, "") || "/users";
   if (!state.me) {
     try {
-      state.me = await api("GET", "/auth/me");
+      state.me = await call("GET /auth/me");
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== "not_signed_in") throw error;
     }
   }
   showHeader(state.me);
+  if (!state.me) return renderSignIn({ show, onSignedIn });
+  /** @type {Page} */
   const page = { show, me: state.me, go, onSignedIn };
-  if (!state.me) return renderSignIn(page);
   if (state.me.passwordChange !== null) return renderChangePassword(page);
   const [, name, ...rest] = hash.split("/");
   switch (name) {
@@ -57,19 +85,21 @@ async function route() {
   }
 }
 
+/** @param {Me} me */
 function onSignedIn(me) {
   state.me = me;
   rememberCsrf(me.csrfToken);
   void go(me.passwordChange === null ? "#/users" : location.hash);
 }
 
+/** @param {string} hash */
 async function go(hash) {
   if (location.hash !== hash) location.hash = hash;
   else await route().catch((error) => announce(errorText(error)));
 }
 
-document.getElementById("sign-out").addEventListener("click", async () => {
-  await api("POST", "/auth/sign-out");
+byId("sign-out").addEventListener("click", async () => {
+  await call("POST /auth/sign-out");
   state.me = undefined;
   location.hash = "#/";
   await route();

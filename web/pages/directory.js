@@ -1,23 +1,31 @@
-import { api, enc } from "../api.js";
+import { call, enc } from "../api.js";
 import { el, field } from "../dom.js";
 import { announce, errorText } from "../ui.js";
+/** @import { GroupNode, PasswordPolicy } from "../api-types.js" */
+/** @typedef {import("../app.js").Page} Page */
 
-/** The group tree as nested lists (a tree a screen reader reads as nested lists); a group opens its members. */
+/**
+ * The group tree as nested lists (a tree a screen reader reads as nested lists); a group opens its members.
+ * @param {Page} page
+ */
 export async function renderGroups(page) {
-  const groups = await api("GET", "/groups");
+  const groups = await call("GET /groups");
   const members = el(
     "section",
     { class: "card", "aria-live": "polite" },
     el("p", {}, "Choose a group to see its members."),
   );
+  /** @type {Map<string, GroupNode[]>} */
   const children = new Map();
   for (const group of groups) {
     const key = group.parent ?? "";
-    if (!children.has(key)) children.set(key, []);
-    children.get(key).push(group);
+    const siblings = children.get(key);
+    if (siblings) siblings.push(group);
+    else children.set(key, [group]);
   }
+  /** @param {string} path */
   const showMembers = async (path) => {
-    const data = await api("GET", `/groups/members?path=${enc(path)}`);
+    const data = await call("GET /groups/members", { query: { path } });
     members.replaceChildren(
       el("h2", {}, `Members of ${data.path}`),
       data.members.length
@@ -25,6 +33,10 @@ export async function renderGroups(page) {
         : el("p", {}, "No direct members."),
     );
   };
+  /**
+   * @param {string} parent
+   * @returns {HTMLUListElement}
+   */
   const build = (parent) =>
     el(
       "ul",
@@ -61,8 +73,9 @@ export async function renderGroups(page) {
   );
 }
 
+/** @param {Page} page */
 export async function renderAttributes(page) {
-  const attributes = await api("GET", "/attributes");
+  const attributes = await call("GET /attributes");
   page.show(
     "Attributes",
     attributes.length
@@ -90,6 +103,7 @@ export async function renderAttributes(page) {
   );
 }
 
+/** @type {[keyof PasswordPolicy, string][]} */
 const NUMBERS = [
   ["minLength", "Minimum length"],
   ["minClasses", "At least this many of upper, lower, digit, symbol (0 to 4)"],
@@ -98,6 +112,7 @@ const NUMBERS = [
   ["lockoutThreshold", "Lock out after this many failed sign-ins (0: never)"],
   ["lockoutMinutes", "Lockout minutes"],
 ];
+/** @type {[keyof PasswordPolicy, string][]} */
 const FLAGS = [
   ["requireUpper", "Require an upper-case letter"],
   ["requireLower", "Require a lower-case letter"],
@@ -106,8 +121,9 @@ const FLAGS = [
   ["refuseCommon", "Refuse the most common passwords"],
 ];
 
+/** @param {Page} page */
 export async function renderPolicy(page) {
-  const { account, policy } = await api("GET", "/password-policy");
+  const { account, policy } = await call("GET /password-policy");
   const numbers = NUMBERS.map(([key, label]) => ({
     key,
     ...field(label, { type: "number", min: 0, value: policy[key], required: true }),
@@ -130,9 +146,11 @@ export async function renderPolicy(page) {
     event.preventDefault();
     message.textContent = "";
     try {
-      await api("PATCH", "/password-policy", {
-        ...Object.fromEntries(numbers.map((n) => [n.key, Number(n.input.value)])),
-        ...Object.fromEntries(flags.map((f) => [f.key, f.input.checked])),
+      await call("PATCH /password-policy", {
+        body: {
+          ...Object.fromEntries(numbers.map((n) => [n.key, Number(n.input.value)])),
+          ...Object.fromEntries(flags.map((f) => [f.key, f.input.checked])),
+        },
       });
       announce("Password policy saved.");
     } catch (error) {
@@ -142,7 +160,10 @@ export async function renderPolicy(page) {
   page.show("Password Complexity and Expiration", form);
 }
 
-/** No connector exists in this version of the directory: the page says so rather than pretend. */
+/**
+ * No connector exists in this version of the directory: the page says so rather than pretend.
+ * @param {Page} page
+ */
 export function renderSync(page) {
   page.show(
     "Directory Synchronization",

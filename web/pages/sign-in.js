@@ -1,7 +1,10 @@
-import { api } from "../api.js";
+import { call } from "../api.js";
 import { el, field } from "../dom.js";
 import { announce, errorText } from "../ui.js";
+/** @typedef {import("../app.js").SignInPage} SignInPage */
+/** @typedef {import("../app.js").Page} Page */
 
+/** @param {SignInPage} page */
 export function renderSignIn(page) {
   const email = field("Email", { type: "email", name: "email", autocomplete: "username", required: true });
   const password = field("Password", {
@@ -24,7 +27,9 @@ export function renderSignIn(page) {
     message.textContent = "";
     try {
       page.onSignedIn(
-        await api("POST", "/auth/sign-in", { email: email.input.value, password: password.input.value }),
+        await call("POST /auth/sign-in", {
+          body: { email: email.input.value, password: password.input.value },
+        }),
       );
     } catch (error) {
       message.textContent = errorText(error);
@@ -36,6 +41,7 @@ export function renderSignIn(page) {
   email.input.focus();
 }
 
+/** @param {Page} page */
 export function renderChangePassword(page) {
   const why =
     page.me.passwordChange === "expired"
@@ -70,9 +76,8 @@ export function renderChangePassword(page) {
       return;
     }
     try {
-      const me = await api("POST", "/auth/password", {
-        currentPassword: current.input.value,
-        newPassword: next.input.value,
+      const me = await call("POST /auth/password", {
+        body: { currentPassword: current.input.value, newPassword: next.input.value },
       });
       announce("Password changed.");
       page.onSignedIn(me);

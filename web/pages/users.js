@@ -1,9 +1,22 @@
-import { api, enc } from "../api.js";
+import { call, enc } from "../api.js";
 import { el, field } from "../dom.js";
+import { serverFacts } from "../server-facts.js";
 import { announce, errorText } from "../ui.js";
+import { facts } from "../components/facts.js";
+import { when } from "../components/format.js";
+import { pageCount, pager } from "../components/pager.js";
+/** @import { User } from "../api-types.js" */
+/** @typedef {import("../app.js").Page} Page */
 
 const PAGE_SIZE = 25;
 
+/** How the console names each user type. @type {Record<User["type"], string>} */
+const TYPE_NAMES = { directory: "Directory User", imported: "Manually Imported User", manual: "Manual user" };
+
+/**
+ * @param {Page} page
+ * @param {{ q: string, page: number }} [query]
+ */
 export async function renderUsers(page, query = { q: "", page: 1 }) {
   const search = field("Search users", {
     type: "search",
@@ -18,8 +31,12 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
     el("button", { type: "submit" }, "Search"),
   );
   const results = el("div");
+  /**
+   * @param {string} q
+   * @param {number} number
+   */
   const load = async (q, number) => {
-    const data = await api("GET", `/users?q=${enc(q)}&page=${number}&pageSize=${PAGE_SIZE}`);
+    const data = await call("GET /users", { query: { q, page: number, pageSize: PAGE_SIZE } });
     const rows = data.items.map((user) =>
       el(
         "tr",
@@ -31,14 +48,14 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
         el("td", {}, user.locked ? "Locked" : ""),
       ),
     );
-    const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
-    const nav = el(
-      "nav",
-      { class: "pager", "aria-label": "Pages" },
-      el("button", { type: "button", disabled: number <= 1, onclick: () => load(q, number - 1) }, "Previous"),
-      ` Page ${number} of ${pages} (${data.total} users) `,
-      el("button", { type: "button", disabled: number >= pages, onclick: () => load(q, number + 1) }, "Next"),
-    );
+    const nav = pager({
+      label: "Pages",
+      page: number,
+      pages: pageCount(data.total, PAGE_SIZE),
+      go: (next) => void load(q, next),
+      suffix: ` (${data.total} users)`,
+      always: true,
+    });
     const table = el(
       "table",
       {},
@@ -54,7 +71,7 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
       ),
       el("tbody", {}, ...rows),
     );
-    results.replaceChildren(table, nav);
+    results.replaceChildren(table, ...(nav ? [nav] : []));
     announce(data.total === 1 ? "1 user found." : `${data.total} users found.`);
   };
   form.addEventListener("submit", (event) => {
@@ -65,18 +82,23 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
   await load(query.q, query.page);
 }
 
-function definitionList(pairs) {
-  return el(
-    "dl",
-    { class: "facts" },
-    ...pairs.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
-  );
-}
+/** @param {boolean} flag */
+const yes = (flag) => (flag ? "Yes" : "No");
 
+/**
+ * @param {Page} page
+ * @param {string} address
+ */
 export async function renderUser(page, address) {
-  const user = await api("GET", `/users/${enc(address)}`);
-  const yes = (flag) => (flag ? "Yes" : "No");
+  const [user, meta] = await Promise.all([
+    call("GET /users/{address}", { params: { address } }),
+    serverFacts(),
+  ]);
   const message = el("p", { class: "error", role: "alert" });
+  /**
+   * @param {() => Promise<unknown>} work
+   * @param {string} done
+   */
   const act = async (work, done) => {
     message.textContent = "";
     try {
@@ -87,6 +109,7 @@ export async function renderUser(page, address) {
       message.textContent = errorText(error);
     }
   };
+  const params = { address: user.email };
 
   const password = field("New password", { type: "password", autocomplete: "new-password", required: true });
   const force = field("Must change at next sign-in", { type: "checkbox", checked: true });
@@ -100,25 +123,24 @@ export async function renderUser(page, address) {
   );
   passwordForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    void act(
-      () =>
-        api("POST", `/users/${enc(user.email)}/password`, {
-          password: password.input.value,
-          forceChangePassword: force.input.checked,
-        }),
-      "Password set.",
-    );
+    const body = { password: password.input.value, forceChangePassword: force.input.checked };
+    void act(() => call("POST /users/{address}/password", { params, body }), "Password set.");
   });
 
   const name = field("Name", { value: user.name, required: true });
   const aliases = field("Aliases (comma separated)", { value: user.aliases.join(", ") });
-  const flags = [
+  /** @type {["pop" | "submit" | "passwordNeverExpires" | "forceChangePassword", string][]} */
+  const flagLabels = [
     ["pop", "Allow POP3"],
     ["submit", "Allow SMTP submission"],
     ["passwordNeverExpires", "Password never expires"],
     ["forceChangePassword", "Force password change at next sign-in"],
-  ].map(([key, label]) => ({ key, ...field(label, { type: "checkbox", checked: user[key] }) }));
-  const note = field("Add note", { maxlength: 100 });
+  ];
+  const flags = flagLabels.map(([key, label]) => ({
+    key,
+    ...field(label, { type: "checkbox", checked: user[key] }),
+  }));
+  const note = field("Add note", { maxlength: meta.noteMaxLength });
   const editForm = el(
     "form",
     { class: "card", "aria-labelledby": "edit" },
@@ -138,9 +160,9 @@ export async function renderUser(page, address) {
         .map((a) => a.trim())
         .filter(Boolean),
       ...Object.fromEntries(flags.map((f) => [f.key, f.input.checked])),
+      ...(note.input.value.trim() ? { notes: [note.input.value] } : {}),
     };
-    if (note.input.value.trim()) body.notes = [note.input.value];
-    void act(() => api("PATCH", `/users/${enc(user.email)}`, body), "Changes saved.");
+    void act(() => call("PATCH /users/{address}", { params, body }), "Changes saved.");
   });
 
   const actions = el("div", { class: "actions" });
@@ -150,7 +172,7 @@ export async function renderUser(page, address) {
         "button",
         {
           type: "button",
-          onclick: () => act(() => api("POST", `/users/${enc(user.email)}/unlock`), "User unlocked."),
+          onclick: () => act(() => call("POST /users/{address}/unlock", { params }), "User unlocked."),
         },
         "Unlock",
       ),
@@ -159,7 +181,7 @@ export async function renderUser(page, address) {
 
   const trail = el("section", { "aria-labelledby": "trail" }, el("h2", { id: "trail" }, "Audit trail"));
   if (page.me.permissions.includes("view_audit")) {
-    const audit = await api("GET", `/users/${enc(user.email)}/audit?pageSize=20`);
+    const audit = await call("GET /users/{address}/audit", { params, query: { pageSize: 20 } });
     trail.append(
       el(
         "table",
@@ -169,13 +191,7 @@ export async function renderUser(page, address) {
           "tbody",
           {},
           ...audit.items.map((e) =>
-            el(
-              "tr",
-              {},
-              el("td", {}, e.at.replace("T", " ").slice(0, 19)),
-              el("td", {}, e.actor),
-              el("td", {}, e.action),
-            ),
+            el("tr", {}, el("td", {}, when(e.at)), el("td", {}, e.actor), el("td", {}, e.action)),
           ),
         ),
       ),
@@ -194,14 +210,9 @@ export async function renderUser(page, address) {
         "section",
         { class: "card", "aria-labelledby": "details" },
         el("h2", { id: "details" }, "Details"),
-        definitionList([
+        facts([
           ["Name", user.name],
-          [
-            "Type",
-            { directory: "Directory User", imported: "Manually Imported User", manual: "Manual user" }[
-              user.type
-            ],
-          ],
+          ["Type", TYPE_NAMES[user.type]],
           ["Account", user.account],
           ["Locked out", yes(user.locked)],
           ["Has a password", yes(user.hasPassword)],
@@ -214,9 +225,7 @@ export async function renderUser(page, address) {
           ["Roles", user.roles.join(", ") || "None"],
         ]),
         el("h3", {}, "Attributes"),
-        Object.keys(user.attributes).length
-          ? definitionList(Object.entries(user.attributes))
-          : el("p", {}, "None"),
+        Object.keys(user.attributes).length ? facts(Object.entries(user.attributes)) : el("p", {}, "None"),
         el("h3", {}, "Notes"),
         user.notes.length
           ? el("ul", {}, ...user.notes.map((n) => el("li", {}, `${n.text} — ${n.by}, ${n.at.slice(0, 10)}`)))
