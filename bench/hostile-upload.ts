@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { initExampleArgv } from "../test/support/cli.js";
 import { foreignDomainXls, junkCellsXls, MAX_XLS_DATA_ROWS } from "../test/support/import-files.js";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
@@ -141,21 +142,7 @@ interface RunResult {
 async function runOnce(files: { name: string; bytes: Uint8Array }[]): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "mailroster-hostile-"));
   const db = join(dir, "bench.db");
-  cli([
-    "init",
-    "--account",
-    "Example Ltd",
-    "--code",
-    "CxAy",
-    "--domain",
-    "example.com",
-    "--admin",
-    ADMIN.email,
-    "--admin-password",
-    ADMIN.password,
-    "--db",
-    db,
-  ]);
+  cli([...initExampleArgv(ADMIN.password), "--db", db]);
   const server = await serve(db);
   try {
     const session = await signIn(server.url);

@@ -12,7 +12,7 @@ import { isCommonPassword } from "../dist/adapters/common-passwords.js";
 import { createArgon2Hasher } from "../dist/adapters/password-hasher.js";
 import { initDirectory } from "../dist/services/accounts-service.js";
 import { createGroup } from "../dist/services/groups-service.js";
-import { previewImport, saveImport } from "../dist/services/imports-service.js";
+import { previewImport, saveImport } from "../dist/services/imports/run-import.js";
 import { migrateToLatest } from "../dist/store/migrate.js";
 import { createPostgresDatabase, createSqliteDatabase } from "../dist/store/open-database.js";
 

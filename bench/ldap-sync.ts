@@ -5,17 +5,13 @@
  * sync, and the share of the first spent reading LDAP.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir, cpus } from "node:os";
-import { join } from "node:path";
+import { loadavg, cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { readLdapDirectory, type DirectoryReader } from "../src/adapters/ldap-directory.js";
 import { createSecretBox } from "../src/adapters/secret-box.js";
-import { syncAll } from "../src/services/sync-service.js";
-import { migrateToLatest } from "../src/store/migrate.js";
-import { createSqliteDatabase } from "../src/store/open-database.js";
+import { syncAll } from "../src/services/sync/run-sync.js";
 import { addTestConnector } from "../test/support/ldap-fixtures.js";
-import { initExample, makeContext } from "../test/support/service-context.js";
+import { withExampleSqlite } from "../test/support/service-context.js";
 import { personLdif, startSlapd } from "../test/support/slapd.js";
 
 const { values } = parseArgs({
@@ -50,12 +46,7 @@ const secondMs: number[] = [];
 const readMs: number[] = [];
 try {
   for (let run = 0; run < runs; run++) {
-    const dir = mkdtempSync(join(tmpdir(), "mailroster-bench-"));
-    const open = createSqliteDatabase(join(dir, "bench.db"));
-    try {
-      await migrateToLatest(open.db);
-      const context = makeContext(open);
-      await initExample(context);
+    await withExampleSqlite(async (context) => {
       const secrets = createSecretBox(randomBytes(32));
       await addTestConnector(context, secrets, slapd);
       let lastRead = 0;
@@ -82,10 +73,7 @@ try {
         `run ${run + 1}: first sync ${(firstMs[run] ?? 0).toFixed(0)} ms (LDAP read ${firstRead.toFixed(0)} ms), ` +
           `second ${(secondMs[run] ?? 0).toFixed(0)} ms`,
       );
-    } finally {
-      await open.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }
 } finally {
   await slapd.stop();

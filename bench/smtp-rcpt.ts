@@ -7,18 +7,14 @@
  * the index trusting its copy for 250 ms (what `serve` does) and once asking the database on every check.
  * The client runs in the same process, so on a small machine it takes CPU from the listener.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection, type Socket } from "node:net";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { startSmtpListener } from "../src/adapters/smtp-listener.js";
 import { RecipientIndex } from "../src/services/recipient-index.js";
 import { setRecipientValidation } from "../src/services/recipient-settings-service.js";
-import { saveUsers } from "../src/services/users-service.js";
-import { migrateToLatest } from "../src/store/migrate.js";
-import { createSqliteDatabase } from "../src/store/open-database.js";
-import { initExample, makeContext } from "../test/support/service-context.js";
+import { saveUsers } from "../src/services/users/save-users.js";
+import { withExampleSqlite } from "../test/support/service-context.js";
+import { connectSmtp } from "../test/support/smtp-client.js";
 
 const { values } = parseArgs({
   options: {
@@ -32,38 +28,9 @@ const runs = Number(values.runs);
 const connections = Number(values.connections);
 const USERS = 10_000;
 
-/** Reads one SMTP reply (possibly multi-line) and returns its code. */
-function replyReader(socket: Socket): () => Promise<number> {
-  let buffer = "";
-  const waiting: ((code: number) => void)[] = [];
-  const ready: number[] = [];
-  socket.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("latin1");
-    let end: number;
-    while ((end = buffer.indexOf("\r\n")) >= 0) {
-      const line = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (line[3] === "-") continue;
-      const code = Number(line.slice(0, 3));
-      const next = waiting.shift();
-      if (next) next(code);
-      else ready.push(code);
-    }
-  });
-  return () => {
-    const code = ready.shift();
-    return code === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(code);
-  };
-}
-
 async function client(port: number, until: number, seed: number): Promise<number> {
-  const socket = createConnection({ host: "127.0.0.1", port });
-  const next = replyReader(socket);
-  const send = async (line: string): Promise<number> => {
-    socket.write(`${line}\r\n`);
-    return next();
-  };
-  await next();
+  const smtp = await connectSmtp(port);
+  const send = async (line: string): Promise<number> => (await smtp.send(line)).code;
   await send("EHLO bench.test");
   await send("MAIL FROM:<sender@sender.test>");
   let checks = 0;
@@ -81,7 +48,7 @@ async function client(port: number, until: number, seed: number): Promise<number
     }
   }
   await send("QUIT");
-  socket.destroy();
+  smtp.destroy();
   return checks;
 }
 
@@ -90,12 +57,7 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(" ")} on ${cpus().length} CPUs`,
 );
-const dir = mkdtempSync(join(tmpdir(), "mailroster-bench-smtp-"));
-const open = createSqliteDatabase(join(dir, "bench.db"));
-try {
-  await migrateToLatest(open.db);
-  const context = makeContext(open);
-  await initExample(context);
+await withExampleSqlite(async (context, open) => {
   await setRecipientValidation(context, { domain: "example.com", recipientValidation: "directory-users" });
   const users = Array.from({ length: USERS }, (_, n) => ({
     email: `user${n}@example.com`,
@@ -137,7 +99,4 @@ try {
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
-} finally {
-  await open.close();
-  rmSync(dir, { recursive: true, force: true });
-}
+});

@@ -1,4 +1,12 @@
-import { AppError } from "../errors/app-error.js";
+import {
+  HELP_REQUESTED,
+  parseCommand,
+  renderHelp,
+  type CommandSpec,
+  type OptionsSpec,
+  type ParsedCommand,
+  type PositionalSpec,
+} from "./command-spec.js";
 
 /** Where a command writes; injected so tests can run commands in-process. */
 export interface CliIo {
@@ -14,16 +22,25 @@ export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
 export interface CliCommand {
-  /** Words that select the command, e.g. `["sheet", "dump"]`. */
-  readonly path: readonly string[];
-  readonly usage: string;
-  readonly summary: string;
+  readonly spec: CommandSpec;
+  /** Parses `args` (the words after the command's own), answers `--help`, else runs the handler. */
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
-/** Thrown by argument parsing; main() prints the usage and exits with 2. */
-export class UsageError extends AppError {
-  constructor(message: string) {
-    super("usage", message);
-  }
+/** A command: its spec, and a handler that gets the values the spec declares, typed. */
+export function defineCommand<const O extends OptionsSpec, const P extends readonly PositionalSpec[]>(
+  spec: CommandSpec<O, P>,
+  handle: (args: ParsedCommand<O, P>, io: CliIo) => Promise<number>,
+): CliCommand {
+  return {
+    spec,
+    async run(args, io) {
+      const parsed = parseCommand(spec, args);
+      if (parsed === HELP_REQUESTED) {
+        io.stdout(renderHelp(spec));
+        return EXIT_OK;
+      }
+      return handle(parsed, io);
+    },
+  };
 }

@@ -3,7 +3,6 @@ import { isCommonPassword } from "../adapters/common-passwords.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { DEFAULT_DATABASE, openDatabase } from "../store/open-database.js";
 import type { ServiceContext } from "../services/context.js";
-import { UsageError } from "./command.js";
 
 /** Database from --db, else DATABASE_URL, else ./mailroster.db. */
 export function chooseDatabaseUrl(flag: string | undefined): string {
@@ -33,24 +32,6 @@ export async function withDirectory<T>(
   }
 }
 
-export function parseCount(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag} needs a whole number, not "${text}"`);
-  return Number(text);
-}
-
-export function requireOne(positionals: readonly string[], what: string): string {
-  const [only, ...rest] = positionals;
-  if (only === undefined) throw new UsageError(`missing ${what}`);
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(" ")}"`);
-  return only;
-}
-
 export function printJson(value: unknown, write: (text: string) => void): void {
   write(JSON.stringify(value, null, 2) + "\n");
 }
-
-/** The flags most commands share, spread into each command's parseArgs options. */
-export const DB_OPTION = { db: { type: "string" } } as const;
-export const ACCOUNT_OPTION = { account: { type: "string" } } as const;
-export const JSON_OPTION = { json: { type: "boolean" } } as const;

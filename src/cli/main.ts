@@ -1,10 +1,12 @@
 import { isAppError } from "../errors/app-error.js";
-import { sheetDumpCommand } from "./commands/sheet-dump.js";
+import { renderCommandList, renderUsage } from "./command-spec.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
 import { DIRECTORY_COMMANDS } from "./commands/directory-commands.js";
 import { IMPORT_COMMANDS } from "./commands/import-commands.js";
 import { serveCommand } from "./commands/serve.js";
+import { sheetDumpCommand } from "./commands/sheet-dump.js";
 import { SYNC_COMMANDS } from "./commands/sync-commands.js";
+import { describeForCli } from "./error-hints.js";
 
 const COMMANDS: readonly CliCommand[] = [
   sheetDumpCommand,
@@ -20,19 +22,16 @@ const processIo: CliIo = {
   stderrIsTty: process.stderr.isTTY,
 };
 
-function helpText(): string {
-  const lines = ["Usage: mailroster <command> [options]", "", "Commands:"];
-  for (const command of COMMANDS) lines.push(`  ${command.usage}`, `      ${command.summary}`);
-  return lines.join("\n") + "\n";
-}
+const helpText = (): string => renderCommandList(COMMANDS.map((command) => command.spec));
 
 function findCommand(argv: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {
   let best: CliCommand | undefined;
   for (const command of COMMANDS) {
-    const matches = command.path.every((word, i) => argv[i] === word);
-    if (matches && (!best || command.path.length > best.path.length)) best = command;
+    const path = command.spec.path;
+    const matches = path.every((word, i) => argv[i] === word);
+    if (matches && (!best || path.length > best.spec.path.length)) best = command;
   }
-  return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
+  return best ? { command: best, rest: argv.slice(best.spec.path.length) } : undefined;
 }
 
 /** Runs one CLI invocation and returns its exit code; never lets a stack trace reach the user for their mistakes. */
@@ -49,24 +48,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   try {
     return await found.command.run(found.rest, io);
   } catch (error) {
-    if (isAppError(error)) {
-      if (error.code === "usage") {
-        io.stderr(`mailroster: ${error.message}\nUsage: mailroster ${found.command.usage}\n`);
-        return EXIT_USAGE;
-      }
-      io.stderr(`mailroster: ${error.code}: ${error.message}\n`);
-      return EXIT_REFUSED;
-    }
-    if (isParseArgsError(error)) {
-      io.stderr(`mailroster: ${error.message}\nUsage: mailroster ${found.command.usage}\n`);
+    if (!isAppError(error)) throw error;
+    if (error.code === "usage") {
+      io.stderr(`mailroster: ${error.message}\nUsage: mailroster ${renderUsage(found.command.spec)}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    io.stderr(`mailroster: ${error.code}: ${describeForCli(error)}\n`);
+    return EXIT_REFUSED;
   }
-}
-
-function isParseArgsError(error: unknown): error is Error {
-  if (!(error instanceof TypeError)) return false;
-  const code: unknown = (error as unknown as { code?: unknown }).code;
-  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }

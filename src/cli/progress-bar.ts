@@ -1,4 +1,4 @@
-import type { ImportProgress } from "../services/imports-service.js";
+import type { ImportProgress } from "../services/imports/import-request.js";
 
 const WIDTH = 30;
 

@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   account_name_invalid: "An account name must not be empty.",
   account_kind_invalid: "That account kind cannot be created there.",
   account_parent_invalid: "That account cannot hold nested accounts.",
-  account_required: "Several accounts exist: name one with --account CODE.",
+  account_required: "Several accounts exist: name the account.",
   domain_invalid: "That is not a valid domain name.",
   domain_taken: "That domain is already an internal domain.",
   domain_held_elsewhere: "A parent domain or a subdomain of that domain belongs to another account tree.",
@@ -75,34 +75,7 @@ export const ERROR_CODES = {
   policy_invalid: "The password policy values are out of range.",
 
   // Import.
-  checkpoint_not_found: "No cell within A1:M99 of any worksheet holds the header `email`.",
-  checkpoint_near_miss: "A cell looks like the `email` header but is not exactly `email` within A1:M99.",
-  header_name_missing: "The header directly right of `email` must be `name`.",
-  header_password_misplaced: "A `password` header may only stand directly right of `name`.",
-  header_near_miss: "A header differs from a known header only in case or spacing.",
-  header_alias_out_of_range: "Alias headers are alias1 to alias10.",
-  header_duplicate: "A header appears twice in the header row.",
-  header_gap_ignored: "Cells right of the first empty header cell are ignored.",
-  row_email_missing: "A row holds data but no email.",
-  email_invalid: "The email cell is not a valid address (no spaces, no quotes).",
-  email_duplicate: "The address appears earlier in the file.",
-  name_required: "A new user needs a name.",
-  yes_no_invalid: "A yes/no cell holds something other than true/false, yes/no, y/n or 1/0.",
-  alias_invalid: "An alias is not a valid address.",
-  alias_is_primary: "An alias repeats the row's own email.",
-  alias_duplicate: "The alias appears earlier in the file.",
-  alias_taken: "The alias belongs to another user.",
-  remote_account_not_allowed:
-    "Only a Master or Migration Administrator on a master account may use remoteaccountcode.",
-  remote_account_invalid: "remoteaccountcode must name an account nested under the importing account.",
-  admin_role_not_allowed: "Only a Master Administrator on a master account may use adminrole.",
-  import_no_rows: "The sheet holds no data rows below the header.",
-  users_become_imported: "Directory users touched by the import become manually imported users.",
   import_not_found: "No import has that id.",
-  import_failed: "The import failed while it was being saved.",
-  import_conflict:
-    "While the import was saving, another change took an address or key it was about to write; nothing was written.",
-  import_interrupted: "The server stopped while the import was running; nothing was written.",
 
   // Directory synchronisation and recipient validation.
   connector_name_invalid: "A connector name must be 1 to 100 characters.",
@@ -118,10 +91,6 @@ export const ERROR_CODES = {
   ldap_tls_failed: "The TLS handshake with the LDAP server failed (certificate or CA?).",
   ldap_bind_failed: "The LDAP server refused the bind DN and password.",
   ldap_search_failed: "The LDAP search failed (base DN or filter?).",
-  sync_entry_no_id: "A directory entry has no immutable id (entryUUID / objectGUID).",
-  sync_entry_no_address: "A directory entry has no usable primary e-mail address.",
-  sync_entry_duplicate: "Two directory entries claim the same immutable id or address.",
-  sync_address_conflict: "A directory entry's address belongs to a user the sync may not take over.",
   domain_not_found: "No internal domain has that name.",
   unknown_recipient_action_invalid: "The action for unknown recipients is defer or reject.",
   route_not_found: "No API route has that method and path.",
@@ -149,3 +118,45 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes that are only ever reported as data, never thrown: an import's cell issues and Sync All's skipped
+ * entries. They carry no HTTP status (the reply that holds them has its own); the thrown codes above may be
+ * reported too (an unreadable file, a rule the rulebook refuses at a cell).
+ */
+export const ISSUE_CODES = {
+  checkpoint_not_found: "No cell within A1:M99 of any worksheet holds the header `email`.",
+  checkpoint_near_miss: "A cell looks like the `email` header but is not exactly `email` within A1:M99.",
+  header_name_missing: "The header directly right of `email` must be `name`.",
+  header_password_misplaced: "A `password` header may only stand directly right of `name`.",
+  header_near_miss: "A header differs from a known header only in case or spacing.",
+  header_alias_out_of_range: "Alias headers are alias1 to alias10.",
+  header_duplicate: "A header appears twice in the header row.",
+  header_gap_ignored: "Cells right of the first empty header cell are ignored.",
+  row_email_missing: "A row holds data but no email.",
+  email_invalid: "The email cell is not a valid address (no spaces, no quotes).",
+  email_duplicate: "The address appears earlier in the file.",
+  name_required: "A new user needs a name.",
+  yes_no_invalid: "A yes/no cell holds something other than true/false, yes/no, y/n or 1/0.",
+  alias_invalid: "An alias is not a valid address.",
+  alias_is_primary: "An alias repeats the row's own email.",
+  alias_duplicate: "The alias appears earlier in the file.",
+  alias_taken: "The alias belongs to another user.",
+  remote_account_not_allowed:
+    "Only a Master or Migration Administrator on a master account may use remoteaccountcode.",
+  remote_account_invalid: "remoteaccountcode must name an account nested under the importing account.",
+  admin_role_not_allowed: "Only a Master Administrator on a master account may use adminrole.",
+  import_no_rows: "The sheet holds no data rows below the header.",
+  users_become_imported: "Directory users touched by the import become manually imported users.",
+  import_failed: "The import failed while it was being saved.",
+  import_conflict:
+    "While the import was saving, another change took an address or key it was about to write; nothing was written.",
+  import_interrupted: "The server stopped while the import was running; nothing was written.",
+  sync_entry_no_id: "A directory entry has no immutable id (entryUUID / objectGUID).",
+  sync_entry_no_address: "A directory entry has no usable primary e-mail address.",
+  sync_entry_duplicate: "Two directory entries claim the same immutable id or address.",
+  sync_address_conflict: "A directory entry's address belongs to a user the sync may not take over.",
+} as const;
+
+/** A code an issue or a skipped entry carries: one of its own, or a thrown code reported at a cell. */
+export type IssueCode = keyof typeof ISSUE_CODES | ErrorCode;

@@ -14,6 +14,7 @@ import { authRoutes } from "./routes/auth.js";
 import { attributeRoutes, auditRoutes, domainRoutes, policyRoutes, roleRoutes } from "./routes/directory.js";
 import { groupRoutes } from "./routes/groups.js";
 import { importRoutes } from "./routes/imports.js";
+import { metaRoutes } from "./routes/meta.js";
 import { recipientRoutes } from "./routes/recipients.js";
 import { userRoutes } from "./routes/users.js";
 import { DEFAULT_WEB_ROOT, loadWebFiles } from "./web-files.js";
@@ -32,6 +33,7 @@ const ROUTERS: readonly ApiRouter[] = [
   auditRoutes,
   apiTokenRoutes,
   recipientRoutes,
+  metaRoutes,
 ];
 
 function errorBody(error: AppError): { error: { code: string; message: string; details: object } } {

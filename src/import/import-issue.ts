@@ -1,5 +1,5 @@
 import { cellRef, columnName } from "../sheet/cell-ref.js";
-import type { ErrorCode } from "../errors/codes.js";
+import type { IssueCode } from "../errors/codes.js";
 
 export type IssueSeverity = "error" | "warning";
 
@@ -9,7 +9,7 @@ export type IssueSeverity = "error" | "warning";
  * no place (no checkpoint anywhere, the group does not exist).
  */
 export interface ImportIssue {
-  readonly code: ErrorCode;
+  readonly code: IssueCode;
   readonly cell: string | null;
   readonly row: number | null;
   readonly column: string | null;
@@ -21,7 +21,7 @@ export interface ImportIssue {
 
 /** An issue at a 0-based (row, col). */
 export function issueAt(
-  code: ErrorCode,
+  code: IssueCode,
   row: number,
   col: number,
   message: string,
@@ -31,13 +31,13 @@ export function issueAt(
 }
 
 /** An issue naming a whole row (a row with data but no email). */
-export function issueOnRow(code: ErrorCode, row: number, message: string): ImportIssue {
+export function issueOnRow(code: IssueCode, row: number, message: string): ImportIssue {
   return { code, cell: null, row: row + 1, column: null, message, severity: "error" };
 }
 
 /** An issue with no place in the sheet. */
 export function issueNowhere(
-  code: ErrorCode,
+  code: IssueCode,
   message: string,
   severity: IssueSeverity = "error",
 ): ImportIssue {

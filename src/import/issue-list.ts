@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../errors/codes.js";
+import type { IssueCode } from "../errors/codes.js";
 import type { ImportIssue, IssueSeverity } from "./import-issue.js";
 
 /**
@@ -23,8 +23,8 @@ export const DEFAULT_ISSUE_LIMITS: IssueLimits = {
 
 /** Every issue counted by code, per severity: kept or dropped. */
 export interface IssueCounts {
-  readonly error: Readonly<Partial<Record<ErrorCode, number>>>;
-  readonly warning: Readonly<Partial<Record<ErrorCode, number>>>;
+  readonly error: Readonly<Partial<Record<IssueCode, number>>>;
+  readonly warning: Readonly<Partial<Record<IssueCode, number>>>;
 }
 
 /**
@@ -63,8 +63,8 @@ export class IssueList {
   private keptWarnings = 0;
   private readonly totals = { error: 0, warning: 0 };
   private readonly byCode = {
-    error: new Map<ErrorCode, number>(),
-    warning: new Map<ErrorCode, number>(),
+    error: new Map<IssueCode, number>(),
+    warning: new Map<IssueCode, number>(),
   };
 
   constructor(private readonly limits: IssueLimits = DEFAULT_ISSUE_LIMITS) {}
@@ -98,7 +98,7 @@ export class IssueList {
     const data = other instanceof IssueList ? other.toData() : other;
     for (const issue of data.issues) this.keep(issue);
     for (const severity of ["error", "warning"] as const) {
-      for (const [code, n] of Object.entries(data.counts[severity]) as [ErrorCode, number][]) {
+      for (const [code, n] of Object.entries(data.counts[severity]) as [IssueCode, number][]) {
         this.count(severity, code, n);
       }
     }
@@ -127,7 +127,7 @@ export class IssueList {
   }
 
   /** The counts of this list's issues of one code. */
-  countOf(code: ErrorCode, severity: IssueSeverity = "error"): number {
+  countOf(code: IssueCode, severity: IssueSeverity = "error"): number {
     return this.byCode[severity].get(code) ?? 0;
   }
 
@@ -163,7 +163,7 @@ export class IssueList {
     this.kept.push(issue);
   }
 
-  private count(severity: IssueSeverity, code: ErrorCode, n: number): void {
+  private count(severity: IssueSeverity, code: IssueCode, n: number): void {
     if (n <= 0) return;
     this.totals[severity] += n;
     const counts = this.byCode[severity];

@@ -1,7 +1,6 @@
 import type { Address } from "../directory/address.js";
-import type { AccountKind } from "../directory/account.js";
-import { parseAccountCode } from "../directory/account.js";
-import { checkPassword, type PasswordPolicy } from "../directory/password-policy.js";
+import { parseAccountCode, type AccountKind } from "../directory/account.js";
+import { checkPassword } from "../directory/password-policy.js";
 import { findRole, type RoleId } from "../directory/roles.js";
 import {
   checkUserChange,
@@ -11,54 +10,11 @@ import {
 } from "../directory/user-change-rules.js";
 import type { UserField } from "../directory/user-settings.js";
 import { isAppError } from "../errors/app-error.js";
+import type { DirectoryFacts, ExistingUser } from "./directory-facts.js";
 import { excerpt, issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
 import { IssueList } from "./issue-list.js";
 import type { ColumnMap, FlagKey } from "./map-columns.js";
 import type { ParsedRow } from "./read-rows.js";
-
-/** A user as the import needs to know them, loaded in bulk for every address of the file. */
-export interface ExistingUser {
-  readonly id: string;
-  readonly accountId: string;
-  readonly email: string;
-  readonly name: string;
-  readonly type: string;
-  readonly flags: Readonly<Record<FlagKey, boolean>>;
-  /** By attribute name key. */
-  readonly attributes: ReadonlyMap<string, string>;
-  readonly roles: readonly RoleId[];
-}
-
-/** Everything about the directory the plan depends on; the service loads it, the plan stays pure. */
-export interface DirectoryFacts {
-  readonly account: { readonly id: string; readonly code: string; readonly kind: AccountKind };
-  /** Internal domains by name, with their account and recipient validation. */
-  readonly domains: ReadonlyMap<string, { readonly accountId: string; readonly recipientValidation: string }>;
-  /** Accounts nested (at any depth) under the importing account, by code key. */
-  readonly nestedAccounts: ReadonlyMap<
-    string,
-    { readonly id: string; readonly code: string; readonly kind: AccountKind }
-  >;
-  readonly policies: ReadonlyMap<string, PasswordPolicy>;
-  readonly defaultPolicy: PasswordPolicy;
-  readonly isCommonPassword: (password: string) => boolean;
-  /** The importing administrator's roles; "all" for the operator. */
-  readonly actorRoles: readonly RoleId[] | "all";
-  /** Owners of every address of the file that exists, by address key. */
-  readonly addresses: ReadonlyMap<string, { readonly userId: string; readonly kind: string }>;
-  readonly users: ReadonlyMap<string, ExistingUser>;
-  /** Attribute definition keys per account id. */
-  readonly attributeKeys: ReadonlyMap<string, ReadonlySet<string>>;
-  /** The group the users go into, or undefined for Upload Only. */
-  readonly group:
-    | {
-        readonly path: string;
-        readonly override: "add" | "overwrite";
-        /** Current members: user id -> primary address. */
-        readonly members: ReadonlyMap<string, string>;
-      }
-    | undefined;
-}
 
 export type PlannedAction = "create" | "update" | "unchanged";
 

@@ -1,14 +1,8 @@
 import type { ServiceContext } from "../services/context.js";
-import { failStuckImport } from "../services/import-recovery-service.js";
-import {
-  previewImport,
-  saveImport,
-  type ImportOutcome,
-  type ImportProgress,
-  type ImportRequest,
-  type ImportState,
-  type SheetAnalyzer,
-} from "../services/imports-service.js";
+import { failStuckImport } from "../services/imports/import-recovery.js";
+import type { ImportProgress, ImportRequest, SheetAnalyzer } from "../services/imports/import-request.js";
+import type { ImportOutcome, ImportState } from "../services/imports/import-states.js";
+import { previewImport, saveImport } from "../services/imports/run-import.js";
 import { DEFAULT_MAX_XLS_BYTES } from "../sheet/xls/read-xls.js";
 import { createWorkerAnalyzer, type ParseBudget, type WorkerEntry } from "./sheet-worker.js";
 

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { SheetAnalysis } from "../import/analyze-sheet.js";
 import { issueNowhere, type ImportIssue } from "../import/import-issue.js";
-import type { ImportProgress, SheetAnalyzer } from "../services/imports-service.js";
+import type { ImportProgress, SheetAnalyzer } from "../services/imports/import-request.js";
 import { DEFAULT_MAX_XLS_BYTES } from "../sheet/xls/read-xls.js";
 
 /**

@@ -3,7 +3,7 @@ import { addressKey } from "../directory/address.js";
 import { AppError } from "../errors/app-error.js";
 import { findAccountByCodeKey, listAccounts, type AccountRow } from "../store/accounts-repository.js";
 import type { Executor } from "../store/schema.js";
-import { findAddressesByKeys } from "../store/users-repository.js";
+import { findAddressesByKeys } from "../store/addresses-repository.js";
 import { isWithin, type Actor } from "./context.js";
 
 function accountNotFound(code: string): AppError {
@@ -23,9 +23,9 @@ export async function resolveAccount(db: Executor, code: string | undefined): Pr
   }
   const roots = (await listAccounts(db)).filter((a) => a.parent_id === null);
   const [only, ...others] = roots;
-  if (!only) throw new AppError("account_not_found", "There is no account yet: run mailroster init.", {});
+  if (!only) throw new AppError("account_not_found", "There is no account yet: create one first.", {});
   if (others.length > 0) {
-    throw new AppError("account_required", "Several accounts exist: name one with --account CODE.", {});
+    throw new AppError("account_required", "Several accounts exist: name the account.", {});
   }
   return only;
 }
@@ -63,4 +63,13 @@ export async function resolveAccountWithinReach(
   const account = await resolveAccount(db, code);
   if (code !== undefined && !(await isWithinReach(db, actor, account.id))) throw accountNotFound(code);
   return account;
+}
+
+/** The account a request names (within the actor's reach), or undefined when it names none: "every account". */
+export async function resolveAccountIfNamed(
+  db: Executor,
+  actor: Actor,
+  code: string | undefined,
+): Promise<AccountRow | undefined> {
+  return code === undefined ? undefined : resolveAccountWithinReach(db, actor, code);
 }

@@ -19,18 +19,19 @@ import { DEFAULT_PASSWORD_POLICY, assertPasswordAcceptable } from "../directory/
 import { AppError } from "../errors/app-error.js";
 import {
   findAccountByCodeKey,
-  findDomainClaims,
   insertAccount,
-  insertDomain,
   listAccountAncestry,
   updateAccountKind,
   type AccountRow,
 } from "../store/accounts-repository.js";
-import { insertRoleAssignment } from "../store/users-repository.js";
+import { findDomainClaims, insertDomain } from "../store/domains-repository.js";
+import { insertRoleAssignment } from "../store/roles-repository.js";
+import { findUserByEmailKey } from "../store/users-repository.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
-import { getUser, saveUsersWithin } from "./users-service.js";
-import type { UserView } from "./user-view.js";
+import { getUser } from "./users/find-users.js";
+import { saveUsersWithin } from "./users/save-users.js";
+import type { UserView } from "./users/user-view.js";
 
 export interface AccountView {
   code: string;
@@ -83,7 +84,7 @@ export async function createAccount(
   return context.db.transaction().execute(async (tx) => {
     if (request.parent === undefined) {
       if (kind !== undefined && kind !== "standalone" && kind !== "master") {
-        throw new AppError("account_kind_invalid", `A ${kind} account needs --parent.`, { kind });
+        throw new AppError("account_kind_invalid", `A ${kind} account needs a parent account.`, { kind });
       }
       if (context.actor.kind !== "system") {
         throw new AppError("permission_denied", "Only the operator creates top-level accounts.", {});
@@ -256,11 +257,8 @@ export async function initDirectory(
       accountId: account.id,
       hashes: new Map([[admin.key, hash]]),
     });
-    const user = await tx
-      .selectFrom("users")
-      .select("id")
-      .where("email_key", "=", admin.key)
-      .executeTakeFirstOrThrow();
+    const user = await findUserByEmailKey(tx, admin.key);
+    if (!user) throw new Error(`the first administrator ${admin.address} was not saved`);
     await insertRoleAssignment(tx, { account_id: account.id, user_id: user.id, role: "super_administrator" });
     await writeAudit(tx, context, system, [
       {

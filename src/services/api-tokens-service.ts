@@ -6,10 +6,11 @@ import {
   listApiTokenRows,
   updateApiToken,
   type ApiTokenRow,
-} from "../store/console-sessions-repository.js";
+} from "../store/api-tokens-repository.js";
 import type { Executor } from "../store/schema.js";
 import { findAccountById } from "../store/accounts-repository.js";
-import { findAddressesByKeys } from "../store/users-repository.js";
+import { findAddressesByKeys } from "../store/addresses-repository.js";
+import { findUsersByIds } from "../store/users-repository.js";
 import { addressKey } from "../directory/address.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
 import { hashSecret, loadPrincipal, type Principal } from "./auth-service.js";
@@ -126,7 +127,7 @@ export async function revokeApiToken(
         { accountId: account.id, action: "api_token.revoke", after: { id: row.id, name: row.name } },
       ]);
     }
-    const [owner] = await tx.selectFrom("users").select("email").where("id", "=", row.user_id).execute();
+    const [owner] = await findUsersByIds(tx, [row.user_id]);
     return mapToken({ ...row, revoked_at: revokedAt }, owner?.email ?? "");
   });
 }

@@ -1,6 +1,6 @@
 import { listAuditRows, type AuditRow } from "../store/audit-repository.js";
 import { listAccounts } from "../store/accounts-repository.js";
-import { resolveAccountWithinReach } from "./account-lookup.js";
+import { resolveAccountIfNamed } from "./account-lookup.js";
 import type { ServiceContext } from "./context.js";
 
 export interface AuditView {
@@ -34,10 +34,7 @@ export async function listAudit(
   context: ServiceContext,
   request: { account?: string | undefined; limit?: number | undefined },
 ): Promise<AuditView[]> {
-  const account =
-    request.account === undefined
-      ? undefined
-      : await resolveAccountWithinReach(context.db, context.actor, request.account);
+  const account = await resolveAccountIfNamed(context.db, context.actor, request.account);
   const rows = await listAuditRows(context.db, {
     ...(account ? { accountIds: [account.id] } : {}),
     limit: request.limit ?? 10_000,

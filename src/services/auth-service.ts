@@ -7,26 +7,24 @@ import { findAccountById } from "../store/accounts-repository.js";
 import {
   deleteSession,
   deleteSessionsOfUser,
-  deleteSignInFailures,
   findSessionBySecretHash,
-  findSignInFailures,
   insertSession,
-  revokeApiTokensOfUser,
   touchSession,
+} from "../store/console-sessions-repository.js";
+import {
+  deleteSignInFailures,
+  findSignInFailures,
   upsertSignInFailures,
   type SignInFailuresRow,
-} from "../store/console-sessions-repository.js";
+} from "../store/sign-in-failures-repository.js";
+import { revokeApiTokensOfUser } from "../store/api-tokens-repository.js";
 import type { Executor } from "../store/schema.js";
-import {
-  findAddressesByKeys,
-  findRolesByUserIds,
-  findUsersByIds,
-  updateUser,
-  type UserRow,
-} from "../store/users-repository.js";
+import { findAddressesByKeys } from "../store/addresses-repository.js";
+import { findRolesByUserIds } from "../store/roles-repository.js";
+import { findUsersByIds, updateUser, type UserRow } from "../store/users-repository.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
-import { assertNotReused, recordPassword } from "./users-service.js";
+import { assertNotReused, recordPassword } from "./users/password-history.js";
 
 /** A session ends this long after sign-in, whatever happens. */
 export const SESSION_MAX_AGE_MS = 12 * 3_600_000;

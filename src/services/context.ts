@@ -8,6 +8,8 @@ import { AppError } from "../errors/app-error.js";
 import { listAccountAncestry } from "../store/accounts-repository.js";
 import { insertAuditRows } from "../store/audit-repository.js";
 import type { Database, Executor } from "../store/schema.js";
+import { findRolesByUserIds } from "../store/roles-repository.js";
+import { findUserByEmailKey } from "../store/users-repository.js";
 
 /**
  * Who asks: the operator at the command line (full rights over the database they opened) or an
@@ -68,20 +70,12 @@ export async function authorize(
   permission: Permission,
 ): Promise<Authorized> {
   if (actor.kind === "system") return { name: actor.name, roles: "all" };
-  const user = await tx
-    .selectFrom("users")
-    .select(["id", "account_id"])
-    .where("email_key", "=", addressKey(actor.email))
-    .executeTakeFirst();
+  const user = await findUserByEmailKey(tx, addressKey(actor.email));
   const denied = new AppError("permission_denied", `${actor.email} may not do this (${permission}).`, {
     permission,
   });
   if (!user) throw denied;
-  const roles = (
-    await tx.selectFrom("role_assignments").select("role").where("user_id", "=", user.id).execute()
-  )
-    .map((r) => r.role)
-    .filter(isRoleId);
+  const roles = (await findRolesByUserIds(tx, [user.id])).map((r) => r.role).filter(isRoleId);
   if (!hasPermission(roles, permission)) throw denied;
   // An administrator acts on their own account and the accounts nested under it.
   if (!(await isWithin(tx, accountId, user.account_id))) throw denied;

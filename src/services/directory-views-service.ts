@@ -1,9 +1,9 @@
 import type { RecipientValidation } from "../directory/account.js";
 import type { PasswordPolicy } from "../directory/password-policy.js";
 import { ROLES, type Permission } from "../directory/roles.js";
-import { listDomainsOfAccount } from "../store/accounts-repository.js";
+import { listDomainsOfAccount } from "../store/domains-repository.js";
 import { listGroupsWithCounts } from "../store/groups-repository.js";
-import { listAttributeUsage } from "../store/users-repository.js";
+import { listAttributeUsage } from "../store/attributes-repository.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, type ServiceContext } from "./context.js";
 import type { DomainView } from "./accounts-service.js";

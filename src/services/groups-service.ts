@@ -7,7 +7,7 @@ import {
   listGroupMemberEmails,
   type GroupRow,
 } from "../store/groups-repository.js";
-import { findAddressesByKeys } from "../store/users-repository.js";
+import { findAddressesByKeys } from "../store/addresses-repository.js";
 import { parseAddress } from "../directory/address.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";

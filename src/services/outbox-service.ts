@@ -1,4 +1,4 @@
-import { insertOutbox, listOutboxRows, type OutboxRow } from "../store/imports-repository.js";
+import { insertOutbox, listOutboxRows, type OutboxRow } from "../store/outbox-repository.js";
 import type { Executor } from "../store/schema.js";
 import { newId, type ServiceContext } from "./context.js";
 

@@ -7,7 +7,7 @@ import {
   findPasswordPolicyRow,
   upsertPasswordPolicyRow,
   type PasswordPolicyRow,
-} from "../store/accounts-repository.js";
+} from "../store/password-policies-repository.js";
 import type { Executor } from "../store/schema.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
 import { authorize, writeAudit, type ServiceContext } from "./context.js";

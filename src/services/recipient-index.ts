@@ -10,9 +10,10 @@ import {
   type Verdict,
 } from "../directory/recipient-verdict.js";
 import { parseUserType, type UserType } from "../directory/user.js";
-import { listAddressTypes, listDomainPolicies } from "../store/recipients-repository.js";
+import { listAddressTypes } from "../store/addresses-repository.js";
+import { listDomainPolicies } from "../store/domains-repository.js";
 import type { Database } from "../store/schema.js";
-import { readDirectoryVersion } from "../store/sync-repository.js";
+import { readDirectoryVersion } from "../store/directory-version-repository.js";
 
 /** The answer the CLI and the API print. */
 export interface RecipientCheck {

@@ -3,14 +3,13 @@ import { listSubtree } from "../directory/account-tree.js";
 import { normalizeDomain } from "../directory/address.js";
 import { parseUnknownRecipientAction, type UnknownRecipientAction } from "../directory/recipient-verdict.js";
 import { AppError } from "../errors/app-error.js";
+import { findAccountById, listAccountLinks } from "../store/accounts-repository.js";
 import {
-  findAccountById,
   findDomainByName,
-  listAccountLinks,
   listDomainNamesOfAccounts,
-} from "../store/accounts-repository.js";
-import { updateDomainRecipientValidation } from "../store/recipients-repository.js";
-import { findRecipientSettings, upsertRecipientSettings } from "../store/sync-repository.js";
+  updateDomainRecipientValidation,
+} from "../store/domains-repository.js";
+import { findRecipientSettings, upsertRecipientSettings } from "../store/recipient-settings-repository.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
 import type { DomainView } from "./accounts-service.js";
 import { authorize, writeAudit, type ServiceContext } from "./context.js";

@@ -1,9 +1,7 @@
 import { sql, type Selectable } from "kysely";
-import type { Executor, AccountsTable, DomainsTable, PasswordPoliciesTable } from "./schema.js";
+import type { Executor, AccountsTable } from "./schema.js";
 
 export type AccountRow = Selectable<AccountsTable>;
-export type DomainRow = Selectable<DomainsTable>;
-export type PasswordPolicyRow = Selectable<PasswordPoliciesTable>;
 
 export async function insertAccount(db: Executor, row: AccountRow): Promise<void> {
   await db.insertInto("accounts").values(row).execute();
@@ -23,48 +21,6 @@ export async function listAccounts(db: Executor): Promise<AccountRow[]> {
 
 export async function updateAccountKind(db: Executor, id: string, kind: string): Promise<void> {
   await db.updateTable("accounts").set({ kind }).where("id", "=", id).execute();
-}
-
-export async function insertDomain(db: Executor, row: DomainRow): Promise<void> {
-  await db.insertInto("domains").values(row).execute();
-}
-
-export async function findDomainByName(db: Executor, name: string): Promise<DomainRow | undefined> {
-  return db.selectFrom("domains").selectAll().where("name", "=", name).executeTakeFirst();
-}
-
-export async function findDomainsByNames(db: Executor, names: readonly string[]): Promise<DomainRow[]> {
-  if (names.length === 0) return [];
-  return db
-    .selectFrom("domains")
-    .selectAll()
-    .where("name", "in", [...names])
-    .execute();
-}
-
-export async function findPasswordPolicyRow(
-  db: Executor,
-  accountId: string,
-): Promise<PasswordPolicyRow | undefined> {
-  return db
-    .selectFrom("password_policies")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .executeTakeFirst();
-}
-
-export async function upsertPasswordPolicyRow(db: Executor, row: PasswordPolicyRow): Promise<void> {
-  const rest: Omit<PasswordPolicyRow, "account_id"> & { account_id?: string } = { ...row };
-  delete rest.account_id;
-  await db
-    .insertInto("password_policies")
-    .values(row)
-    .onConflict((oc) => oc.column("account_id").doUpdateSet(rest))
-    .execute();
-}
-
-export async function listDomainsOfAccount(db: Executor, accountId: string): Promise<DomainRow[]> {
-  return db.selectFrom("domains").selectAll().where("account_id", "=", accountId).orderBy("name").execute();
 }
 
 /** An account as the tree sees it (structurally the directory's AccountLink). */
@@ -107,47 +63,4 @@ export async function listAccountAncestry(
 export async function listAccountLinks(db: Executor): Promise<AccountLinkRow[]> {
   const rows = await db.selectFrom("accounts").select(["id", "parent_id"]).orderBy("id").execute();
   return rows.map((row) => ({ id: row.id, parentId: row.parent_id }));
-}
-
-/** The internal domain names of these accounts. */
-export async function listDomainNamesOfAccounts(
-  db: Executor,
-  accountIds: readonly string[],
-): Promise<string[]> {
-  if (accountIds.length === 0) return [];
-  const rows = await db
-    .selectFrom("domains")
-    .select("name")
-    .where("account_id", "in", [...accountIds])
-    .execute();
-  return rows.map((row) => row.name);
-}
-
-/** Escapes LIKE's wildcards and its escape character itself (ESCAPE '\'). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * The domains a new domain could collide with: the same name, each of its `parentNames` exactly, and every
- * subdomain of it (any name ending in `.name`). Names are stored lower-case, so LIKE's case rules (ASCII
- * case-insensitive on SQLite, sensitive on PostgreSQL) agree. The suffix LIKE scans the domains table, which
- * holds one row per internal domain.
- */
-export async function findDomainClaims(
-  db: Executor,
-  name: string,
-  parentNames: readonly string[],
-): Promise<Pick<DomainRow, "name" | "account_id">[]> {
-  return db
-    .selectFrom("domains")
-    .select(["name", "account_id"])
-    .where((eb) =>
-      eb.or([
-        eb("name", "in", [name, ...parentNames]),
-        eb("name", "like", sql<string>`${"%." + escapeLike(name)} escape '\\'`),
-      ]),
-    )
-    .orderBy("name")
-    .execute();
 }

@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { insertRows } from "./bulk-users-repository.js";
+import { insertRows } from "./bulk/bulk-insert.js";
 import type { AuditLogTable, Executor } from "./schema.js";
 
 export type AuditRow = Selectable<AuditLogTable>;

@@ -1,8 +1,7 @@
 import type { Selectable, Updateable } from "kysely";
-import type { Executor, ImportsTable, OutboxTable } from "./schema.js";
+import type { Executor, ImportsTable } from "./schema.js";
 
 export type ImportRow = Selectable<ImportsTable>;
-export type OutboxRow = Selectable<OutboxTable>;
 
 export async function insertImport(db: Executor, row: ImportRow): Promise<void> {
   await db.insertInto("imports").values(row).execute();
@@ -32,33 +31,37 @@ export async function listImportRows(
   return query.orderBy("created_at").orderBy("id").execute();
 }
 
-export async function insertOutbox(db: Executor, row: OutboxRow): Promise<void> {
-  await db.insertInto("outbox").values(row).execute();
-}
+/** What a line of the import history shows: no lists of issues, which only the detail reads. */
+export type ImportListRow = Omit<ImportRow, "errors_json" | "warnings_json" | "issue_counts_json">;
 
-export async function listOutboxRows(db: Executor, state?: string): Promise<OutboxRow[]> {
-  let query = db.selectFrom("outbox").selectAll();
-  if (state !== undefined) query = query.where("state", "=", state);
-  return query.orderBy("created_at").orderBy("id").execute();
-}
-
-export async function updateOutbox(
-  db: Executor,
-  id: string,
-  changes: Updateable<OutboxTable>,
-): Promise<void> {
-  await db.updateTable("outbox").set(changes).where("id", "=", id).execute();
-}
+const LIST_COLUMNS = [
+  "id",
+  "account_id",
+  "actor",
+  "state",
+  "file_name",
+  "sha256",
+  "options_json",
+  "note",
+  "sheet",
+  "checkpoint",
+  "summary_json",
+  "error_count",
+  "warning_count",
+  "mode",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof ImportListRow)[];
 
 /** One page of an account's imports, newest first. */
 export async function listImportRowsPage(
   db: Executor,
   accountId: string,
   page: { offset: number; limit: number },
-): Promise<{ rows: ImportRow[]; total: number }> {
+): Promise<{ rows: ImportListRow[]; total: number }> {
   const rows = await db
     .selectFrom("imports")
-    .selectAll()
+    .select(LIST_COLUMNS)
     .where("account_id", "=", accountId)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")

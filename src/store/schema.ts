@@ -150,6 +150,11 @@ export interface ImportsTable {
   warnings_json: string;
   /** Every issue counted by code (the lists keep only the first): null before migration 0007 and mid-run. */
   issue_counts_json: string | null;
+  /** Every error and warning, counted (migration 0008): what the history lists without reading the JSON. */
+  error_count: number;
+  warning_count: number;
+  /** "preview" or "save"; null for an import recorded before the mode was kept. */
+  mode: string | null;
   created_at: string;
   updated_at: string;
 }

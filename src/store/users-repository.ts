@@ -6,32 +6,13 @@ import {
   type SqlBool,
   type Updateable,
 } from "kysely";
-import type {
-  AddressesTable,
-  AttributeDefinitionsTable,
-  Executor,
-  NotesTable,
-  PasswordHistoryTable,
-  UsersTable,
-} from "./schema.js";
+import { inParameterBatches, insertRows } from "./bulk/bulk-insert.js";
+import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
+import type { Executor, UsersTable } from "./schema.js";
+
+// The users table: one row per user, keyed by id, its primary address unique through email_key.
 
 export type UserRow = Selectable<UsersTable>;
-export type AddressRow = Selectable<AddressesTable>;
-export type AttributeDefinitionRow = Selectable<AttributeDefinitionsTable>;
-export type NoteRow = Selectable<NotesTable>;
-export type PasswordHistoryRow = Selectable<PasswordHistoryTable>;
-
-// SQLite binds at most 32766 parameters per statement; look-ups of many keys go in chunks.
-const CHUNK = 500;
-
-async function selectInChunks<T>(
-  keys: readonly string[],
-  select: (chunk: string[]) => Promise<T[]>,
-): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < keys.length; i += CHUNK) out.push(...(await select(keys.slice(i, i + CHUNK))));
-  return out;
-}
 
 export async function insertUser(db: Executor, row: UserRow): Promise<void> {
   await db.insertInto("users").values(row).execute();
@@ -43,8 +24,24 @@ export async function updateUser(db: Executor, id: string, changes: Updateable<U
 
 export async function findUsersByIds(db: Executor, ids: readonly string[]): Promise<UserRow[]> {
   return selectInChunks(ids, (chunk) =>
-    db.selectFrom("users").selectAll().where("id", "in", chunk).execute(),
+    db
+      .selectFrom("users")
+      .selectAll()
+      .where(inKeys(db, "id", chunk))
+      .execute(),
   );
+}
+
+/** The user whose primary address has this key: who they are and in which account. */
+export async function findUserByEmailKey(
+  db: Executor,
+  emailKey: string,
+): Promise<Pick<UserRow, "id" | "account_id"> | undefined> {
+  return db
+    .selectFrom("users")
+    .select(["id", "account_id"])
+    .where("email_key", "=", emailKey)
+    .executeTakeFirst();
 }
 
 export async function listUserIds(db: Executor, accountId?: string): Promise<string[]> {
@@ -53,152 +50,151 @@ export async function listUserIds(db: Executor, accountId?: string): Promise<str
   return (await query.execute()).map((r) => r.id);
 }
 
-/** Every address row (primary or alias) whose key is among `keys`. */
-export async function findAddressesByKeys(db: Executor, keys: readonly string[]): Promise<AddressRow[]> {
-  return selectInChunks(keys, (chunk) =>
-    db.selectFrom("addresses").selectAll().where("address_key", "in", chunk).execute(),
+/** What an import compares and keeps of each existing user (not the timestamps and keys it never reads). */
+export type ImportedUserFacts = Pick<
+  UserRow,
+  | "id"
+  | "account_id"
+  | "email"
+  | "name"
+  | "type"
+  | "password_hash"
+  | "force_change_password"
+  | "password_never_expires"
+  | "locked"
+  | "pop"
+  | "submit"
+>;
+
+export async function loadUsersByIds(db: Executor, ids: readonly string[]): Promise<ImportedUserFacts[]> {
+  return selectInChunks(ids, (chunk) =>
+    db
+      .selectFrom("users")
+      .select([
+        "id",
+        "account_id",
+        "email",
+        "name",
+        "type",
+        "password_hash",
+        "force_change_password",
+        "password_never_expires",
+        "locked",
+        "pop",
+        "submit",
+      ])
+      .where(inKeys(db, "id", chunk))
+      .execute(),
   );
 }
 
-export async function findAddressesByUserIds(
-  db: Executor,
-  userIds: readonly string[],
-): Promise<AddressRow[]> {
-  return selectInChunks(userIds, (chunk) =>
-    db.selectFrom("addresses").selectAll().where("user_id", "in", chunk).orderBy("address_key").execute(),
-  );
-}
-
-export async function insertAddresses(db: Executor, rows: readonly AddressRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db
-      .insertInto("addresses")
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
-  }
-}
-
-export async function deleteAliases(db: Executor, userId: string): Promise<void> {
-  await db.deleteFrom("addresses").where("user_id", "=", userId).where("kind", "=", "alias").execute();
-}
-
-export async function findAttributeDefinitions(
+/** The account's users as Sync All plans with them: ids, keys, names, types; no secrets. */
+export async function listAccountUsersForSync(
   db: Executor,
   accountId: string,
-): Promise<AttributeDefinitionRow[]> {
-  return db.selectFrom("attribute_definitions").selectAll().where("account_id", "=", accountId).execute();
-}
-
-export async function insertAttributeDefinition(db: Executor, row: AttributeDefinitionRow): Promise<void> {
-  await db.insertInto("attribute_definitions").values(row).execute();
-}
-
-export async function upsertAttributeValue(
-  db: Executor,
-  row: { account_id: string; user_id: string; definition_id: string; value: string },
-): Promise<void> {
-  await db
-    .insertInto("attribute_values")
-    .values(row)
-    .onConflict((oc) => oc.columns(["user_id", "definition_id"]).doUpdateSet({ value: row.value }))
+): Promise<{ id: string; email: string; emailKey: string; name: string; type: string }[]> {
+  return db
+    .selectFrom("users")
+    .select(["id", "email", "email_key as emailKey", "name", "type"])
+    .where("account_id", "=", accountId)
     .execute();
 }
 
-export async function deleteAttributeValue(
-  db: Executor,
-  userId: string,
-  definitionId: string,
-): Promise<void> {
-  await db
-    .deleteFrom("attribute_values")
-    .where("user_id", "=", userId)
-    .where("definition_id", "=", definitionId)
-    .execute();
+const USER_COLUMNS = [
+  "id",
+  "account_id",
+  "email",
+  "email_key",
+  "name",
+  "type",
+  "password_hash",
+  "password_set_at",
+  "force_change_password",
+  "password_never_expires",
+  "locked",
+  "pop",
+  "submit",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof UserRow)[];
+
+export async function insertUsersBulk(db: Executor, rows: readonly UserRow[]): Promise<void> {
+  await insertRows(
+    db,
+    "users",
+    USER_COLUMNS,
+    rows.map((u) => USER_COLUMNS.map((c) => u[c])),
+  );
 }
 
-export async function findAttributeValuesByUserIds(
+/** A change to one user: null leaves the column as it is. */
+export interface UserPatch {
+  readonly id: string;
+  readonly name: string | null;
+  readonly type: string | null;
+  readonly password_hash: string | null;
+  readonly password_set_at: string | null;
+  readonly force_change_password: number | null;
+  readonly password_never_expires: number | null;
+  readonly locked: number | null;
+  readonly pop: number | null;
+  readonly submit: number | null;
+  readonly updated_at: string;
+}
+
+/**
+ * Updates many users with one statement per batch: a VALUES list joined by id (UPDATE ... FROM, which
+ * SQLite has since 3.33 and PostgreSQL always had). Null in a patch keeps the stored value.
+ */
+export async function updateUsersBulk(db: Executor, patches: readonly UserPatch[]): Promise<void> {
+  const int = (value: number | null) => sql`cast(${value} as integer)`;
+  await inParameterBatches(patches, 11, async (batch) => {
+    const values = sql.join(
+      batch.map(
+        (p) =>
+          sql`(${p.id}, ${p.name}, ${p.type}, ${p.password_hash}, ${p.password_set_at}, ${int(p.force_change_password)}, ${int(p.password_never_expires)}, ${int(p.locked)}, ${int(p.pop)}, ${int(p.submit)}, ${p.updated_at})`,
+      ),
+    );
+    await sql`with v(id, name, type, password_hash, password_set_at, fcp, pne, locked, pop, submit, updated_at) as (values ${values})
+      update users set
+        name = coalesce(v.name, users.name),
+        type = coalesce(v.type, users.type),
+        password_hash = coalesce(v.password_hash, users.password_hash),
+        password_set_at = coalesce(v.password_set_at, users.password_set_at),
+        force_change_password = coalesce(v.fcp, users.force_change_password),
+        password_never_expires = coalesce(v.pne, users.password_never_expires),
+        locked = coalesce(v.locked, users.locked),
+        pop = coalesce(v.pop, users.pop),
+        submit = coalesce(v.submit, users.submit),
+        updated_at = v.updated_at
+      from v where users.id = v.id`.execute(db);
+  });
+}
+
+/** Sets many users' name, primary address and type: a VALUES list joined by id, one statement per batch. */
+export async function updateUserIdentitiesBulk(
   db: Executor,
-  userIds: readonly string[],
-): Promise<{ user_id: string; name: string; value: string }[]> {
-  return selectInChunks(userIds, (chunk) =>
+  rows: readonly Pick<UserRow, "id" | "name" | "email" | "email_key" | "type" | "updated_at">[],
+): Promise<void> {
+  await inParameterBatches(rows, 6, async (batch) => {
+    const values = sql.join(
+      batch.map((u) => sql`(${u.id}, ${u.name}, ${u.email}, ${u.email_key}, ${u.type}, ${u.updated_at})`),
+    );
+    await sql`with v(id, name, email, email_key, type, updated_at) as (values ${values})
+      update users set name = v.name, email = v.email, email_key = v.email_key, type = v.type,
+        updated_at = v.updated_at
+      from v where users.id = v.id`.execute(db);
+  });
+}
+
+/** Deletes users; their addresses, mappings, attributes, notes and memberships go with them (ON DELETE CASCADE). */
+export async function deleteUsers(db: Executor, userIds: readonly string[]): Promise<void> {
+  await forEachKeyChunk(userIds, (chunk) =>
     db
-      .selectFrom("attribute_values")
-      .innerJoin("attribute_definitions", "attribute_definitions.id", "attribute_values.definition_id")
-      .select(["attribute_values.user_id", "attribute_definitions.name", "attribute_values.value"])
-      .where("attribute_values.user_id", "in", chunk)
-      .orderBy("attribute_definitions.name_key")
+      .deleteFrom("users")
+      .where(inKeys(db, "id", chunk))
       .execute(),
   );
-}
-
-export async function insertNote(db: Executor, row: NoteRow): Promise<void> {
-  await db.insertInto("notes").values(row).execute();
-}
-
-export async function findNotesByUserIds(db: Executor, userIds: readonly string[]): Promise<NoteRow[]> {
-  return selectInChunks(userIds, (chunk) =>
-    db
-      .selectFrom("notes")
-      .selectAll()
-      .where("user_id", "in", chunk)
-      .orderBy("created_at")
-      .orderBy("id")
-      .execute(),
-  );
-}
-
-export async function findRolesByUserIds(
-  db: Executor,
-  userIds: readonly string[],
-): Promise<{ user_id: string; role: string }[]> {
-  return selectInChunks(userIds, (chunk) =>
-    db.selectFrom("role_assignments").select(["user_id", "role"]).where("user_id", "in", chunk).execute(),
-  );
-}
-
-export async function insertRoleAssignment(
-  db: Executor,
-  row: { account_id: string; user_id: string; role: string },
-): Promise<void> {
-  await db
-    .insertInto("role_assignments")
-    .values(row)
-    .onConflict((oc) => oc.columns(["user_id", "role"]).doNothing())
-    .execute();
-}
-
-export async function findGroupPathsByUserIds(
-  db: Executor,
-  userIds: readonly string[],
-): Promise<{ user_id: string; path: string }[]> {
-  return selectInChunks(userIds, (chunk) =>
-    db
-      .selectFrom("group_members")
-      .innerJoin("profile_groups", "profile_groups.id", "group_members.group_id")
-      .select(["group_members.user_id", "profile_groups.path"])
-      .where("group_members.user_id", "in", chunk)
-      .orderBy("profile_groups.path_key")
-      .execute(),
-  );
-}
-
-export async function insertPasswordHistory(db: Executor, row: PasswordHistoryRow): Promise<void> {
-  await db.insertInto("password_history").values(row).execute();
-}
-
-export async function findRecentPasswordHashes(
-  db: Executor,
-  userId: string,
-  limit: number,
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom("password_history")
-    .select("password_hash")
-    .where("user_id", "=", userId)
-    .orderBy("set_at", "desc")
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.password_hash);
 }
 
 export type UserSearchField = "any" | "address" | "alias" | "name" | "attribute";
@@ -279,22 +275,4 @@ export async function searchUserIds(
     .limit(search.limit)
     .execute();
   return { ids: rows.map((r) => r.id), total: Number(counted?.total ?? 0) };
-}
-
-/** Every attribute definition of the account and how many users carry a value for it. */
-export async function listAttributeUsage(
-  db: Executor,
-  accountId: string,
-): Promise<{ name: string; users: number | string }[]> {
-  return db
-    .selectFrom("attribute_definitions")
-    .leftJoin("attribute_values", "attribute_values.definition_id", "attribute_definitions.id")
-    .select([
-      "attribute_definitions.name",
-      (eb) => eb.fn.count<number | string>("attribute_values.user_id").as("users"),
-    ])
-    .where("attribute_definitions.account_id", "=", accountId)
-    .groupBy(["attribute_definitions.id", "attribute_definitions.name", "attribute_definitions.name_key"])
-    .orderBy("attribute_definitions.name_key")
-    .execute();
 }

@@ -1,4 +1,3 @@
-import { createConnection, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RecipientVerdict } from "../../src/directory/recipient-verdict.js";
 import {
@@ -11,67 +10,10 @@ import { startServe } from "../support/serve-process.js";
 import { main } from "../../src/cli/main.js";
 import { RecipientIndex } from "../../src/services/recipient-index.js";
 import { setRecipientValidation } from "../../src/services/recipient-settings-service.js";
-import { saveUsers } from "../../src/services/users-service.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
 import { createCliDatabaseUrl, DIALECTS, useTestDatabase } from "../support/databases.js";
 import { initExample, makeContext } from "../support/service-context.js";
-
-/** One SMTP reply: its code and the RFC 3463 enhanced code that starts its text, when there is one. */
-interface Reply {
-  readonly code: number;
-  readonly enhanced: string | undefined;
-}
-
-/** A raw SMTP client on a loopback socket: one command line at a time, one reply each. */
-interface RawClient {
-  readonly greeting: Reply;
-  send(line: string): Promise<Reply>;
-  /** Resolves once the server has closed the connection. */
-  readonly closed: Promise<void>;
-  destroy(): void;
-}
-
-async function connect(port: number, localAddress = "127.0.0.1"): Promise<RawClient> {
-  const socket: Socket = createConnection({ host: "127.0.0.1", port, localAddress });
-  const closed = new Promise<void>((resolve) => {
-    socket.once("close", () => {
-      resolve();
-    });
-  });
-  socket.on("error", () => undefined);
-  let buffer = "";
-  const ready: Reply[] = [];
-  const waiting: ((reply: Reply) => void)[] = [];
-  socket.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("latin1");
-    let end: number;
-    while ((end = buffer.indexOf("\r\n")) >= 0) {
-      const line = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (line[3] === "-") continue;
-      const reply = {
-        code: Number(line.slice(0, 3)),
-        enhanced: /^\d{3} ([245]\.\d{1,3}\.\d{1,3}) /.exec(line)?.[1],
-      };
-      const next = waiting.shift();
-      if (next) next(reply);
-      else ready.push(reply);
-    }
-  });
-  const nextReply = (): Promise<Reply> => {
-    const reply = ready.shift();
-    return reply === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(reply);
-  };
-  const greeting = await nextReply();
-  return {
-    greeting,
-    send: (line) => {
-      socket.write(`${line}\r\n`);
-      return nextReply();
-    },
-    closed,
-    destroy: () => socket.destroy(),
-  };
-}
+import { connectSmtp, type RawSmtpClient } from "../support/smtp-client.js";
 
 const ACCEPT: RecipientVerdict = { verdict: "accept", smtpCode: 250, enhancedCode: "2.1.5" };
 
@@ -80,9 +22,9 @@ function useListener(): (options: {
   limits?: Partial<SmtpLimits>;
   now?: () => number;
   judge?: (address: string) => Promise<RecipientVerdict | undefined>;
-}) => Promise<{ port: number; connect: (localAddress?: string) => Promise<RawClient> }> {
+}) => Promise<{ port: number; connect: (localAddress?: string) => Promise<RawSmtpClient> }> {
   let listener: SmtpListener | undefined;
-  const clients: RawClient[] = [];
+  const clients: RawSmtpClient[] = [];
   afterEach(async () => {
     for (const client of clients.splice(0)) client.destroy();
     await listener?.close();
@@ -100,7 +42,7 @@ function useListener(): (options: {
     return {
       port,
       connect: async (localAddress) => {
-        const client = await connect(port, localAddress);
+        const client = await connectSmtp(port, localAddress);
         clients.push(client);
         return client;
       },
@@ -130,7 +72,7 @@ describe.each(DIALECTS)("SMTP recipients per transaction on %s", (dialect) => {
 
   /** Sends `count` RCPT TO, cycling through the three kinds of recipient, and returns the reply codes. */
   async function sendRecipients(
-    client: RawClient,
+    client: RawSmtpClient,
     count: number,
   ): Promise<{ got: number[]; want: number[] }> {
     const got: number[] = [];
@@ -304,7 +246,7 @@ describe("serve's SMTP limit flags", () => {
 describe.each(DIALECTS)("serve passes the SMTP limit flags to the listener on %s", (dialect) => {
   it("answers 452 beyond --smtp-max-recipients and 421 beyond --smtp-max-connections-per-client", async () => {
     const { url, cleanup } = await createCliDatabaseUrl(dialect);
-    const clients: RawClient[] = [];
+    const clients: RawSmtpClient[] = [];
     try {
       const served = await startServe(url, [
         "--smtp-listen",
@@ -316,7 +258,7 @@ describe.each(DIALECTS)("serve passes the SMTP limit flags to the listener on %s
       ]);
       const smtpPort = Number(/SMTP recipient check on [^\n]*:(\d+)\n/.exec(served.output)?.[1]);
       try {
-        const client = await connect(smtpPort);
+        const client = await connectSmtp(smtpPort);
         clients.push(client);
         expect(client.greeting.code).toBe(220);
         expect((await client.send("EHLO client.test")).code).toBe(250);
@@ -325,7 +267,7 @@ describe.each(DIALECTS)("serve passes the SMTP limit flags to the listener on %s
           expect([250, 451, 550]).toContain((await client.send(`RCPT TO:<${to}>`)).code);
         }
         expect(await client.send("RCPT TO:<c@mailroster.local>")).toEqual({ code: 452, enhanced: "4.5.3" });
-        const second = await connect(smtpPort);
+        const second = await connectSmtp(smtpPort);
         clients.push(second);
         expect(second.greeting).toEqual({ code: 421, enhanced: "4.7.0" });
       } finally {

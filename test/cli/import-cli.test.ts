@@ -2,23 +2,16 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { cliOn, initExampleArgv, type CliRun } from "../support/cli.js";
 import { DIALECTS, createCliDatabaseUrl } from "../support/databases.js";
-import { foreignDomainXls, MAX_XLS_DATA_ROWS, usersXls } from "../support/import-files.js";
+import type { XlsValue } from "../../src/sheet/xls/write-xls.js";
+import {
+  FOREIGN_DOMAIN_PREVIEW,
+  foreignDomainXls,
+  MAX_XLS_DATA_ROWS,
+  usersXls,
+} from "../support/import-files.js";
 import { startSmtpReceiver } from "../support/smtp-receiver.js";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: readonly string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const JSON_KEYS = [
   ...["checkpoint", "errors", "file", "importId", "ok", "saved", "sheet", "summary", "warnings"],
@@ -50,40 +43,23 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
     rmSync(dir, { recursive: true, force: true });
     await cleanup();
   });
-  const cli = (...argv: string[]): Promise<Run> => run([...argv, "--db", url]);
-  const json = (r: Run): Record<string, unknown> => JSON.parse(r.stdout) as Record<string, unknown>;
+  const cli = cliOn(() => url);
+  const json = (r: CliRun): Record<string, unknown> => JSON.parse(r.stdout) as Record<string, unknown>;
   const fileOf = (name: string, bytes: Uint8Array): string => {
     const path = join(dir, name);
     writeFileSync(path, bytes);
     return path;
   };
+  const xlsFile = (name: string, ...rows: XlsValue[][]): string => fileOf(name, usersXls(rows));
   async function init(): Promise<void> {
-    const r = await cli(
-      "init",
-      "--account",
-      "Example Ltd",
-      "--code",
-      "CxAy",
-      "--domain",
-      "example.com",
-      "--admin",
-      "admin@example.com",
-      "--admin-password",
-      "Sunny-Harbour-42",
-    );
+    const r = await cli(...initExampleArgv());
     expect(r.code).toBe(0);
     expect((await cli("groups", "add", "Staff")).code).toBe(0);
   }
 
   it("previews, saves, lists and shows imports with the exact JSON shape and exit codes", async () => {
     await init();
-    const path = fileOf(
-      "users.xls",
-      usersXls([
-        ["email", "name", "pop"],
-        ["jane@example.com", "Jane", "yes"],
-      ]),
-    );
+    const path = xlsFile("users.xls", ["email", "name", "pop"], ["jane@example.com", "Jane", "yes"]);
     const preview = await cli("import", path, "--group", "Staff", "--json");
     expect(preview.code).toBe(0);
     const body = json(preview);
@@ -127,13 +103,7 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
 
   it("exits 1 with one JSON object when the file has errors, and prints a table without --json", async () => {
     await init();
-    const path = fileOf(
-      "bad.xls",
-      usersXls([
-        ["email", "Name"],
-        ["x@example.com", "X"],
-      ]),
-    );
+    const path = xlsFile("bad.xls", ["email", "Name"], ["x@example.com", "X"]);
     const r = await cli("import", path, "--upload-only", "--save", "--json");
     expect(r.code).toBe(1);
     const body = json(r);
@@ -152,14 +122,7 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
     const r = await cli("import", path, "--upload-only", "--json");
     expect(r.code).toBe(1);
     const body = json(r);
-    expect(body).toMatchObject({
-      ok: false,
-      saved: false,
-      summary: { rows: MAX_XLS_DATA_ROWS },
-      errorCount: MAX_XLS_DATA_ROWS,
-      errorCounts: { domain_not_internal: MAX_XLS_DATA_ROWS },
-      truncated: true,
-    });
+    expect(body).toMatchObject({ ...FOREIGN_DOMAIN_PREVIEW, truncated: true });
     expect(body.errors).toHaveLength(1000);
     expect((body.errors as { cell: string }[])[0]).toMatchObject({ code: "domain_not_internal", cell: "A2" });
     const shown = json(await cli("imports", "show", String(body.importId), "--json"));
@@ -189,13 +152,7 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
 
   it("exits 2 on usage errors", async () => {
     await init();
-    const path = fileOf(
-      "u.xls",
-      usersXls([
-        ["email", "name"],
-        ["a@example.com", "A"],
-      ]),
-    );
+    const path = xlsFile("u.xls", ["email", "name"], ["a@example.com", "A"]);
     expect((await cli("import", path)).code).toBe(2);
     expect((await cli("import", path, "--group", "Staff", "--upload-only")).code).toBe(2);
     expect((await cli("import", path, "--group", "Staff", "--override", "replace")).code).toBe(2);

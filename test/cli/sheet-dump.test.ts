@@ -3,21 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { writeXls } from "../../src/sheet/xls/write-xls.js";
+import { runCli, type CliRun } from "../support/cli.js";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
 
 const dir = mkdtempSync(join(tmpdir(), "mailroster-dump-"));
 function fixture(name: string, bytes: Uint8Array | string): string {

@@ -1,29 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { cliOn, initExampleArgv } from "../support/cli.js";
 import { DIALECTS, createCliDatabaseUrl } from "../support/databases.js";
 import { requireTools } from "../support/external-tools.js";
 import { THREE_PEOPLE } from "../support/ldap-fixtures.js";
 import { LDAP_TOOLS, ROOT_DN, ROOT_PASSWORD, SUFFIX, startSlapd, type Slapd } from "../support/slapd.js";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: readonly string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
 
 const ldapReady = requireTools(LDAP_TOOLS, "sync CLI tests against a real OpenLDAP (slapd)");
 
@@ -41,13 +23,10 @@ describe.skipIf(!ldapReady).each(DIALECTS)("sync CLI on %s", (dialect) => {
     slapd = undefined;
     await cleanup();
   });
-  const cli = (...argv: string[]): Promise<Run> => run([...argv, "--db", url]);
+  const cli = cliOn(() => url);
 
   async function initAndConnect(ldap: Slapd): Promise<void> {
-    const init = await cli(
-      ...["init", "--account", "Example Ltd", "--code", "CxAy", "--domain", "example.com"],
-      ...["--admin", "admin@example.com", "--admin-password", "Sunny-Harbour-42"],
-    );
+    const init = await cli(...initExampleArgv());
     expect(init.code).toBe(0);
     const add = await cli(
       ...["connectors", "add", "corp", "--type", "ldap", "--url", ldap.url, "--bind-dn", ROOT_DN],

@@ -4,9 +4,10 @@ import { addDomain, createAccount } from "../../src/services/accounts-service.js
 import { createApiToken } from "../../src/services/api-tokens-service.js";
 import { RecipientIndex } from "../../src/services/recipient-index.js";
 import { checkRecipientAs } from "../../src/services/recipient-settings-service.js";
-import { assignRole } from "../../src/services/roles-service.js";
-import { getUser, saveUsers } from "../../src/services/users-service.js";
-import { ApiClient, errorCode } from "../support/api-client.js";
+import { assignRole } from "../../src/services/users/assign-role.js";
+import { getUser } from "../../src/services/users/find-users.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
+import { ApiClient, errorCode, signInClient } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
 import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
 
@@ -40,12 +41,7 @@ describe.each(DIALECTS)("account boundaries over the API on %s", (dialect) => {
     await assignRole(system, { email: "helen@example.com", role: "Helpdesk Administrator" });
     const index = new RecipientIndex(system.db);
     const app = createApp({ ...system, recipients: index });
-    const signIn = async (email: string, password: string) => {
-      const client = new ApiClient(app);
-      const response = await client.call("POST", "/auth/sign-in", { email, password });
-      expect(response.status).toBe(200);
-      return client;
-    };
+    const signIn = (email: string, password: string) => signInClient(app, email, password);
     const admin = await signIn("admin@example.com", ADMIN_PASSWORD);
     return { system, index, app, admin, signIn };
   }

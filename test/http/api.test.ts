@@ -3,8 +3,8 @@ import { isCommonPassword } from "../../src/adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
 import { createApp } from "../../src/http/app.js";
 import { RateLimiter } from "../../src/http/rate-limit.js";
-import { saveUsers } from "../../src/services/users-service.js";
-import { ApiClient, errorCode as code } from "../support/api-client.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
+import { ApiClient, errorCode as code, signInClient } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
 import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
 
@@ -33,12 +33,7 @@ async function setUp(open: TestDatabase, limit = 1000) {
     now,
     signInLimiter: new RateLimiter(limit, 60_000, now),
   });
-  const admin = new ApiClient(app);
-  const signedIn = await admin.call("POST", "/auth/sign-in", {
-    email: "admin@example.com",
-    password: ADMIN_PASSWORD,
-  });
-  expect(signedIn.status).toBe(200);
+  const admin = await signInClient(app, "admin@example.com", ADMIN_PASSWORD);
   return { app, admin, clock, context };
 }
 

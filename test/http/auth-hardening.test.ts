@@ -5,9 +5,9 @@ import { createApp } from "../../src/http/app.js";
 import type { AppDependencies } from "../../src/http/http-env.js";
 import { RateLimiter } from "../../src/http/rate-limit.js";
 import { addDomain, createAccount } from "../../src/services/accounts-service.js";
-import { assignRole } from "../../src/services/roles-service.js";
-import { saveUsers } from "../../src/services/users-service.js";
-import { ApiClient, errorCode } from "../support/api-client.js";
+import { assignRole } from "../../src/services/users/assign-role.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
+import { ApiClient, errorCode, signInClient } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
 import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
 
@@ -59,12 +59,7 @@ async function setUp(open: TestDatabase, deps: Partial<AppDependencies> = {}) {
     signInLimiter: new RateLimiter(1000, 60_000, now),
     ...deps,
   });
-  const signIn = async (email: string, password: string): Promise<ApiClient> => {
-    const client = new ApiClient(app);
-    const reply = await client.call("POST", "/auth/sign-in", { email, password });
-    expect(reply.status).toBe(200);
-    return client;
-  };
+  const signIn = (email: string, password: string): Promise<ApiClient> => signInClient(app, email, password);
   const admin = await signIn("admin@example.com", ADMIN_PASSWORD);
   const attempt = (email: string, password: string) =>
     new ApiClient(app).call("POST", "/auth/sign-in", { email, password });

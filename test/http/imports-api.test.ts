@@ -1,73 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { isCommonPassword } from "../../src/adapters/common-passwords.js";
-import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
-import { createApp } from "../../src/http/app.js";
-import { RateLimiter } from "../../src/http/rate-limit.js";
-import { ImportRunner, type ImportRunnerOptions } from "../../src/jobs/import-runner.js";
 import { listOutbox } from "../../src/services/outbox-service.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
 import { readXls } from "../../src/sheet/xls/read-xls.js";
 import { writeXls, type XlsValue } from "../../src/sheet/xls/write-xls.js";
 import { ApiClient, errorCode as code } from "../support/api-client.js";
-import { DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
-import { foreignDomainXls, junkCellsXls, MAX_XLS_DATA_ROWS, usersXls } from "../support/import-files.js";
-import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
-import { SHEET_WORKER_FROM_SOURCE } from "../support/sheet-worker.js";
-import { saveUsers } from "../../src/services/users-service.js";
-import { createGroup } from "../../src/services/groups-service.js";
-
-/** The example directory with a group, an app whose sheet worker runs from the sources, a signed-in admin. */
-async function setUp(open: TestDatabase, runner: ImportRunnerOptions = {}) {
-  const context = makeContext(open);
-  await initExample(context);
-  await createGroup(context, { path: "Staff/London" });
-  const imports = new ImportRunner({ workerEntry: SHEET_WORKER_FROM_SOURCE, ...runner });
-  const app = createApp({
-    db: open.db,
-    hasher: createArgon2Hasher(),
-    isCommonPassword,
-    now: () => new Date(),
-    signInLimiter: new RateLimiter(1000, 60_000, () => new Date()),
-    imports,
-  });
-  const admin = new ApiClient(app);
-  const signedIn = await admin.call("POST", "/auth/sign-in", {
-    email: "admin@example.com",
-    password: ADMIN_PASSWORD,
-  });
-  expect(signedIn.status).toBe(200);
-  return { app, admin, context, imports };
-}
-
-const INTO_LONDON = { group: "Staff/London", override: "add", note: "Spring intake" };
-
-function xls(rows: XlsValue[][]): { name: string; bytes: Uint8Array } {
-  return { name: "users.xls", bytes: usersXls(rows) };
-}
-
-type Issue = { code: string; cell: string | null; row: number | null; column: string | null };
-
-/** Polls the import until it leaves uploaded/saving; returns every state seen and the last view. */
-async function waitForImport(
-  client: ApiClient,
-  id: string,
-): Promise<{ seen: string[]; view: Record<string, unknown> }> {
-  const seen: string[] = [];
-  for (let i = 0; i < 600; i++) {
-    const { json } = await client.call("GET", `/imports/${id}`);
-    const state = String(json.state);
-    if (seen.at(-1) !== state) seen.push(state);
-    if (state !== "uploaded" && state !== "saving") return { seen, view: json };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`import ${id} did not finish: ${seen.join(" -> ")}`);
-}
+import { DIALECTS, useTestDatabase } from "../support/databases.js";
+import { junkCellsXls, usersXls } from "../support/import-files.js";
+import {
+  INTO_LONDON,
+  setUpImportApi,
+  waitForImport,
+  xlsUpload,
+  type IssueJson,
+} from "../support/imports-api.js";
+import { HELEN } from "../support/service-context.js";
 
 describe.each(DIALECTS)("import API on %s", (dialect) => {
   const getDb = useTestDatabase(dialect);
 
   it("previews an error at its cell, saves the fixed file in the background, and lists both", async () => {
-    const { admin, imports } = await setUp(getDb());
-    const bad = xls([
+    const { admin, imports } = await setUpImportApi(getDb());
+    const bad = xlsUpload([
       ["email", "name", "pop"],
       ["amy@example.com", "Amy Pond", "maybe"],
       ["rory@example.com", "Rory Williams", "yes"],
@@ -86,7 +39,7 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
       ].sort(),
     );
 
-    const fixed = xls([
+    const fixed = xlsUpload([
       ["email", "name", "pop"],
       ["amy@example.com", "Amy Pond", "no"],
       ["rory@example.com", "Rory Williams", "yes"],
@@ -124,109 +77,13 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     ]);
     expect(items[0]).toMatchObject({ importId: id, by: "admin@example.com", note: "Spring intake" });
     const shown = await admin.call("GET", `/imports/${String(preview.json.importId)}`);
-    expect((shown.json.errors as Issue[])[0]).toMatchObject({ code: "yes_no_invalid", cell: "C2" });
+    expect((shown.json.errors as IssueJson[])[0]).toMatchObject({ code: "yes_no_invalid", cell: "C2" });
     expect(code((await admin.call("GET", "/imports/no-such-id")).json)).toBe("import_not_found");
     await imports.close();
   });
 
-  it("runs a failing save in the background too: recorded failed with its cells, nothing written", async () => {
-    const { admin, imports } = await setUp(getDb());
-    const started = await admin.upload("/imports/save", { uploadOnly: "true" }, [
-      xls([
-        ["email", "name"],
-        ["new@example.com", "New"],
-        ["new@example.com", "Again"],
-      ]),
-    ]);
-    expect(started.status).toBe(202);
-    const { view } = await waitForImport(admin, String(started.json.importId));
-    // A failed save is told apart from a failed preview in the history.
-    expect(view).toMatchObject({ state: "failed", mode: "save", saved: false, ok: false });
-    expect(view.errors).toEqual([expect.objectContaining({ code: "email_duplicate", cell: "A3" })]);
-    expect(code((await admin.call("GET", "/users/new@example.com")).json)).toBe("user_not_found");
-    await imports.close();
-  });
-
-  it("shows a save with passwords while it runs, with its progress, in the show and the list", async () => {
-    const { admin, imports } = await setUp(getDb());
-    const rows: XlsValue[][] = [["email", "name", "password"]];
-    for (let i = 0; i < 24; i++) rows.push([`p${i}@example.com`, `P ${i}`, `Tidal-Lantern-${i}x`]);
-    const started = await admin.upload("/imports/save", { uploadOnly: "true" }, [xls(rows)]);
-    const id = String(started.json.importId);
-    const listed = await admin.call("GET", "/imports");
-    expect((listed.json.items as { importId: string }[])[0]?.importId).toBe(id);
-    // argon2id on 24 passwords takes long enough to be seen hashing.
-    let progress: unknown = null;
-    for (let i = 0; i < 400 && progress === null; i++) {
-      const { json } = await admin.call("GET", `/imports/${id}`);
-      if (json.state === "saved") break;
-      progress = json.progress;
-    }
-    expect(progress).toMatchObject({ stage: expect.any(String) as unknown });
-    const { view } = await waitForImport(admin, id);
-    expect(view).toMatchObject({ state: "saved", summary: { create: 24 } });
-    expect((await admin.call("GET", "/users/p7@example.com")).json.hasPassword).toBe(true);
-    await imports.close();
-  });
-
-  it("previews in the background too: 202, then the Spreadsheet Information of the import by its id", async () => {
-    const { admin, imports } = await setUp(getDb());
-    const rows: XlsValue[][] = [["email", "name", "password"]];
-    for (let i = 0; i < 12; i++) rows.push([`p${i}@example.com`, `P ${i}`, `Tidal-Lantern-${i}x`]);
-    const saved = await admin.upload("/imports/save", { uploadOnly: "true" }, [xls(rows)]);
-    expect((await waitForImport(admin, String(saved.json.importId))).view.state).toBe("saved");
-
-    // The same file again: a password cell always sets the password (never verified: no oracle, issue 10).
-    const started = await admin.upload("/imports/preview/start", { uploadOnly: "true" }, [xls(rows)]);
-    expect([started.status, started.json.state]).toEqual([202, "uploaded"]);
-    const again = await waitForImport(admin, String(started.json.importId));
-    expect(again.view).toMatchObject({
-      state: "validated",
-      mode: "preview",
-      ok: true,
-      saved: false,
-      summary: { rows: 12, create: 0, update: 12, unchanged: 0 },
-      errors: [],
-    });
-
-    const bad = await admin.upload("/imports/preview/start", { uploadOnly: "true" }, [
-      xls([
-        ["email", "name", "pop"],
-        ["amy@example.com", "Amy", "perhaps"],
-      ]),
-    ]);
-    const failed = await waitForImport(admin, String(bad.json.importId));
-    expect(failed.view).toMatchObject({ state: "failed", mode: "preview", ok: false });
-    expect(failed.view.errors).toEqual([expect.objectContaining({ code: "yes_no_invalid", cell: "C2" })]);
-    await imports.close();
-  });
-
-  it("keeps answering while a save writes: its progress is seen at the saving stage", async () => {
-    const { admin, imports } = await setUp(getDb());
-    const rows: XlsValue[][] = [["email", "name", "alias1", "department"]];
-    for (let i = 0; i < 4000; i++) rows.push([`u${i}@example.com`, `U ${i}`, `u${i}.a@example.org`, "Sales"]);
-    const started = await admin.upload("/imports/save", { uploadOnly: "true" }, [xls(rows)]);
-    const id = String(started.json.importId);
-    // The write runs in slices; between them the server answers (on SQLite too, whose calls are synchronous).
-    const stages = new Set<string>();
-    for (let i = 0; i < 2000; i++) {
-      const { json } = await admin.call("GET", `/imports/${id}`);
-      const progress = json.progress as { stage: string; done: number } | null;
-      if (json.state === "saving" && progress?.stage === "saving" && progress.done > 0) stages.add("saving");
-      if (json.state !== "uploaded" && json.state !== "saving") break;
-      // A client's pause between polls (in process, with SQLite, nothing else would ever wait).
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect([...stages]).toEqual(["saving"]);
-    expect((await waitForImport(admin, id)).view).toMatchObject({
-      state: "saved",
-      summary: { create: 4000 },
-    });
-    await imports.close();
-  });
-
   it("hands out the error report as .xls and .csv, formula-like cells neutralised", async () => {
-    const { admin, imports } = await setUp(getDb());
+    const { admin, imports } = await setUpImportApi(getDb());
     // Addresses may start with = + -, and the message of a repeated address starts with it.
     const preview = await admin.upload("/imports/preview", { uploadOnly: "true" }, [
       {
@@ -244,7 +101,7 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
       },
     ]);
     const id = String(preview.json.importId);
-    const errors = preview.json.errors as Issue[];
+    const errors = preview.json.errors as IssueJson[];
     expect(errors.map((e) => [e.code, e.cell])).toEqual([
       ["email_duplicate", "A3"],
       ["email_duplicate", "A5"],
@@ -282,7 +139,7 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
   });
 
   it("hands out a blank template that imports once a row is added", async () => {
-    const { admin, imports } = await setUp(getDb());
+    const { admin, imports } = await setUpImportApi(getDb());
     const template = await admin.download("/imports/template.xls");
     expect(template.status).toBe(200);
     const sheet = readXls(template.bytes, { fileName: "template.xls" }).sheets[0];
@@ -314,8 +171,8 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
   });
 
   it("refuses wrong uploads and uploads over the limits, each with its code", async () => {
-    const { admin, imports } = await setUp(getDb(), { maxFileBytes: 64 * 1024 });
-    const good = xls([
+    const { admin, imports } = await setUpImportApi(getDb(), { maxFileBytes: 64 * 1024 });
+    const good = xlsUpload([
       ["email", "name"],
       ["amy@example.com", "Amy"],
     ]);
@@ -387,15 +244,17 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
       { name: "users.xls", bytes: new TextEncoder().encode("email,name\namy@example.com,Amy\n") },
     ]);
     expect(notXls.status).toBe(200);
-    expect((notXls.json.errors as Issue[]).map((e) => e.code)).toEqual(["file_not_xls"]);
+    expect((notXls.json.errors as IssueJson[]).map((e) => e.code)).toEqual(["file_not_xls"]);
     await imports.close();
   });
 
   it("stops a file over the parse budget with file_too_complex and records the import failed", async () => {
-    const { admin, context, imports } = await setUp(getDb(), { budget: { timeoutMs: 20, maxHeapMb: 256 } });
+    const { admin, context, imports } = await setUpImportApi(getDb(), {
+      budget: { timeoutMs: 20, maxHeapMb: 256 },
+    });
     const rows: XlsValue[][] = [["email", "name"]];
     for (let i = 0; i < 30_000; i++) rows.push([`u${i}@example.com`, `User ${i}`]);
-    const preview = await admin.upload("/imports/preview", { uploadOnly: "true" }, [xls(rows)]);
+    const preview = await admin.upload("/imports/preview", { uploadOnly: "true" }, [xlsUpload(rows)]);
     expect(preview.status).toBe(200);
     expect(preview.json.errors).toEqual([expect.objectContaining({ code: "file_too_complex", cell: null })]);
     expect((preview.json.errors as { message: string }[])[0]?.message).toMatch(/users\.xls/);
@@ -406,27 +265,18 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
   });
 
   it("needs import rights: a Helpdesk Administrator gets 403 and sees no import", async () => {
-    const { app, admin, context, imports } = await setUp(getDb());
-    await saveUsers(context, {
-      users: [
-        {
-          email: "helen@example.com",
-          name: "Helen",
-          password: "Tidal-Lantern-7",
-          forceChangePassword: false,
-        },
-      ],
-    });
+    const { app, admin, context, imports } = await setUpImportApi(getDb());
+    await saveUsers(context, { users: [HELEN] });
     await admin.call("POST", "/users/helen@example.com/roles", { role: "Helpdesk Administrator" });
     const mine = await admin.upload("/imports/preview", { uploadOnly: "true" }, [
-      xls([
+      xlsUpload([
         ["email", "name"],
         ["amy@example.com", "Amy"],
       ]),
     ]);
     const helen = new ApiClient(app);
-    await helen.call("POST", "/auth/sign-in", { email: "helen@example.com", password: "Tidal-Lantern-7" });
-    const file = xls([
+    await helen.call("POST", "/auth/sign-in", { email: HELEN.email, password: HELEN.password });
+    const file = xlsUpload([
       ["email", "name"],
       ["amy@example.com", "Amy"],
     ]);
@@ -444,7 +294,7 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
   });
 
   it("answers a file of 983,025-error junk with the first 1,000, counted by code, and a bounded report", async () => {
-    const { admin, imports } = await setUp(getDb());
+    const { admin, imports } = await setUpImportApi(getDb());
     const rows = 4000;
     const junk = { name: "junk.xls", bytes: junkCellsXls(rows) };
     const preview = await admin.upload("/imports/preview", { uploadOnly: "true" }, [junk]);
@@ -455,7 +305,7 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
       errorCounts: { yes_no_invalid: rows * 5, alias_invalid: rows * 10 },
       truncated: true,
     });
-    const errors = preview.json.errors as (Issue & { message: string })[];
+    const errors = preview.json.errors as (IssueJson & { message: string })[];
     expect(errors).toHaveLength(1000);
     expect(errors[0]).toMatchObject({ code: "yes_no_invalid", cell: "C2" });
     for (const error of errors) expect(Array.from(error.message).length).toBeLessThan(200);
@@ -470,27 +320,8 @@ describe.each(DIALECTS)("import API on %s", (dialect) => {
     await imports.close();
   });
 
-  it("settles a background preview of 65,535 rows in a foreign domain as failed, never stuck", async () => {
-    const { admin, imports } = await setUp(getDb());
-    const started = await admin.upload("/imports/preview/start", { uploadOnly: "true" }, [
-      { name: "foreign.xls", bytes: foreignDomainXls() },
-    ]);
-    expect(started.status).toBe(202);
-    const { view } = await waitForImport(admin, String(started.json.importId));
-    expect(view).toMatchObject({
-      state: "failed",
-      errorCount: MAX_XLS_DATA_ROWS,
-      errorCounts: { domain_not_internal: MAX_XLS_DATA_ROWS },
-      truncated: true,
-    });
-    expect(view.errors).toHaveLength(1000);
-    const page = (await admin.call("GET", "/imports")).json as { items: Record<string, unknown>[] };
-    expect(page.items[0]).toMatchObject({ state: "failed", errorCount: MAX_XLS_DATA_ROWS });
-    await imports.close();
-  });
-
   it("describes the upload, the background save and the downloads in the OpenAPI document", async () => {
-    const { admin, imports } = await setUp(getDb());
+    const { admin, imports } = await setUpImportApi(getDb());
     const doc = (await admin.call("GET", "/openapi.json")).json as {
       paths: Record<string, Record<string, Record<string, unknown>>>;
     };

@@ -6,11 +6,12 @@ import {
   setUnknownRecipientAction,
 } from "../../src/services/recipient-settings-service.js";
 import { createApiToken } from "../../src/services/api-tokens-service.js";
-import { assignRole } from "../../src/services/roles-service.js";
-import { createUser, saveUsers } from "../../src/services/users-service.js";
+import { assignRole } from "../../src/services/users/assign-role.js";
+import { createUser } from "../../src/services/users/create-user.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
 import { ApiClient, errorCode } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
-import { initExample, makeContext } from "../support/service-context.js";
+import { HELEN, initExample, makeContext } from "../support/service-context.js";
 
 describe.each(DIALECTS)("GET /api/v1/recipients/{address} on %s", (dialect) => {
   const database = useTestDatabase(dialect);
@@ -73,19 +74,10 @@ describe.each(DIALECTS)("GET /api/v1/recipients/{address} on %s", (dialect) => {
     const { context, app, get } = await setUp();
     const anonymous = await get("ivan@example.com", null);
     expect([anonymous.status, errorCode(anonymous.body)]).toEqual([401, "not_signed_in"]);
-    await saveUsers(context, {
-      users: [
-        {
-          email: "helen@example.com",
-          name: "Helen",
-          password: "Tidal-Lantern-7",
-          forceChangePassword: false,
-        },
-      ],
-    });
+    await saveUsers(context, { users: [HELEN] });
     await assignRole(context, { email: "helen@example.com", role: "Helpdesk Administrator" });
     const helen = new ApiClient(app);
-    await helen.call("POST", "/auth/sign-in", { email: "helen@example.com", password: "Tidal-Lantern-7" });
+    await helen.call("POST", "/auth/sign-in", { email: HELEN.email, password: HELEN.password });
     const refused = await helen.call("GET", "/recipients/ivan%40example.com");
     expect([refused.status, errorCode(refused.json)]).toEqual([403, "permission_denied"]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeSheets } from "../../src/import/analyze-sheet.js";
 import { createWorkerAnalyzer } from "../../src/jobs/sheet-worker.js";
-import type { ImportProgress } from "../../src/services/imports-service.js";
+import type { ImportProgress } from "../../src/services/imports/import-request.js";
 import { readXls } from "../../src/sheet/xls/read-xls.js";
 import { usersXls } from "../support/import-files.js";
 import { SHEET_WORKER_FROM_SOURCE } from "../support/sheet-worker.js";

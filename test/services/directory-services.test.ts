@@ -3,20 +3,19 @@ import { addDomain, createAccount } from "../../src/services/accounts-service.js
 import { listAudit } from "../../src/services/audit-service.js";
 import { addGroupMembers, createGroup, showGroup } from "../../src/services/groups-service.js";
 import { setPasswordPolicy } from "../../src/services/password-policy-service.js";
-import { assignRole } from "../../src/services/roles-service.js";
-import {
-  addNote,
-  createUser,
-  findUsersByAddresses,
-  getUser,
-  listUsers,
-  saveUsers,
-  setAliases,
-  setAttributes,
-} from "../../src/services/users-service.js";
+import { assignRole } from "../../src/services/users/assign-role.js";
+import { createUser } from "../../src/services/users/create-user.js";
+import { findUsersByAddresses, getUser, listUsers } from "../../src/services/users/find-users.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
+import { addNote, setAliases, setAttributes } from "../../src/services/users/update-user.js";
 import type { ServiceContext } from "../../src/services/context.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
-import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
+import {
+  ADMIN_PASSWORD,
+  exampleWithAdministrator,
+  initExample,
+  makeContext,
+} from "../support/service-context.js";
 
 /** Everything a refused request must leave untouched. */
 async function snapshot(context: ServiceContext): Promise<unknown> {
@@ -185,11 +184,11 @@ describe.each(DIALECTS)("directory services on %s", (dialect) => {
   });
 
   it("enforces roles and protects protected-role holders", async () => {
-    const system = makeContext(getDb());
-    await initExample(system);
-    await createUser(system, { email: "basic@example.com", name: "Basic" });
-    await assignRole(system, { email: "basic@example.com", role: "Basic Administrator" });
-    const basic = makeContext(getDb(), { kind: "user", email: "basic@example.com" });
+    const { system, acting: basic } = await exampleWithAdministrator(getDb(), {
+      email: "basic@example.com",
+      name: "Basic",
+      role: "Basic Administrator",
+    });
     await createUser(basic, { email: "new@example.com", name: "New" });
     await expect(
       assignRole(basic, { email: "new@example.com", role: "Helpdesk Administrator" }),

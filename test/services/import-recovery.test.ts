@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { failInterruptedImports } from "../../src/services/import-recovery-service.js";
-import { previewImport, showImport } from "../../src/services/imports-service.js";
+import { failInterruptedImports } from "../../src/services/imports/import-recovery.js";
+import { showImport } from "../../src/services/imports/import-queries.js";
+import { previewImport } from "../../src/services/imports/run-import.js";
 import { listOutbox } from "../../src/services/outbox-service.js";
 import { updateImport } from "../../src/store/imports-repository.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { syncAll } from "../../src/services/sync-service.js";
-import { getUser, saveUsers } from "../../src/services/users-service.js";
-import { listSyncRuns } from "../../src/store/sync-repository.js";
+import { syncAll } from "../../src/services/sync/run-sync.js";
+import { getUser } from "../../src/services/users/find-users.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
+import { listSyncRuns } from "../../src/store/sync-runs-repository.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
 import { requireTools } from "../support/external-tools.js";
 import { THREE_PEOPLE, addTestConnector, testSecrets } from "../support/ldap-fixtures.js";

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { isCommonPassword } from "../../src/adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
 import { findRole, type RoleId } from "../../src/directory/roles.js";
@@ -12,10 +11,13 @@ import { RateLimiter } from "../../src/http/rate-limit.js";
 import { addDomain, createAccount } from "../../src/services/accounts-service.js";
 import type { ServiceContext } from "../../src/services/context.js";
 import { createGroup } from "../../src/services/groups-service.js";
-import { previewImport, saveImport, type ImportOutcome } from "../../src/services/imports-service.js";
-import { assignRole } from "../../src/services/roles-service.js";
-import { getUser, saveUsers } from "../../src/services/users-service.js";
-import { ApiClient, errorCode } from "../support/api-client.js";
+import type { ImportOutcome } from "../../src/services/imports/import-states.js";
+import { previewImport, saveImport } from "../../src/services/imports/run-import.js";
+import { assignRole } from "../../src/services/users/assign-role.js";
+import { getUser } from "../../src/services/users/find-users.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
+import { ApiClient, errorCode, signInClient } from "../support/api-client.js";
+import { cliOn, initExampleArgv } from "../support/cli.js";
 import { createCliDatabaseUrl, DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
 import { usersXls } from "../support/import-files.js";
 import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
@@ -61,11 +63,8 @@ async function administrator(system: ServiceContext, email: string, roles: reado
   for (const role of roles) await assignRole(system, { email, role });
 }
 
-async function signedIn(app: ReturnType<typeof createApp>, email: string): Promise<ApiClient> {
-  const client = new ApiClient(app);
-  const response = await client.call("POST", "/auth/sign-in", { email, password: PASSWORD });
-  expect(response.status).toBe(200);
-  return client;
+function signedIn(app: ReturnType<typeof createApp>, email: string): Promise<ApiClient> {
+  return signInClient(app, email, PASSWORD);
 }
 
 describe.each(DIALECTS)("one rulebook at every door on %s", (dialect) => {
@@ -321,18 +320,8 @@ describe.each(DIALECTS)("the CLI's import door on %s", (dialect) => {
     const { url, cleanup } = await createCliDatabaseUrl(dialect);
     const dir = mkdtempSync(join(tmpdir(), "mailroster-rulebook-"));
     try {
-      const cli = async (...argv: string[]) => {
-        let stdout = "";
-        const code = await main([...argv, "--db", url], {
-          stdout: (t) => (stdout += t),
-          stderr: () => undefined,
-        });
-        return { code, stdout };
-      };
-      const init = await cli(
-        ...["init", "--account", "Example Ltd", "--code", "CxAy", "--domain", "example.com"],
-        ...["--admin", "admin@example.com", "--admin-password", PASSWORD],
-      );
+      const cli = cliOn(() => url);
+      const init = await cli(...initExampleArgv(PASSWORD));
       expect(init.code).toBe(0);
       expect((await cli("groups", "add", "Staff")).code).toBe(0);
       expect((await cli("users", "add", "basic@example.com", "--name", "Basic")).code).toBe(0);

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isWithinAccount, lookUpParentsIn, MAX_ACCOUNT_DEPTH } from "../../src/directory/account-tree.js";
-import {
-  findDomainClaims,
-  insertAccount,
-  insertDomain,
-  listAccountAncestry,
-} from "../../src/store/accounts-repository.js";
+import { insertAccount, listAccountAncestry } from "../../src/store/accounts-repository.js";
+import { findDomainClaims, insertDomain } from "../../src/store/domains-repository.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
 
 describe.each(DIALECTS)("accounts repository on %s", (dialect) => {

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { expect } from "vitest";
 import type { AppEnv } from "../../src/http/http-env.js";
 
 /** A tiny cookie-keeping client over app.request(): what a browser would do, in process. */
@@ -77,4 +78,12 @@ export class ApiClient {
 /** The error code of a refused call, for assertions. */
 export function errorCode(json: Record<string, unknown>): unknown {
   return (json.error as { code?: unknown } | undefined)?.code;
+}
+
+/** A new client signed in as `email`; the sign-in must succeed. */
+export async function signInClient(app: Hono<AppEnv>, email: string, password: string): Promise<ApiClient> {
+  const client = new ApiClient(app);
+  const reply = await client.call("POST", "/auth/sign-in", { email, password });
+  expect(reply.status).toBe(200);
+  return client;
 }

@@ -60,6 +60,32 @@ function newSchemaName(): string {
   return `t_${process.env.MAILROSTER_TEST_RUN ?? "solo"}_${randomBytes(6).toString("hex")}`;
 }
 
+/** The database with close() safe to call twice (a test may close it first) and drop() = close + remove. */
+function droppable(open: OpenDatabase, remove: () => void): TestDatabase & { drop(): Promise<void> } {
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await open.close();
+  };
+  return {
+    ...open,
+    close,
+    drop: async () => {
+      await close();
+      remove();
+    },
+  };
+}
+
+/** Creates a schema on the PostgreSQL server, over a connection of its own. */
+async function createSchema(url: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+}
+
 /** A fresh, empty (unmigrated) database of the dialect; drop() removes it. */
 export async function createEmptyDatabase(
   dialect: DialectName,
@@ -67,46 +93,18 @@ export async function createEmptyDatabase(
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "mailroster-test-"));
     const path = join(dir, "test.db");
-    const open = createSqliteDatabase(path);
-    let closed = false;
-    const close = async (): Promise<void> => {
-      if (closed) return;
-      closed = true;
-      await open.close();
-    };
-    return {
-      ...open,
-      close,
-      drop: async () => {
-        await close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return droppable(createSqliteDatabase(path), () => {
+      rmSync(dir, { recursive: true, force: true });
+    });
   }
   const pgBackend = await getPostgresBackend();
   const schema = newSchemaName();
   if (pgBackend.kind === "server") {
-    const admin = new pg.Client({ connectionString: pgBackend.url });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
+    await createSchema(pgBackend.url, schema);
     // A fresh schema per test on the shared server; search_path makes it the default for every connection.
     const options = `-c search_path=${schema}`;
-    const open = createPostgresDatabase({ connectionString: pgBackend.url, options });
-    let closed = false;
-    const close = async (): Promise<void> => {
-      if (closed) return;
-      closed = true;
-      await open.close();
-    };
-    return {
-      ...open,
-      close,
-      drop: async () => {
-        await close();
-        // Dropped with the run's other schemas at the end (see postgres-global-setup.ts).
-      },
-    };
+    // The schema is dropped with the run's others at the end (see postgres-global-setup.ts).
+    return droppable(createPostgresDatabase({ connectionString: pgBackend.url, options }), () => undefined);
   }
   const { pglite } = pgBackend;
   await pglite.exec(`create schema ${schema}`);
@@ -138,10 +136,7 @@ export async function createCliDatabaseUrl(
   const pgBackend = await getPostgresBackend();
   if (pgBackend.kind === "pglite") return { url: `pglite:${dir}`, cleanup: removeDir };
   const schema = newSchemaName();
-  const admin = new pg.Client({ connectionString: pgBackend.url });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
+  await createSchema(pgBackend.url, schema);
   const options = encodeURIComponent(`-c search_path=${schema}`);
   const url = `${pgBackend.url}${pgBackend.url.includes("?") ? "&" : "?"}options=${options}`;
   return {

@@ -18,6 +18,15 @@ export function foreignDomainXls(rows: number = MAX_XLS_DATA_ROWS, domain = "els
   return usersXls(sheet);
 }
 
+/** What a preview of the whole foreignDomainXls() reports, whatever door it came through. */
+export const FOREIGN_DOMAIN_PREVIEW = {
+  ok: false,
+  saved: false,
+  summary: { rows: MAX_XLS_DATA_ROWS },
+  errorCount: MAX_XLS_DATA_ROWS,
+  errorCounts: { domain_not_internal: MAX_XLS_DATA_ROWS },
+};
+
 /**
  * Builder: `rows` users of example.com whose `flags` yes/no cells and `aliases` alias cells all hold the same
  * `junkLength`-character text: (flags + aliases) errors per row, each on a long cell (yes_no_invalid,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createSecretBox, type SecretBox } from "../../src/adapters/secret-box.js";
-import { addConnector } from "../../src/services/connectors-service.js";
+import { addConnector } from "../../src/services/sync/connectors.js";
 import type { ServiceContext } from "../../src/services/context.js";
 import { ROOT_DN, ROOT_PASSWORD, SUFFIX, personLdif, type Slapd } from "./slapd.js";
 

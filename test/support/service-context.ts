@@ -1,8 +1,14 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isCommonPassword } from "../../src/adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
 import type { Actor, ServiceContext } from "../../src/services/context.js";
 import { initDirectory } from "../../src/services/accounts-service.js";
-import type { OpenDatabase } from "../../src/store/open-database.js";
+import { assignRole } from "../../src/services/users/assign-role.js";
+import { createUser } from "../../src/services/users/create-user.js";
+import { migrateToLatest } from "../../src/store/migrate.js";
+import { createSqliteDatabase, type OpenDatabase } from "../../src/store/open-database.js";
 
 export const ADMIN_PASSWORD = "Sunny-Harbour-42";
 
@@ -13,6 +19,14 @@ export function makeContext(
   return { db: open.db, hasher: createArgon2Hasher(), isCommonPassword, now: () => new Date(), actor };
 }
 
+/** helen@example.com, who signs in with this password as it is (no change forced); each test gives her roles. */
+export const HELEN = {
+  email: "helen@example.com",
+  name: "Helen",
+  password: "Tidal-Lantern-7",
+  forceChangePassword: false,
+};
+
 /** Builder: an account CxAy with example.com and example.org, and admin@example.com as Super Administrator. */
 export async function initExample(context: ServiceContext): Promise<void> {
   await initDirectory(context, {
@@ -22,4 +36,36 @@ export async function initExample(context: ServiceContext): Promise<void> {
     admin: "admin@example.com",
     adminPassword: ADMIN_PASSWORD,
   });
+}
+
+/**
+ * Builder: the example directory (`system` acts for it) and a new user in it holding `role`, with a context
+ * acting as that user (`acting`).
+ */
+export async function exampleWithAdministrator(
+  open: OpenDatabase,
+  user: { email: string; name: string; role: string },
+): Promise<{ system: ServiceContext; acting: ServiceContext }> {
+  const system = makeContext(open);
+  await initExample(system);
+  await createUser(system, { email: user.email, name: user.name });
+  await assignRole(system, { email: user.email, role: user.role });
+  return { system, acting: makeContext(open, { kind: "user", email: user.email }) };
+}
+
+/** Runs `use` on the example directory in a fresh, migrated SQLite file (the benchmarks' start); removes it after. */
+export async function withExampleSqlite<T>(
+  use: (context: ServiceContext, open: OpenDatabase) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "mailroster-bench-"));
+  const open = createSqliteDatabase(join(dir, "bench.db"));
+  try {
+    await migrateToLatest(open.db);
+    const context = makeContext(open);
+    await initExample(context);
+    return await use(context, open);
+  } finally {
+    await open.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,36 +1,25 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { parseArgs } from "node:util";
 import { MAX_NOTE_LENGTH } from "../../directory/note.js";
 import { isAppError } from "../../errors/app-error.js";
-import { dispatchOptionsFromEnv, dispatchOutbox } from "../../jobs/outbox-dispatcher.js";
+import { dispatchOutbox } from "../../services/dispatch-outbox.js";
+import { dispatchOptionsFromEnv } from "../mail-options.js";
+import { findDefaultImporter, listImports, showImport } from "../../services/imports/import-queries.js";
 import {
   EMPTY_SUMMARY,
-  findDefaultImporter,
-  listImports,
-  previewImport,
-  saveImport,
-  showImport,
   type GroupOverride,
   type ImportOutcome,
   type IssueView,
-} from "../../services/imports-service.js";
+} from "../../services/imports/import-states.js";
+import { previewImport, saveImport } from "../../services/imports/run-import.js";
 import { listOutbox } from "../../services/outbox-service.js";
-import { EXIT_OK, EXIT_REFUSED, UsageError, type CliCommand, type CliIo } from "../command.js";
-import {
-  ACCOUNT_OPTION,
-  DB_OPTION,
-  JSON_OPTION,
-  printJson,
-  requireOne,
-  withDirectory,
-} from "../directory-session.js";
+import { UsageError } from "../command-spec.js";
+import { EXIT_OK, EXIT_REFUSED, defineCommand, type CliCommand, type CliIo } from "../command.js";
+import { printJson, withDirectory } from "../directory-session.js";
+import { defineListCommand, defineShowCommand } from "../read-commands.js";
+import { describeForCli } from "../error-hints.js";
+import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "../shared-options.js";
 import { createProgressBar } from "../progress-bar.js";
-
-function parseOverride(text: string | undefined): GroupOverride | undefined {
-  if (text === undefined || text === "add" || text === "overwrite") return text;
-  throw new UsageError(`--override is add or overwrite, not "${text}"`);
-}
 
 /** An outcome for a failure that happened before the import could be recorded. */
 function refusedOutcome(file: string, code: string, message: string): ImportOutcome {
@@ -117,39 +106,45 @@ function print(outcome: ImportOutcome, json: boolean, io: CliIo): number {
   return outcome.ok ? EXIT_OK : EXIT_REFUSED;
 }
 
-export const importCommand: CliCommand = {
-  path: ["import"],
-  usage:
-    "import FILE [--as EMAIL] (--group PATH [--override add|overwrite] | --upload-only) [--note TEXT] [--save] [--json] [--account CODE] [--db URL]",
-  summary: "Preview (or with --save, save) an import of users from an .xls spreadsheet.",
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...DB_OPTION,
-        ...ACCOUNT_OPTION,
-        ...JSON_OPTION,
-        as: { type: "string" },
-        group: { type: "string" },
-        override: { type: "string" },
-        "upload-only": { type: "boolean" },
-        note: { type: "string" },
-        save: { type: "boolean" },
+export const importCommand = defineCommand(
+  {
+    path: ["import"],
+    summary: "Preview (or with --save, save) an import of users from an .xls spreadsheet.",
+    positionals: [{ name: "FILE", description: "The .xls spreadsheet." }],
+    options: {
+      as: {
+        type: "string",
+        value: "EMAIL",
+        description: "The administrator who imports (default: the account's first Super Administrator).",
       },
-    });
-    const path = requireOne(positionals, "FILE");
-    const uploadOnly = values["upload-only"] === true;
-    if (values.group === undefined && !uploadOnly) throw new UsageError("give --group PATH or --upload-only");
-    if (values.group !== undefined && uploadOnly)
-      throw new UsageError("--group and --upload-only exclude each other");
-    const override = parseOverride(values.override);
-    if (override !== undefined && uploadOnly) throw new UsageError("--override needs --group");
-    const note = values.note;
+      group: { type: "string", value: "PATH", description: "The profile group the users are placed in." },
+      override: {
+        type: "string",
+        value: "add|overwrite",
+        choices: ["add", "overwrite"],
+        description: "add: keep the group's other members; overwrite: the sheet becomes the group.",
+      },
+      "upload-only": { type: "boolean", description: "Import the users without placing them in a group." },
+      note: {
+        type: "string",
+        value: "TEXT",
+        description: "A note attached to the users the import changes.",
+      },
+      save: { type: "boolean", description: "Save the import (without it, only preview)." },
+      ...JSON_OPTION,
+      ...ACCOUNT_OPTION,
+      ...DB_OPTION,
+    },
+    oneOf: [["group", "override"], ["upload-only"]],
+  },
+  async ({ positionals, options }, io) => {
+    const path = positionals.FILE;
+    const override: GroupOverride | undefined = options.override;
+    const note = options.note;
     if (note !== undefined && (note.trim() === "" || Array.from(note.trim()).length > MAX_NOTE_LENGTH)) {
       throw new UsageError(`--note must be 1 to ${MAX_NOTE_LENGTH} characters`);
     }
-    const json = values.json === true;
+    const json = options.json;
     const fileName = basename(path);
     let bytes: Uint8Array;
     try {
@@ -164,20 +159,21 @@ export const importCommand: CliCommand = {
     }
     const bar = io.stderrIsTty === true ? createProgressBar(io.stderr) : undefined;
     try {
-      const outcome = await withDirectory(values.db, async (context) => {
-        const as = values.as ?? (await findDefaultImporter(context.db, values.account));
+      const outcome = await withDirectory(options.db, async (context) => {
+        const as = options.as ?? (await findDefaultImporter(context.db, options.account));
         const importer = { ...context, actor: { kind: "user" as const, email: as } };
         const request = {
           fileName,
           bytes,
-          account: values.account,
-          group: values.group,
+          account: options.account,
+          group: options.group,
           override,
           note,
           onProgress: bar?.update,
         };
-        const result =
-          values.save === true ? await saveImport(importer, request) : await previewImport(importer, request);
+        const result = options.save
+          ? await saveImport(importer, request)
+          : await previewImport(importer, request);
         bar?.finish();
         // After commit: send what the import queued (the failure mail); without SMTP_URL it stays queued.
         await dispatchOutbox(context.db, dispatchOptionsFromEnv(context.now));
@@ -188,78 +184,46 @@ export const importCommand: CliCommand = {
       bar?.finish();
       // With --json, stdout carries one object even when the import is refused before it starts.
       if (json && isAppError(error) && error.code !== "usage") {
-        return print(refusedOutcome(fileName, error.code, error.message), json, io);
+        return print(refusedOutcome(fileName, error.code, describeForCli(error)), json, io);
       }
       throw error;
     }
   },
-};
+);
 
-export const importsListCommand: CliCommand = {
-  path: ["imports", "list"],
-  usage: "imports list [--account CODE] [--json] [--db URL]",
-  summary: "List every import: who, when, file, state and summary.",
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...DB_OPTION, ...ACCOUNT_OPTION, ...JSON_OPTION },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
-    const imports = await withDirectory(values.db, (context) =>
-      listImports(context, { account: values.account }),
-    );
-    if (values.json === true) printJson(imports, io.stdout);
-    else {
-      for (const i of imports) {
-        io.stdout(
-          `${i.importId ?? ""}  ${i.at}  ${i.state.padEnd(9)}  ${i.by}  ${i.file}  ` +
-            `create ${i.summary.create}, update ${i.summary.update}, unchanged ${i.summary.unchanged}, errors ${i.errorCount}\n`,
-        );
-      }
-    }
-    return EXIT_OK;
+export const importsListCommand = defineListCommand(
+  { path: ["imports", "list"], summary: "List every import: who, when, file, state and summary." },
+  listImports,
+  (i) =>
+    `${i.importId ?? ""}  ${i.at}  ${i.state.padEnd(9)}  ${i.by}  ${i.file}  ` +
+    `create ${i.summary.create}, update ${i.summary.update}, unchanged ${i.summary.unchanged}, errors ${i.errorCount}\n`,
+);
+
+export const importsShowCommand = defineShowCommand(
+  {
+    path: ["imports", "show"],
+    summary: "Show one import: options, note, summary, errors and warnings.",
+    positional: { name: "ID", description: "The import's id, as imports list shows it." },
   },
-};
+  showImport,
+  (view) =>
+    `State: ${view.state}, by ${view.by} at ${view.at}, SHA-256 ${view.sha256}\n` + formatOutcome(view),
+);
 
-export const importsShowCommand: CliCommand = {
-  path: ["imports", "show"],
-  usage: "imports show ID [--json] [--db URL]",
-  summary: "Show one import: options, note, summary, errors and warnings.",
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...DB_OPTION, ...JSON_OPTION },
-    });
-    const id = requireOne(positionals, "ID");
-    const view = await withDirectory(values.db, (context) => showImport(context, id));
-    if (values.json === true) printJson(view, io.stdout);
-    else
-      io.stdout(
-        `State: ${view.state}, by ${view.by} at ${view.at}, SHA-256 ${view.sha256}\n` + formatOutcome(view),
-      );
-    return EXIT_OK;
+export const outboxListCommand = defineCommand(
+  {
+    path: ["outbox", "list"],
+    summary: "List the mail in the outbox (queued, sent, failed).",
+    positionals: [],
+    options: { ...JSON_OPTION, ...DB_OPTION },
   },
-};
-
-export const outboxListCommand: CliCommand = {
-  path: ["outbox", "list"],
-  usage: "outbox list [--json] [--db URL]",
-  summary: "List the mail in the outbox (queued, sent, failed).",
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...DB_OPTION, ...JSON_OPTION },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
-    const mails = await withDirectory(values.db, (context) => listOutbox(context));
-    if (values.json === true) printJson(mails, io.stdout);
+  async ({ options }, io) => {
+    const mails = await withDirectory(options.db, (context) => listOutbox(context));
+    if (options.json) printJson(mails, io.stdout);
     else for (const m of mails) io.stdout(`${m.createdAt}  ${m.state.padEnd(6)}  ${m.to}  ${m.subject}\n`);
     return EXIT_OK;
   },
-};
+);
 
 export const IMPORT_COMMANDS: readonly CliCommand[] = [
   importCommand,

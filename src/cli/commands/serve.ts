@@ -1,37 +1,26 @@
-import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
 import { isCommonPassword } from "../../adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../adapters/password-hasher.js";
-import { DEFAULT_PASSWORD_POLICY, checkPassword } from "../../directory/password-policy.js";
 import { createSecretBox, loadSecretKey } from "../../adapters/secret-box.js";
 import { startSmtpListener, type SmtpLimits, type SmtpListener } from "../../adapters/smtp-listener.js";
 import { createApp } from "../../http/app.js";
 import { ImportRunner } from "../../jobs/import-runner.js";
-import { dispatchOptionsFromEnv, dispatchOutbox } from "../../jobs/outbox-dispatcher.js";
-import { failInterruptedImports } from "../../services/import-recovery-service.js";
+import { dispatchOutbox } from "../../services/dispatch-outbox.js";
+import { dispatchOptionsFromEnv } from "../mail-options.js";
+import { failInterruptedImports } from "../../services/imports/import-recovery.js";
 import { DEFAULT_SYNC_INTERVAL_MS, startSyncScheduler } from "../../jobs/sync-scheduler.js";
 import { RecipientIndex } from "../../services/recipient-index.js";
-import { syncAllAccounts } from "../../services/sync-service.js";
+import { syncAllAccounts } from "../../services/sync/run-sync.js";
 import { startServer } from "../../http/server.js";
-import { initDirectory } from "../../services/accounts-service.js";
-import { listAccounts } from "../../store/accounts-repository.js";
+import { DEFAULT_FIRST_ADMINISTRATOR, ensureFirstAdministrator } from "../../services/first-run.js";
 import { migrateToLatest } from "../../store/migrate.js";
 import { openDatabase } from "../../store/open-database.js";
-import { EXIT_OK, UsageError, type CliCommand } from "../command.js";
-import { chooseDatabaseUrl, parseCount } from "../directory-session.js";
+import { UsageError, parseCount, type CountOption } from "../command-spec.js";
+import { EXIT_OK, defineCommand } from "../command.js";
+import { chooseDatabaseUrl } from "../directory-session.js";
+import { DB_OPTION } from "../shared-options.js";
 
-const FIRST_ADMIN = "admin@mailroster.local";
-
-/** A password shown once: 18 random characters plus a symbol, drawn again until the default policy takes it. */
-function generatePassword(): string {
-  for (;;) {
-    const password = `${randomBytes(14).toString("base64url")}-${randomBytes(3).toString("base64url")}`;
-    if (checkPassword(DEFAULT_PASSWORD_POLICY, password, isCommonPassword).length === 0) return password;
-  }
-}
-
-function parsePort(text: string | undefined): number {
-  const port = parseCount("--port", text ?? process.env.PORT ?? "8080");
+function parsePort(flag: number | undefined): number {
+  const port = flag ?? parseCount("--port", process.env.PORT ?? "8080");
   if (port === undefined || port > 65_535) throw new UsageError(`--port needs 0 to 65535`);
   return port;
 }
@@ -43,29 +32,45 @@ function parseListen(text: string): { host: string; port: number } {
   return { host: match[1].replace(/^\[(.*)\]$/, "$1"), port };
 }
 
-/** The SMTP listener's flood-limit flags and the limit each sets; unset ones keep DEFAULT_SMTP_LIMITS. */
+/** The SMTP listener's flood-limit flags, the limit each sets and what it means; unset ones keep DEFAULT_SMTP_LIMITS. */
 const SMTP_LIMIT_FLAGS = {
-  "smtp-max-recipients": "maxRecipients",
-  "smtp-max-connections-per-client": "maxConnectionsPerClient",
-  "smtp-max-connections-per-minute": "maxConnectionsPerMinute",
-  "smtp-max-clients": "maxClients",
-  "smtp-max-recipients-per-minute": "maxRecipientsPerMinute",
-} as const satisfies Record<string, keyof SmtpLimits>;
+  "smtp-max-recipients": ["maxRecipients", "RCPT TO per transaction; beyond, 452 4.5.3 (default 100)."],
+  "smtp-max-connections-per-client": [
+    "maxConnectionsPerClient",
+    "Connections at once from one IP; beyond, 421 4.7.0 (default 20).",
+  ],
+  "smtp-max-connections-per-minute": [
+    "maxConnectionsPerMinute",
+    "New connections per IP per minute; beyond, 421 4.7.0 (default 120).",
+  ],
+  "smtp-max-clients": ["maxClients", "Connections at once in all; beyond, 421 (default 500)."],
+  "smtp-max-recipients-per-minute": [
+    "maxRecipientsPerMinute",
+    "RCPT TO per IP per minute; beyond, 450 4.7.1 (default: no limit).",
+  ],
+} as const satisfies Record<string, readonly [keyof SmtpLimits, string]>;
 type SmtpLimitFlag = keyof typeof SMTP_LIMIT_FLAGS;
 
+const SMTP_LIMIT_OPTIONS = Object.fromEntries(
+  Object.entries(SMTP_LIMIT_FLAGS).map(([flag, [, description]]) => [
+    flag,
+    { type: "count", description: `${description} Needs --smtp-listen.` },
+  ]),
+) as Record<SmtpLimitFlag, CountOption>;
+
 function parseSmtpLimits(
-  values: Partial<Record<SmtpLimitFlag, string>>,
+  values: Readonly<Record<SmtpLimitFlag, number | undefined>>,
   listening: boolean,
 ): Partial<Record<keyof SmtpLimits, number>> {
   const limits: Partial<Record<keyof SmtpLimits, number>> = {};
   for (const flag of Object.keys(SMTP_LIMIT_FLAGS) as SmtpLimitFlag[]) {
-    const value = parseCount(`--${flag}`, values[flag]);
+    const value = values[flag];
     if (value === undefined) continue;
     if (!listening) throw new UsageError(`--${flag} needs --smtp-listen`);
     if (value < 1 || !Number.isSafeInteger(value)) {
       throw new UsageError(`--${flag} needs a whole number >= 1`);
     }
-    limits[SMTP_LIMIT_FLAGS[flag]] = value;
+    limits[SMTP_LIMIT_FLAGS[flag][0]] = value;
   }
   return limits;
 }
@@ -83,42 +88,53 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-export const serveCommand: CliCommand = {
-  path: ["serve"],
-  usage:
-    "serve [--db URL] [--port N] [--host HOST] [--admin EMAIL] [--smtp-listen HOST:PORT] [--smtp-max-recipients N] [--smtp-max-connections-per-client N] [--smtp-max-connections-per-minute N] [--smtp-max-clients N] [--smtp-max-recipients-per-minute N] [--sync-every-minutes N] [--max-upload-mb N] [--secure-cookies] [--trust-proxy]",
-  summary:
-    "Start the console and API (http://127.0.0.1:8080), the SMTP recipient check when asked, and Sync All three times a day; on an empty database, first create an account and a Super Administrator.",
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        db: { type: "string" },
-        port: { type: "string" },
-        host: { type: "string" },
-        admin: { type: "string" },
-        "smtp-listen": { type: "string" },
-        "smtp-max-recipients": { type: "string" },
-        "smtp-max-connections-per-client": { type: "string" },
-        "smtp-max-connections-per-minute": { type: "string" },
-        "smtp-max-clients": { type: "string" },
-        "smtp-max-recipients-per-minute": { type: "string" },
-        "sync-every-minutes": { type: "string" },
-        "max-upload-mb": { type: "string" },
-        // The session cookie gets Secure always, or (trusting X-Forwarded-Proto) when the proxy saw https.
-        "secure-cookies": { type: "boolean" },
-        "trust-proxy": { type: "boolean" },
+export const serveCommand = defineCommand(
+  {
+    path: ["serve"],
+    summary:
+      "Start the console and API (http://127.0.0.1:8080), the SMTP recipient check when asked, and Sync All three times a day; on an empty database, first create an account and a Super Administrator.",
+    positionals: [],
+    options: {
+      ...DB_OPTION,
+      port: { type: "count", description: "The HTTP port (default: PORT, else 8080; 0: any free port)." },
+      host: { type: "string", value: "HOST", default: "127.0.0.1", description: "The address to listen on." },
+      admin: {
+        type: "string",
+        value: "EMAIL",
+        default: DEFAULT_FIRST_ADMINISTRATOR,
+        description: "On an empty database, the first Super Administrator.",
       },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals.join(" ")}"`);
+      "smtp-listen": {
+        type: "string",
+        value: "HOST:PORT",
+        description: "Answer RCPT TO on this address with each recipient's verdict.",
+      },
+      ...SMTP_LIMIT_OPTIONS,
+      "sync-every-minutes": {
+        type: "count",
+        description: "How often Sync All runs (default: every 8 hours).",
+      },
+      "max-upload-mb": {
+        type: "count",
+        default: 64,
+        description: "The largest upload accepted, 1 to 1024 MiB.",
+      },
+      // The session cookie gets Secure always, or (trusting X-Forwarded-Proto) when the proxy saw https.
+      "secure-cookies": { type: "boolean", description: "Always mark the session cookie Secure." },
+      "trust-proxy": {
+        type: "boolean",
+        description: "Trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy in front.",
+      },
+    },
+  },
+  async ({ options: values }, io) => {
     const port = parsePort(values.port);
-    const host = values.host ?? "127.0.0.1";
+    const host = values.host;
     const smtp = values["smtp-listen"] === undefined ? undefined : parseListen(values["smtp-listen"]);
     const smtpLimits = parseSmtpLimits(values, smtp !== undefined);
-    const minutes = parseCount("--sync-every-minutes", values["sync-every-minutes"]);
+    const minutes = values["sync-every-minutes"];
     const intervalMs = minutes === undefined || minutes === 0 ? DEFAULT_SYNC_INTERVAL_MS : minutes * 60_000;
-    const uploadMb = parseCount("--max-upload-mb", values["max-upload-mb"]) ?? 64;
+    const uploadMb = values["max-upload-mb"];
     if (uploadMb < 1 || uploadMb > 1024) throw new UsageError("--max-upload-mb needs 1 to 1024");
     // Without a key the server still serves the console and recipient checks; only scheduled sync needs it.
     let secrets: ReturnType<typeof createSecretBox> | undefined;
@@ -133,23 +149,10 @@ export const serveCommand: CliCommand = {
     try {
       await migrateToLatest(open.db);
       const base = { db: open.db, hasher: createArgon2Hasher(), isCommonPassword, now: () => new Date() };
-      let firstSignIn: { email: string; password: string } | undefined;
-      if ((await listAccounts(open.db)).length === 0) {
-        const email = values.admin ?? FIRST_ADMIN;
-        const password = generatePassword();
-        await initDirectory(
-          { ...base, actor: { kind: "system", name: "serve" } },
-          {
-            account: "My Organisation",
-            code: "ORG",
-            domains: [email.slice(email.lastIndexOf("@") + 1)],
-            admin: email,
-            adminPassword: password,
-            forceChangePassword: true,
-          },
-        );
-        firstSignIn = { email, password };
-      }
+      const firstSignIn = await ensureFirstAdministrator(
+        { ...base, actor: { kind: "system", name: "serve" } },
+        { email: values.admin },
+      );
       // Trust the loaded copy for 250 ms: a change reaches RCPT TO within a quarter second, and a busy
       // listener skips the per-check database round trip (bench/smtp-rcpt.ts measures both).
       const recipients = new RecipientIndex(open.db, { maxStalenessMs: 250 });
@@ -216,4 +219,4 @@ export const serveCommand: CliCommand = {
       await open.close();
     }
   },
-};
+);

@@ -1,35 +1,41 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { parseArgs } from "node:util";
 import { AppError } from "../../errors/app-error.js";
 import { cellRef } from "../../sheet/cell-ref.js";
 import { fileTooLarge } from "../../sheet/xls/read-errors.js";
 import { DEFAULT_MAX_XLS_BYTES, readXls, type XlsWorkbook } from "../../sheet/xls/read-xls.js";
-import { EXIT_OK, UsageError, type CliCommand, type CliIo } from "../command.js";
+import { UsageError } from "../command-spec.js";
+import { EXIT_OK, defineCommand, type CliIo } from "../command.js";
+import { JSON_OPTION } from "../shared-options.js";
 
-export const sheetDumpCommand: CliCommand = {
-  path: ["sheet", "dump"],
-  usage: "sheet dump FILE [--json] [--max-bytes N]",
-  summary: "Read an Excel 97-2003 workbook (.xls) and print every worksheet's cells.",
-  async run(args: readonly string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: { json: { type: "boolean", default: false }, "max-bytes": { type: "string" } },
-      allowPositionals: true,
-    });
-    if (positionals.length !== 1) throw new UsageError("give exactly one FILE");
-    const path = positionals[0] ?? "";
-    const maxBytes = values["max-bytes"] === undefined ? DEFAULT_MAX_XLS_BYTES : Number(values["max-bytes"]);
+export const sheetDumpCommand = defineCommand(
+  {
+    path: ["sheet", "dump"],
+    summary: "Read an Excel 97-2003 workbook (.xls) and print every worksheet's cells.",
+    positionals: [{ name: "FILE", description: "The .xls workbook." }],
+    options: {
+      ...JSON_OPTION,
+      "max-bytes": {
+        type: "string",
+        value: "N",
+        default: String(DEFAULT_MAX_XLS_BYTES),
+        description: "Refuse a file larger than this, in bytes.",
+      },
+    },
+  },
+  async ({ positionals, options }, io) => {
+    const path = positionals.FILE;
+    const maxBytes = Number(options["max-bytes"]);
     if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
       throw new UsageError("--max-bytes takes a positive number");
     const fileName = basename(path);
     const bytes = await readUpload(path, fileName, maxBytes);
     const workbook = readXls(bytes, { fileName, maxBytes, reuseInput: true });
-    if (values.json) writeJson(workbook, io);
+    if (options.json) writeJson(workbook, io);
     else writeText(workbook, io);
     return EXIT_OK;
   },
-};
+);
 
 /** Reads the file, refusing an oversized one from its size alone so it is never loaded. */
 async function readUpload(path: string, fileName: string, maxBytes: number): Promise<Uint8Array> {

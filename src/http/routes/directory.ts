@@ -7,7 +7,7 @@ import {
   listRoles,
 } from "../../services/directory-views-service.js";
 import { setPasswordPolicy } from "../../services/password-policy-service.js";
-import { listAccountAudit } from "../../services/user-admin-service.js";
+import { listAccountAudit } from "../../services/users/user-audit.js";
 import { PERMISSIONS } from "../../directory/roles.js";
 import { ApiRouter } from "../api-router.js";
 import { accountQuery, auditEntrySchema, pageOf, pageQuery, passwordPolicySchema } from "../schemas.js";

@@ -1,15 +1,13 @@
 import { z } from "zod";
 import { MAX_ATTRIBUTE_NAME_LENGTH, MAX_ATTRIBUTE_VALUE_LENGTH } from "../../directory/attribute-name.js";
-import { assignRole } from "../../services/roles-service.js";
-import {
-  createManualUser,
-  listUserAudit,
-  searchUsers,
-  setUserPassword,
-  showUser,
-  unlockUser,
-  updateUserDetails,
-} from "../../services/user-admin-service.js";
+import { assignRole } from "../../services/users/assign-role.js";
+import { createManualUser } from "../../services/users/create-user.js";
+import { showUser } from "../../services/users/find-users.js";
+import { searchUsers } from "../../services/users/search-users.js";
+import { setUserPassword } from "../../services/users/set-user-password.js";
+import { unlockUser } from "../../services/users/unlock-user.js";
+import { updateUserDetails } from "../../services/users/update-user.js";
+import { listUserAudit } from "../../services/users/user-audit.js";
 import { ApiRouter } from "../api-router.js";
 import { accountQuery, auditEntrySchema, pageOf, pageQuery, userSchema } from "../schemas.js";
 

@@ -6,6 +6,7 @@ import * as m0004 from "./0004-console.js";
 import * as m0005 from "./0005-postgres-account-keys.js";
 import * as m0006 from "./0006-lockout-by-default.js";
 import * as m0007 from "./0007-import-issue-counts.js";
+import * as m0008 from "./0008-import-counts-columns.js";
 
 /** Every migration, in order; an in-code provider so dist/ needs no migration folder scan. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0005-postgres-account-keys": m0005,
   "0006-lockout-by-default": m0006,
   "0007-import-issue-counts": m0007,
+  "0008-import-counts-columns": m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

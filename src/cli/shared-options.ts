@@ -1,0 +1,22 @@
+import type { OptionsSpec } from "./command-spec.js";
+
+/** The options most commands share, declared once and spread into each command's spec. */
+export const DB_OPTION = {
+  db: {
+    type: "string",
+    value: "URL",
+    description: "The database: sqlite:PATH or postgres://... (else DATABASE_URL, else ./mailroster.db).",
+  },
+} as const satisfies OptionsSpec;
+
+export const ACCOUNT_OPTION = {
+  account: {
+    type: "string",
+    value: "CODE",
+    description: "The account, by its code (needed when there are several).",
+  },
+} as const satisfies OptionsSpec;
+
+export const JSON_OPTION = {
+  json: { type: "boolean", description: "Print one JSON object on stdout instead of text." },
+} as const satisfies OptionsSpec;

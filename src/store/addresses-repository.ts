@@ -1,0 +1,95 @@
+import type { Selectable } from "kysely";
+import { insertRows } from "./bulk/bulk-insert.js";
+import { eachInChunks, forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
+import type { AddressesTable, Executor } from "./schema.js";
+
+// Every primary address and alias, keyed by address_key (unique system-wide).
+
+export type AddressRow = Selectable<AddressesTable>;
+
+/** Every address row (primary or alias) whose key is among `keys`. */
+export async function findAddressesByKeys(db: Executor, keys: readonly string[]): Promise<AddressRow[]> {
+  return selectInChunks(keys, (chunk) =>
+    db
+      .selectFrom("addresses")
+      .selectAll()
+      .where(inKeys(db, "address_key", chunk))
+      .execute(),
+  );
+}
+
+/** The owner and kind of each of `keys` that is taken, row by row to `each`. */
+export async function eachAddressByKeys(
+  db: Executor,
+  keys: readonly string[],
+  each: (row: Pick<AddressRow, "address_key" | "user_id" | "kind">) => void,
+): Promise<void> {
+  await eachInChunks(
+    keys,
+    (chunk) =>
+      db
+        .selectFrom("addresses")
+        .select(["address_key", "user_id", "kind"])
+        .where(inKeys(db, "address_key", chunk))
+        .execute(),
+    each,
+  );
+}
+
+export async function findAddressesByUserIds(
+  db: Executor,
+  userIds: readonly string[],
+): Promise<AddressRow[]> {
+  return selectInChunks(userIds, (chunk) =>
+    db
+      .selectFrom("addresses")
+      .selectAll()
+      .where(inKeys(db, "user_id", chunk))
+      .orderBy("address_key")
+      .execute(),
+  );
+}
+
+/** Every address (primary and alias) of the account, as Sync All plans with them. */
+export async function listAccountAddresses(
+  db: Executor,
+  accountId: string,
+): Promise<{ addressKey: string; address: string; userId: string; kind: string }[]> {
+  return db
+    .selectFrom("addresses")
+    .select(["address_key as addressKey", "address", "user_id as userId", "kind"])
+    .where("account_id", "=", accountId)
+    .execute();
+}
+
+/** New address rows, one user's alias or an import's tens of thousands alike. */
+export async function insertAddresses(db: Executor, rows: readonly AddressRow[]): Promise<void> {
+  await insertRows(
+    db,
+    "addresses",
+    ["address_key", "account_id", "user_id", "address", "kind"],
+    rows.map((a) => [a.address_key, a.account_id, a.user_id, a.address, a.kind]),
+  );
+}
+
+export async function deleteAliases(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom("addresses").where("user_id", "=", userId).where("kind", "=", "alias").execute();
+}
+
+export async function deleteAddressesOfUsers(db: Executor, userIds: readonly string[]): Promise<void> {
+  await forEachKeyChunk(userIds, (chunk) =>
+    db
+      .deleteFrom("addresses")
+      .where(inKeys(db, "user_id", chunk))
+      .execute(),
+  );
+}
+
+/** Every address (primary and alias) with the type of the user holding it. */
+export async function listAddressTypes(db: Executor): Promise<{ address_key: string; type: string }[]> {
+  return db
+    .selectFrom("addresses")
+    .innerJoin("users", "users.id", "addresses.user_id")
+    .select(["addresses.address_key", "users.type"])
+    .execute();
+}

@@ -1,0 +1,33 @@
+import type { Selectable } from "kysely";
+import { insertRows } from "./bulk/bulk-insert.js";
+import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
+import type { Executor, NotesTable } from "./schema.js";
+
+// Notes attached to users (by an administrator, or by an import).
+
+export type NoteRow = Selectable<NotesTable>;
+
+export async function insertNote(db: Executor, row: NoteRow): Promise<void> {
+  await db.insertInto("notes").values(row).execute();
+}
+
+export async function insertNotesBulk(db: Executor, rows: readonly NoteRow[]): Promise<void> {
+  await insertRows(
+    db,
+    "notes",
+    ["id", "account_id", "user_id", "address", "text", "author", "created_at"],
+    rows.map((n) => [n.id, n.account_id, n.user_id, n.address, n.text, n.author, n.created_at]),
+  );
+}
+
+export async function findNotesByUserIds(db: Executor, userIds: readonly string[]): Promise<NoteRow[]> {
+  return selectInChunks(userIds, (chunk) =>
+    db
+      .selectFrom("notes")
+      .selectAll()
+      .where(inKeys(db, "user_id", chunk))
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute(),
+  );
+}
