@@ -10,20 +10,16 @@ import { Worker } from "node:worker_threads";
 
 export type Argon2Options = Readonly<Record<string, number>>;
 
-export type Argon2Job =
-  | { readonly op: "hash"; readonly items: readonly string[] }
-  | { readonly op: "verify"; readonly items: readonly { hash: string; password: string }[] };
+// Only hashing runs in batches: a password is verified for one person signing in, never many at once.
+export type Argon2Job = { readonly op: "hash"; readonly items: readonly string[] };
 
 // Plain CommonJS evaluated as the thread's script: nothing to resolve or compile, whether the product runs
-// from dist/, from the TypeScript sources under tsx, or under vitest. A stored hash that does not parse
-// verifies nothing, as in password-hasher.ts.
+// from dist/, from the TypeScript sources under tsx, or under vitest.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const { hashSync, verifySync } = require(workerData.argon2);
-parentPort.on("message", ({ op, start, items }) => {
-  const results = op === "hash"
-    ? items.map((password) => hashSync(password, workerData.options))
-    : items.map(({ hash, password }) => { try { return verifySync(hash, password); } catch { return false; } });
+const { hashSync } = require(workerData.argon2);
+parentPort.on("message", ({ start, items }) => {
+  const results = items.map((password) => hashSync(password, workerData.options));
   parentPort.postMessage({ start, results });
 });
 `;

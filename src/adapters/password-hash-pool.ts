@@ -40,12 +40,3 @@ export function hashAll(
   if (hasher.hashMany) return hasher.hashMany(passwords, onProgress);
   return mapConcurrently(passwords, hashingConcurrency(), (p) => hasher.hash(p), onProgress);
 }
-
-export function verifyAll(
-  hasher: PasswordHasher,
-  pairs: readonly { hash: string; password: string }[],
-  onProgress?: (done: number) => void,
-): Promise<boolean[]> {
-  if (hasher.verifyMany) return hasher.verifyMany(pairs, onProgress);
-  return mapConcurrently(pairs, hashingConcurrency(), (p) => hasher.verify(p.hash, p.password), onProgress);
-}

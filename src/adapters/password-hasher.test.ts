@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashAll, verifyAll } from "./password-hash-pool.js";
+import { hashAll } from "./password-hash-pool.js";
 import { createArgon2Hasher } from "./password-hasher.js";
 
 describe("argon2id on every core", () => {
@@ -15,18 +15,6 @@ describe("argon2id on every core", () => {
     expect(seen.at(-1)).toBe(40);
     expect(await hasher.verify(hashes[7] ?? "", "Pa55word!7x")).toBe(true);
     expect(await hasher.verify(hashes[7] ?? "", "Pa55word!8x")).toBe(false);
-  });
-
-  it("verifies many pairs, a malformed stored hash verifying nothing", async () => {
-    const [a = "", b = ""] = await hashAll(hasher, ["Sunny-Harbour-42", "Tidal-Lantern-7"]);
-    const pairs = Array.from({ length: 24 }, (_, i) =>
-      i % 3 === 0
-        ? { hash: a, password: "Sunny-Harbour-42" }
-        : i % 3 === 1
-          ? { hash: b, password: "Sunny-Harbour-42" }
-          : { hash: "not-a-hash", password: "x" },
-    );
-    expect(await verifyAll(hasher, pairs)).toEqual(pairs.map((_, i) => i % 3 === 0));
   });
 
   it("answers an empty batch at once", async () => {

@@ -8,10 +8,6 @@ export interface PasswordHasher {
   verify(hashed: string, password: string): Promise<boolean>;
   /** Many at once, on every core (password-hash-pool.ts falls back to `hash` when absent). */
   hashMany?(passwords: readonly string[], onProgress?: (done: number) => void): Promise<string[]>;
-  verifyMany?(
-    pairs: readonly { hash: string; password: string }[],
-    onProgress?: (done: number) => void,
-  ): Promise<boolean[]>;
 }
 
 /**
@@ -47,10 +43,6 @@ export function createArgon2Hasher(): PasswordHasher {
       passwords.length < WORKERS_FROM
         ? Promise.all(passwords.map((p) => hasher.hash(p)))
         : runArgon2Job<string>({ op: "hash", items: passwords }, options, threads, onProgress),
-    verifyMany: async (pairs, onProgress) =>
-      pairs.length < WORKERS_FROM
-        ? Promise.all(pairs.map((p) => hasher.verify(p.hash, p.password)))
-        : runArgon2Job<boolean>({ op: "verify", items: pairs }, options, threads, onProgress),
   };
   return hasher;
 }

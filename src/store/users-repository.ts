@@ -58,7 +58,6 @@ export type ImportedUserFacts = Pick<
   | "email"
   | "name"
   | "type"
-  | "password_hash"
   | "force_change_password"
   | "password_never_expires"
   | "locked"
@@ -76,7 +75,6 @@ export async function loadUsersByIds(db: Executor, ids: readonly string[]): Prom
         "email",
         "name",
         "type",
-        "password_hash",
         "force_change_password",
         "password_never_expires",
         "locked",
