@@ -1,6 +1,10 @@
 import { z } from "zod";
-import { PERMISSIONS } from "../directory/roles.js";
-import { USER_TYPES } from "../directory/user.js";
+import {
+  apiTokenViewSchema,
+  auditViewSchema,
+  meViewSchema,
+  userViewSchema,
+} from "../services/view-schemas.js";
 
 // The shapes the API promises. Every response is parsed through one of these before it is sent: an object
 // schema keeps only the keys it names, so a field a service did not mean to expose (a hash) never leaves.
@@ -15,37 +19,9 @@ export const errorSchema = z
   })
   .meta({ id: "Error" });
 
-export const userSchema = z
-  .object({
-    email: z.string(),
-    name: z.string(),
-    type: z.enum(USER_TYPES),
-    account: z.string(),
-    forceChangePassword: z.boolean(),
-    passwordNeverExpires: z.boolean(),
-    locked: z.boolean(),
-    pop: z.boolean(),
-    submit: z.boolean(),
-    hasPassword: z.boolean(),
-    aliases: z.array(z.string()),
-    attributes: z.record(z.string(), z.string()),
-    groups: z.array(z.string()),
-    roles: z.array(z.string()),
-    notes: z.array(z.object({ text: z.string(), by: z.string(), at: z.string() })),
-  })
-  .meta({ id: "User" });
+export const userSchema = userViewSchema.meta({ id: "User" });
 
-export const auditEntrySchema = z
-  .object({
-    at: z.string(),
-    actor: z.string(),
-    action: z.string(),
-    account: z.string(),
-    address: z.string().nullable(),
-    before: z.unknown(),
-    after: z.unknown(),
-  })
-  .meta({ id: "AuditEntry" });
+export const auditEntrySchema = auditViewSchema.meta({ id: "AuditEntry" });
 
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ items: z.array(item), total: z.int(), page: z.int(), pageSize: z.int() }).meta({ id });
@@ -56,14 +32,8 @@ export const pageQuery = {
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 };
 
-export const meSchema = z
-  .object({
-    email: z.string(),
-    name: z.string(),
-    account: z.string(),
-    roles: z.array(z.string()),
-    permissions: z.array(z.enum(PERMISSIONS)),
-    passwordChange: z.enum(["forced", "expired"]).nullable(),
+export const meSchema = meViewSchema
+  .extend({
     /** Present for a console session: send it back as X-CSRF-Token on every change. */
     csrfToken: z.string().optional(),
   })
@@ -85,17 +55,7 @@ export const passwordPolicySchema = z
   })
   .meta({ id: "PasswordPolicy" });
 
-export const apiTokenSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    actsAs: z.string(),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-  })
-  .meta({ id: "ApiToken" });
+export const apiTokenSchema = apiTokenViewSchema.meta({ id: "ApiToken" });
 
 export const okSchema = z.object({ ok: z.literal(true) });
 

@@ -15,17 +15,9 @@ import { addressKey } from "../directory/address.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
 import { hashSecret, loadPrincipal, type Principal } from "./auth-service.js";
 import { authorize, newId, writeAudit, type Actor, type ServiceContext } from "./context.js";
+import type { ApiTokenView } from "./view-schemas.js";
 
-export interface ApiTokenView {
-  id: string;
-  name: string;
-  /** The administrator whose roles the token carries. */
-  actsAs: string;
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiTokenView } from "./view-schemas.js";
 
 function mapToken(row: ApiTokenRow, email: string): ApiTokenView {
   return {

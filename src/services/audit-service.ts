@@ -2,16 +2,9 @@ import { listAuditRows, type AuditRow } from "../store/audit-repository.js";
 import { listAccounts } from "../store/accounts-repository.js";
 import { resolveAccountIfNamed } from "./account-lookup.js";
 import type { ServiceContext } from "./context.js";
+import type { AuditView } from "./view-schemas.js";
 
-export interface AuditView {
-  at: string;
-  actor: string;
-  action: string;
-  account: string;
-  address: string | null;
-  before: unknown;
-  after: unknown;
-}
+export type { AuditView } from "./view-schemas.js";
 
 function parseJson(text: string | null): unknown {
   return text === null ? null : (JSON.parse(text) as unknown);

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { tryParseAddress } from "../directory/address.js";
 import { assertPasswordAcceptable, computePasswordExpiry } from "../directory/password-policy.js";
-import { getRole, isRoleId, PERMISSIONS, type Permission, type RoleId } from "../directory/roles.js";
+import { getRole, isRoleId, PERMISSIONS, type RoleId } from "../directory/roles.js";
 import { AppError } from "../errors/app-error.js";
 import { findAccountById } from "../store/accounts-repository.js";
 import {
@@ -24,6 +24,7 @@ import { findRolesByUserIds } from "../store/roles-repository.js";
 import { findUsersByIds, updateUser, type UserRow } from "../store/users-repository.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
+import type { MeView } from "./view-schemas.js";
 import { assertNotReused, recordPassword } from "./users/password-history.js";
 
 /** A session ends this long after sign-in, whatever happens. */
@@ -42,15 +43,7 @@ export interface Principal {
   readonly passwordChange: "forced" | "expired" | null;
 }
 
-/** The signed-in administrator as the console shows them. */
-export interface MeView {
-  email: string;
-  name: string;
-  account: string;
-  roles: string[];
-  permissions: Permission[];
-  passwordChange: "forced" | "expired" | null;
-}
+export type { MeView } from "./view-schemas.js";
 
 export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");

@@ -3,8 +3,8 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { AppError } from "../errors/app-error.js";
-import { PgliteDialect } from "./pglite-dialect.js";
-import { SqliteReadWriteDialect } from "./sqlite-dialect.js";
+import { pgliteDialect } from "./pglite-dialect.js";
+import { sqliteReadWriteDialect } from "./sqlite-dialect.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -80,7 +80,7 @@ export function createSqliteDatabase(path: string): OpenDatabase {
   reader.pragma("busy_timeout = 5000");
   reader.pragma("query_only = ON");
   reader.pragma("cache_size = -8192");
-  const db = new Kysely<Database>({ dialect: new SqliteReadWriteDialect(writer, reader) });
+  const db = new Kysely<Database>({ dialect: sqliteReadWriteDialect(writer, reader) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
@@ -91,7 +91,7 @@ export function createPostgresDatabase(config: pg.PoolConfig): OpenDatabase {
 }
 
 export function createPgliteDatabase(pglite: PGlite, initSql: readonly string[] = []): OpenDatabase {
-  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite, initSql) });
+  const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, initSql) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
 

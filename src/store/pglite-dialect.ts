@@ -5,12 +5,8 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
   type DatabaseConnection,
-  type DatabaseIntrospector,
   type Dialect,
-  type DialectAdapter,
   type Driver,
-  type Kysely,
-  type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
@@ -19,25 +15,17 @@ import {
  * A Kysely dialect over PGlite (PostgreSQL compiled to WebAssembly, in process). PGlite has one connection,
  * so the driver hands it out to one user at a time; a transaction keeps it until commit or rollback.
  */
-export class PgliteDialect implements Dialect {
-  constructor(
-    private readonly pglite: PGlite,
-    /** Statements run once before first use, e.g. `set search_path to ...`. */
-    private readonly initSql: readonly string[] = [],
-  ) {}
-
-  createAdapter(): DialectAdapter {
-    return new PostgresAdapter();
-  }
-  createDriver(): Driver {
-    return new PgliteDriver(this.pglite, this.initSql);
-  }
-  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new PostgresIntrospector(db);
-  }
-  createQueryCompiler(): QueryCompiler {
-    return new PostgresQueryCompiler();
-  }
+export function pgliteDialect(
+  pglite: PGlite,
+  /** Statements run once before first use, e.g. `set search_path to ...`. */
+  initSql: readonly string[] = [],
+): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new PgliteDriver(pglite, initSql),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
 }
 
 class PgliteConnection implements DatabaseConnection {

@@ -5,12 +5,8 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
   type DatabaseConnection,
-  type DatabaseIntrospector,
   type Dialect,
-  type DialectAdapter,
   type Driver,
-  type Kysely,
-  type QueryCompiler,
   type QueryResult,
 } from "kysely";
 
@@ -20,24 +16,13 @@ import {
  * (one connection behind a mutex) every request waited for a running transaction: the console and the
  * progress of an import stalled for the seconds a 65,535-user save writes.
  */
-export class SqliteReadWriteDialect implements Dialect {
-  constructor(
-    private readonly writer: SQLite.Database,
-    private readonly reader: SQLite.Database,
-  ) {}
-
-  createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
-  }
-  createDriver(): Driver {
-    return new ReadWriteDriver(this.writer, this.reader);
-  }
-  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new SqliteIntrospector(db);
-  }
-  createQueryCompiler(): QueryCompiler {
-    return new SqliteQueryCompiler();
-  }
+export function sqliteReadWriteDialect(writer: SQLite.Database, reader: SQLite.Database): Dialect {
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new ReadWriteDriver(writer, reader),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
 }
 
 /** Hands the writer to one holder at a time; the others wait in order. */

@@ -1,5 +1,6 @@
 import { isRoleId, getRole } from "../../directory/roles.js";
 import type { UserType } from "../../directory/user.js";
+import type { UserView } from "../view-schemas.js";
 import { findAccountById } from "../../store/accounts-repository.js";
 import type { Executor } from "../../store/schema.js";
 import { findAddressesByUserIds } from "../../store/addresses-repository.js";
@@ -9,24 +10,7 @@ import { findNotesByUserIds } from "../../store/notes-repository.js";
 import { findRolesByUserIds } from "../../store/roles-repository.js";
 import { findUsersByIds } from "../../store/users-repository.js";
 
-/** A user as the CLI and the API show it. Built field by field: never a serialised row. */
-export interface UserView {
-  email: string;
-  name: string;
-  type: UserType;
-  account: string;
-  forceChangePassword: boolean;
-  passwordNeverExpires: boolean;
-  locked: boolean;
-  pop: boolean;
-  submit: boolean;
-  hasPassword: boolean;
-  aliases: string[];
-  attributes: Record<string, string>;
-  groups: string[];
-  roles: string[];
-  notes: { text: string; by: string; at: string }[];
-}
+export type { UserView } from "../view-schemas.js";
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();

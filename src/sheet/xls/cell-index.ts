@@ -3,17 +3,6 @@
  * A key is row * 0x10000 + col, so keys sort in row-major order.
  */
 
-// How a cell's value is found again: the tag says which record layout `ref` points into.
-export const TAG_SST = 1; // ref: LABELSST data; xf at +4, string index at +6
-export const TAG_TEXT = 2; // ref: index into the sheet's own strings (LABEL, RSTRING, formula text)
-export const TAG_NUMBER = 3; // ref: NUMBER or FORMULA data; xf at +4, IEEE double at +6
-export const TAG_RK = 4; // ref: RK data; xf at +4, RK number at +6
-export const TAG_MULRK = 5; // ref: one xf/RK pair inside a MULRK; xf at +0, RK at +2
-export const TAG_BOOL = 6; // ref: BOOLERR data; value at +6 (or, for formulas, at +8: see TAG_FORMULA_BOOL)
-export const TAG_ERROR = 7;
-export const TAG_FORMULA_BOOL = 8;
-export const TAG_FORMULA_ERROR = 9;
-
 export class CellIndex {
   keys: Uint32Array;
   tags: Uint8Array;

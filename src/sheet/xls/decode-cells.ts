@@ -1,18 +1,8 @@
 import { AppError } from "../../errors/app-error.js";
 import type { Cell, CellKind } from "../cell.js";
 import { errorText } from "./biff-records.js";
-import {
-  TAG_BOOL,
-  TAG_ERROR,
-  TAG_FORMULA_BOOL,
-  TAG_FORMULA_ERROR,
-  TAG_MULRK,
-  TAG_NUMBER,
-  TAG_RK,
-  TAG_SST,
-  TAG_TEXT,
-  type CellIndex,
-} from "./cell-index.js";
+import { type CellIndex } from "./cell-index.js";
+import * as Tag from "./cell-tags.js";
 import {
   classifyNumberFormat,
   formatDateSerial,
@@ -52,32 +42,32 @@ export class CellDecoder {
     const ref = idx.refs[i] ?? 0;
     const { view } = this.g;
     switch (idx.tags[i] ?? 0) {
-      case TAG_SST: {
+      case Tag.SST: {
         const text = this.g.sst[view.getUint32(ref + 6, true)] ?? "";
         return { row, col, kind: "text", value: text, text };
       }
-      case TAG_TEXT: {
+      case Tag.TEXT: {
         const text = this.strings[ref] ?? "";
         return { row, col, kind: "text", value: text, text };
       }
-      case TAG_NUMBER: // MS-XLS 2.4.180 Number, or 2.4.127 Formula's cached double
+      case Tag.NUMBER: // MS-XLS 2.4.180 Number, or 2.4.127 Formula's cached double
         return this.numberCell(row, col, view.getFloat64(ref + 6, true), view.getUint16(ref + 4, true));
-      case TAG_RK: // MS-XLS 2.4.220 RK
+      case Tag.RK: // MS-XLS 2.4.220 RK
         return this.numberCell(
           row,
           col,
           decodeRk(view.getUint32(ref + 6, true)),
           view.getUint16(ref + 4, true),
         );
-      case TAG_MULRK: // one xf/RkNumber pair of a MS-XLS 2.4.175 MulRk
+      case Tag.MULRK: // one xf/RkNumber pair of a MS-XLS 2.4.175 MulRk
         return this.numberCell(row, col, decodeRk(view.getUint32(ref + 2, true)), view.getUint16(ref, true));
-      case TAG_BOOL: // MS-XLS 2.4.24 BoolErr
+      case Tag.BOOL: // MS-XLS 2.4.24 BoolErr
         return boolCell(row, col, view.getUint8(ref + 6) !== 0);
-      case TAG_FORMULA_BOOL: // MS-XLS 2.5.133 FormulaValue, fExprO 1
+      case Tag.FORMULA_BOOL: // MS-XLS 2.5.133 FormulaValue, fExprO 1
         return boolCell(row, col, view.getUint8(ref + 8) !== 0);
-      case TAG_ERROR:
+      case Tag.ERROR:
         return errorCell(row, col, view.getUint8(ref + 6));
-      case TAG_FORMULA_ERROR:
+      case Tag.FORMULA_ERROR:
         return errorCell(row, col, view.getUint8(ref + 8));
       default:
         throw new AppError("file_corrupt", "internal: unknown cell tag");
@@ -89,8 +79,8 @@ export class CellDecoder {
     const idx = this.index;
     const ref = idx.refs[i] ?? 0;
     const tag = idx.tags[i];
-    if (tag === TAG_SST) return this.g.sst[this.g.view.getUint32(ref + 6, true)] ?? "";
-    if (tag === TAG_TEXT) return this.strings[ref] ?? "";
+    if (tag === Tag.SST) return this.g.sst[this.g.view.getUint32(ref + 6, true)] ?? "";
+    if (tag === Tag.TEXT) return this.strings[ref] ?? "";
     return this.cellAt(i).text;
   }
 

@@ -14,18 +14,8 @@ import {
   RT_STRING,
 } from "./biff-records.js";
 import { readByteString, readXLUnicodeString } from "./biff-strings.js";
-import {
-  CellIndex,
-  TAG_BOOL,
-  TAG_ERROR,
-  TAG_FORMULA_BOOL,
-  TAG_FORMULA_ERROR,
-  TAG_MULRK,
-  TAG_NUMBER,
-  TAG_RK,
-  TAG_SST,
-  TAG_TEXT,
-} from "./cell-index.js";
+import { CellIndex } from "./cell-index.js";
+import * as Tag from "./cell-tags.js";
 import type { Globals } from "./read-globals.js";
 import { fileCorrupt } from "./read-errors.js";
 import { appendContinueSegments, SegmentedReader } from "./segmented-string.js";
@@ -33,7 +23,7 @@ import { appendContinueSegments, SegmentedReader } from "./segmented-string.js";
 /** A sheet's cells located, and the text of those whose text is not in the shared string table. */
 export interface ScannedSheet {
   readonly index: CellIndex;
-  /** LABEL, RSTRING and formula text, by the `ref` of TAG_TEXT cells. */
+  /** LABEL, RSTRING and formula text, by the `ref` of Tag.TEXT cells. */
   readonly strings: readonly string[];
 }
 
@@ -85,7 +75,7 @@ export function scanSheet(g: Globals, name: string, offset: number, sizeHint: nu
           const at = cellRef(view.getUint16(data, true), view.getUint16(data + 2, true));
           throw corrupt(`cell ${at} refers to shared string ${sstIndex}, but the table holds ${sstSize}`);
         }
-        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), TAG_SST, data);
+        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), Tag.SST, data);
         break;
       }
       case RT_LABEL:
@@ -96,17 +86,17 @@ export function scanSheet(g: Globals, name: string, offset: number, sizeHint: nu
           biff === 8
             ? readXLUnicodeString(buf, view, data + 6, next, 2).text
             : readByteString(buf, data + 6, next, 2, g.decodeBytes);
-        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), TAG_TEXT, strings.length);
+        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), Tag.TEXT, strings.length);
         strings.push(text);
         break;
       }
       case RT_NUMBER:
         needs(14);
-        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), TAG_NUMBER, data);
+        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), Tag.NUMBER, data);
         break;
       case RT_RK:
         needs(10);
-        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), TAG_RK, data);
+        index.push(view.getUint16(data, true), view.getUint16(data + 2, true), Tag.RK, data);
         break;
       case RT_MULRK: {
         // MS-XLS 2.4.175 MulRk: a row, its first column, then one xf/RK pair per cell.
@@ -114,7 +104,7 @@ export function scanSheet(g: Globals, name: string, offset: number, sizeHint: nu
         const row = view.getUint16(data, true);
         const firstCol = view.getUint16(data + 2, true);
         const count = Math.floor((len - 6) / 6);
-        for (let k = 0; k < count; k++) index.push(row, firstCol + k, TAG_MULRK, data + 4 + k * 6);
+        for (let k = 0; k < count; k++) index.push(row, firstCol + k, Tag.MULRK, data + 4 + k * 6);
         break;
       }
       case RT_BOOLERR:
@@ -122,7 +112,7 @@ export function scanSheet(g: Globals, name: string, offset: number, sizeHint: nu
         index.push(
           view.getUint16(data, true),
           view.getUint16(data + 2, true),
-          view.getUint8(data + 7) === 0 ? TAG_BOOL : TAG_ERROR,
+          view.getUint8(data + 7) === 0 ? Tag.BOOL : Tag.ERROR,
           data,
         );
         break;
@@ -133,23 +123,23 @@ export function scanSheet(g: Globals, name: string, offset: number, sizeHint: nu
         pendingFormulaText = -1;
         // MS-XLS 2.5.133 FormulaValue: a double, unless the top two bytes are 0xFFFF.
         if (view.getUint16(data + 12, true) !== 0xffff) {
-          index.push(row, col, TAG_NUMBER, data);
+          index.push(row, col, Tag.NUMBER, data);
           break;
         }
         switch (view.getUint8(data + 6)) {
           case 0: // text, in the STRING record that follows
             pendingFormulaText = strings.length;
-            index.push(row, col, TAG_TEXT, strings.length);
+            index.push(row, col, Tag.TEXT, strings.length);
             strings.push("");
             break;
           case 1:
-            index.push(row, col, TAG_FORMULA_BOOL, data);
+            index.push(row, col, Tag.FORMULA_BOOL, data);
             break;
           case 2:
-            index.push(row, col, TAG_FORMULA_ERROR, data);
+            index.push(row, col, Tag.FORMULA_ERROR, data);
             break;
           case 3: // an empty string
-            index.push(row, col, TAG_TEXT, strings.length);
+            index.push(row, col, Tag.TEXT, strings.length);
             strings.push("");
             break;
           default:
