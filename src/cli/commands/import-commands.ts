@@ -174,14 +174,14 @@ export const importCommand = defineCommand(
         const result = options.save
           ? await saveImport(importer, request)
           : await previewImport(importer, request);
-        bar?.finish();
+        bar?.finish(result.ok);
         // After commit: send what the import queued (the failure mail); without SMTP_URL it stays queued.
         await dispatchOutbox(context.db, dispatchOptionsFromEnv(context.now));
         return result;
       });
       return print(outcome, json, io);
     } catch (error) {
-      bar?.finish();
+      bar?.finish(false);
       // With --json, stdout carries one object even when the import is refused before it starts.
       if (json && isAppError(error) && error.code !== "usage") {
         return print(refusedOutcome(fileName, error.code, describeForCli(error)), json, io);
