@@ -16,7 +16,8 @@ import {
 import { readByteString, readXLUnicodeString } from "./biff-strings.js";
 import { createCodepageDecoder, type ByteTextDecoder } from "./codepage.js";
 import { fileBiffTooOld, fileCorrupt, fileEncrypted } from "./read-errors.js";
-import { appendContinueSegments, SegmentedReader } from "./segmented-string.js";
+import { parseSst } from "./read-sst.js";
+import { appendContinueSegments } from "./segmented-string.js";
 import type { SheetVisibility } from "./xls-workbook.js";
 
 /** What every sheet of a workbook shares: the stream, the shared strings, the formats, the date system. */
@@ -204,24 +205,4 @@ function describeEncryption(view: DataView, data: number, len: number, biff: 5 |
   if (view.getUint16(data, true) === 0) return "XOR obfuscation";
   const major = len >= 4 ? view.getUint16(data + 2, true) : 0;
   return major === 1 ? "RC4 encryption" : "RC4 CryptoAPI encryption";
-}
-
-/** MS-XLS 2.4.265 SST: cstTotal, cstUnique, then the strings, running on across CONTINUE records. */
-function parseSst(buf: Buffer, segments: readonly (readonly [number, number])[], fileName: string): string[] {
-  const reader = new SegmentedReader(buf, segments);
-  reader.readU32(); // cstTotal: references, not needed
-  const declared = reader.readU32();
-  const available = segments.reduce((sum, [a, b]) => sum + b - a, 0);
-  // The declared count can lie (too small, too large, or absurd); never size anything from it alone.
-  const strings: string[] = [];
-  const limit = Math.min(Math.max(declared, 0), Math.floor(available / 3));
-  while (strings.length < limit) {
-    const text = reader.readRichExtendedString();
-    if (text === null) break;
-    if (text === undefined) {
-      throw fileCorrupt(fileName, `the shared string table is truncated at string ${strings.length + 1}`);
-    }
-    strings.push(text);
-  }
-  return strings;
 }

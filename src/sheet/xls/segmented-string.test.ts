@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SegmentedReader } from "./segmented-string.js";
-
-/** Lays byte pieces end to end and returns the buffer and each piece's [start, end) as a segment. */
-function segmentsOf(...pieces: number[][]): { buf: Buffer; segments: [number, number][] } {
-  const segments: [number, number][] = [];
-  let at = 0;
-  for (const piece of pieces) {
-    // A 4-byte record header between segments, as in a real stream, so offsets are not contiguous.
-    at += 4;
-    segments.push([at, at + piece.length]);
-    at += piece.length;
-  }
-  const buf = Buffer.alloc(at, 0xee);
-  pieces.forEach((piece, i) => {
-    buf.set(piece, segments[i]?.[0] ?? 0);
-  });
-  return { buf, segments };
-}
-
-const latin1 = (s: string): number[] => [...Buffer.from(s, "latin1")];
-const utf16 = (s: string): number[] => [...Buffer.from(s, "utf16le")];
-const header = (cch: number, flags: number): number[] => [cch & 0xff, cch >> 8, flags];
+import { header, latin1, segmentsOf, utf16 } from "./test-support/segments.js";
 
 describe("strings across CONTINUE records", () => {
   it("reads a string that fits in one segment", () => {
