@@ -1,0 +1,24 @@
+import { listScimActivity } from "../../services/scim/scim-activity.js";
+import { ApiRouter } from "../api-router.js";
+import { SCIM_PREFIX } from "../scim/scim-router.js";
+import { scimActivityPageSchema, scimActivityQuery } from "../scim-schemas.js";
+
+export const scimActivityRoutes = new ApiRouter("/scim", "SCIM").add(
+  {
+    method: "get",
+    path: "/activity",
+    summary: "Recent SCIM provisioning requests (changes and refusals), newest first, and the SCIM base URL.",
+    access: "signed-in",
+    query: scimActivityQuery,
+    response: scimActivityPageSchema,
+  },
+  async ({ c, query, principal, services }) => {
+    const page = await listScimActivity(services, {
+      account: query.account ?? principal?.accountCode,
+      before: query.before,
+      errorsOnly: query.errorsOnly === "true",
+      limit: query.limit,
+    });
+    return { ...page, baseUrl: `${new URL(c.req.url).origin}${SCIM_PREFIX}` };
+  },
+);

@@ -1,0 +1,28 @@
+import type { Selectable } from "kysely";
+import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
+import type { Executor, ScimGroupsTable } from "./schema.js";
+
+// scim_groups: the SCIM client's externalId of each profile group it provisioned, keyed by group id.
+
+export type ScimGroupRow = Selectable<ScimGroupsTable>;
+
+export async function findScimGroupsByGroupIds(
+  db: Executor,
+  groupIds: readonly string[],
+): Promise<ScimGroupRow[]> {
+  return selectInChunks(groupIds, (chunk) =>
+    db
+      .selectFrom("scim_groups")
+      .selectAll()
+      .where(inKeys(db, "group_id", chunk))
+      .execute(),
+  );
+}
+
+export async function upsertScimGroup(db: Executor, row: ScimGroupRow): Promise<void> {
+  await db
+    .insertInto("scim_groups")
+    .values(row)
+    .onConflict((oc) => oc.column("group_id").doUpdateSet({ external_id: row.external_id }))
+    .execute();
+}
