@@ -1,0 +1,299 @@
+import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { inKeys } from "./bulk/chunked-keys.js";
+import { isPostgres } from "./bulk/dialect.js";
+import { keysetCondition, type KeysetValue } from "./keyset-page.js";
+import type { Executor } from "./schema.js";
+import { foldSearchText, searchSortKey } from "./search-keys.js";
+
+// Lists and searches of users over user_search (migration 0014): keyset pages along one index per order, a
+// trigram index for text, counts capped so no page pays for counting a million rows.
+
+export type UserListSort = "address" | "name" | "type" | "updated";
+export type UserSearchField = "any" | "address" | "alias" | "name" | "attribute";
+
+/** The sort tuple of one row, its last value the user id: what a cursor carries. */
+export type SortPosition = readonly KeysetValue[];
+
+export interface UserListQuery {
+  readonly accountId: string;
+  /** Matched anywhere (case and width folded) in the chosen field(s); "" for no text. */
+  readonly text: string;
+  readonly field: UserSearchField;
+  /** With field "attribute": only this attribute's values (by definition id). */
+  readonly attributeDefinitionId?: string | undefined;
+  /** An attribute filter: users whose attribute (by definition id) is exactly this value. */
+  readonly attributeEquals?: { readonly definitionId: string; readonly value: string } | undefined;
+  readonly type?: string | undefined;
+  readonly locked?: boolean | undefined;
+  /** Members of any of these groups. */
+  readonly groupIds?: readonly string[] | undefined;
+  /** Users left out (the exact matches a first page already showed). */
+  readonly excludeIds?: readonly string[] | undefined;
+  readonly sort: UserListSort;
+}
+
+export interface UserListRow {
+  readonly userId: string;
+  readonly position: SortPosition;
+}
+
+const SORT_COLUMNS: Record<UserListSort, readonly string[]> = {
+  address: ["address_sort", "user_id"],
+  name: ["name_sort", "user_id"],
+  type: ["type", "address_sort", "user_id"],
+  updated: ["updated_at", "user_id"],
+};
+
+/** The newest first for "updated"; every other order ascending. */
+const DESCENDING: Record<UserListSort, boolean> = { address: false, name: false, type: false, updated: true };
+
+/** Fewer trigram matches than this and the page sorts them; more, and it walks the sort index instead. */
+const TRIGRAM_CANDIDATES = 1000;
+
+/** `%`, `_` and `\` in the searched text match themselves; the same escape works on SQLite and PostgreSQL. */
+function likePattern(folded: string): string {
+  return `%${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`${column} like ${pattern} escape '\\'`;
+
+/** Users whose aliases hold the text, tested row by row (the common-text path). */
+function aliasLike(db: Executor, pattern: string): RawBuilder<SqlBool> {
+  return isPostgres(db)
+    ? sql<SqlBool>`exists (select 1 from addresses a where a.user_id = s.user_id and a.kind = 'alias'
+        and ${like(sql`a.address_key`, pattern)})`
+    : sql<SqlBool>`exists (select 1 from alias_search a where a.user_id = s.user_id
+        and ${like(sql`a.address_key`, pattern)})`;
+}
+
+/**
+ * An FTS5 query for the text's four rarest trigrams (by the vocabulary's row counts), whose matches the caller
+ * checks with LIKE: with detail=none every trigram is a list of rows, and an address's common ones ("com",
+ * "exa") list every row. Undefined when a trigram is in no row (nothing can match).
+ */
+async function rarestTrigrams(db: Executor, table: string, folded: string): Promise<string | undefined> {
+  const chars = Array.from(folded);
+  const grams = [...new Set(chars.slice(2).map((_, i) => chars.slice(i, i + 3).join("")))];
+  const { rows } = await sql<{ term: string; doc: number }>`select term, doc from ${sql.id(`${table}_vocab`)}
+    where term in (${sql.join(grams)})`.execute(db);
+  if (rows.length < grams.length) return undefined;
+  const rarest = rows.sort((a, b) => a.doc - b.doc).slice(0, 4);
+  return rarest.map((r) => `"${r.term.replace(/"/g, '""')}"`).join(" AND ");
+}
+
+/**
+ * Up to `limit` ids of users whose name or primary address (`user`) or aliases (`alias`) hold the text,
+ * through the trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL).
+ */
+async function indexedMatches(
+  db: Executor,
+  accountId: string,
+  folded: string,
+  pattern: string,
+  scope: "user" | "alias" | "attribute",
+  limit: number,
+): Promise<string[]> {
+  const pg = isPostgres(db);
+  if (scope === "attribute") {
+    // Attribute values have no trigram index: this reads the account's values (a scan; see ARCHITECTURE).
+    return (
+      await sql<{
+        id: string;
+      }>`select distinct user_id as id from attribute_values where account_id = ${accountId}
+        and ${like(sql`mailroster_fold(value)`, pattern)} limit ${limit}`.execute(db)
+    ).rows.map((r) => r.id);
+  }
+  const rare = pg ? "" : await rarestTrigrams(db, `${scope}_search`, folded);
+  if (rare === undefined) return []; // a trigram no row holds: nothing matches
+  const query =
+    scope === "user"
+      ? pg
+        ? sql<{ id: string }>`select user_id as id from user_search where account_id = ${accountId}
+            and ${like(sql`doc`, pattern)} limit ${limit}`
+        : sql<{ id: string }>`select s.user_id as id from user_search s where s.account_id = ${accountId} and
+            s.seq in (select rowid from user_search_fts where user_search_fts match ${rare})
+            and ${like(sql`s.doc`, pattern)} limit ${limit}`
+      : pg
+        ? sql<{ id: string }>`select user_id as id from addresses where kind = 'alias'
+            and account_id = ${accountId} and ${like(sql`address_key`, pattern)} limit ${limit}`
+        : sql<{ id: string }>`select a.user_id as id from alias_search a where a.seq in
+            (select rowid from alias_search_fts where alias_search_fts match ${rare})
+            and ${like(sql`a.address_key`, pattern)} limit ${limit}`;
+  return (await query.execute(db)).rows.map((r) => r.id);
+}
+
+/**
+ * How the text is matched for the field. Rare text (fewer than TRIGRAM_CANDIDATES matches) becomes the set
+ * of matching ids, read through the trigram indexes once per request and sorted by the page's query. Common
+ * text (and text under three characters, which the trigrams cannot index) is tested row by row while the
+ * page walks its order's index: with thousands of matches, a page's worth comes long before the end.
+ */
+async function textCondition(
+  db: Executor,
+  accountId: string,
+  folded: string,
+  field: UserSearchField,
+): Promise<RawBuilder<SqlBool> | undefined> {
+  if (folded === "" || field === "attribute") return undefined;
+  const pattern = likePattern(folded);
+  // "any" is what the console's search box asks: names, addresses, aliases and attribute values.
+  const scopes: ("user" | "alias" | "attribute")[] =
+    field === "alias" ? ["alias"] : field === "any" ? ["user", "alias", "attribute"] : ["user"];
+  if (Array.from(folded).length >= 3) {
+    const ids = new Set<string>();
+    for (const scope of scopes) {
+      for (const id of await indexedMatches(db, accountId, folded, pattern, scope, TRIGRAM_CANDIDATES))
+        ids.add(id);
+    }
+    if (ids.size < TRIGRAM_CANDIDATES) return inKeys(db, "s.user_id", [...ids]);
+  }
+  const tests = scopes.map((scope) =>
+    scope === "user"
+      ? like(sql`s.doc`, pattern)
+      : scope === "alias"
+        ? aliasLike(db, pattern)
+        : sql<SqlBool>`exists (select 1 from attribute_values v where v.user_id = s.user_id
+            and ${like(sql`mailroster_fold(v.value)`, pattern)})`,
+  );
+  return tests.length === 1 ? tests[0] : sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
+}
+
+function fieldCondition(query: UserListQuery, folded: string): RawBuilder<SqlBool> | undefined {
+  const pattern = likePattern(folded);
+  switch (query.field) {
+    case "any":
+      return undefined;
+    case "address":
+      return like(sql`(select u.email_key from users u where u.id = s.user_id)`, pattern);
+    case "name":
+      return like(sql`(select mailroster_fold(u.name) from users u where u.id = s.user_id)`, pattern);
+    case "alias":
+      return undefined; // textCondition matches the aliases alone
+    case "attribute": {
+      // Attribute values are not in the trigram index: this one scans (the exact filter below does not).
+      const definition =
+        query.attributeDefinitionId === undefined
+          ? sql``
+          : sql`and v.definition_id = ${query.attributeDefinitionId}`;
+      const match = folded === "" ? sql`` : sql`and ${like(sql`mailroster_fold(v.value)`, pattern)}`;
+      return sql<SqlBool>`exists (select 1 from attribute_values v where v.user_id = s.user_id ${definition} ${match})`;
+    }
+  }
+}
+
+/** A search's conditions, worked out once per request (the trigram look-ups) for its page and its count. */
+export interface PreparedUserSearch {
+  readonly query: UserListQuery;
+  readonly where: RawBuilder<SqlBool>;
+  readonly hasText: boolean;
+}
+
+export async function prepareUserSearch(db: Executor, query: UserListQuery): Promise<PreparedUserSearch> {
+  const folded = foldSearchText(query.text.trim());
+  const conditions: RawBuilder<SqlBool>[] = [sql<SqlBool>`s.account_id = ${query.accountId}`];
+  const text = await textCondition(db, query.accountId, folded, query.field);
+  if (text) conditions.push(text);
+  const field = fieldCondition(query, folded);
+  if (field && (folded !== "" || query.field === "attribute")) conditions.push(field);
+  if (query.attributeEquals) {
+    conditions.push(sql<SqlBool>`exists (select 1 from attribute_values v where v.user_id = s.user_id
+      and v.definition_id = ${query.attributeEquals.definitionId} and v.value = ${query.attributeEquals.value})`);
+  }
+  if (query.type !== undefined) conditions.push(sql<SqlBool>`s.type = ${query.type}`);
+  if (query.locked !== undefined) conditions.push(sql<SqlBool>`s.locked = ${query.locked ? 1 : 0}`);
+  if (query.groupIds !== undefined) {
+    const groups = query.groupIds.length === 0 ? [""] : query.groupIds;
+    conditions.push(sql<SqlBool>`exists (select 1 from group_members gm where gm.user_id = s.user_id
+      and gm.group_id in (${sql.join(groups)}))`);
+  }
+  return { query, where: sql<SqlBool>`${sql.join(conditions, sql` and `)}`, hasText: folded !== "" };
+}
+
+function excluding(ids: readonly string[] | undefined): RawBuilder<SqlBool>[] {
+  return ids === undefined || ids.length === 0 ? [] : [sql<SqlBool>`s.user_id not in (${sql.join(ids)})`];
+}
+
+/**
+ * One keyset page: the `limit` rows after `after` (or before `before`, for a previous page), in the order's
+ * direction, returned in display order.
+ */
+export async function pageUserSearch(
+  db: Executor,
+  prepared: PreparedUserSearch,
+  page: {
+    after?: SortPosition | undefined;
+    before?: SortPosition | undefined;
+    limit: number;
+    /** The older offset paging (deep offsets scan; keyset pages do not). */
+    offset?: number | undefined;
+  },
+): Promise<UserListRow[]> {
+  const { query } = prepared;
+  const columns = SORT_COLUMNS[query.sort];
+  const backwards = page.before !== undefined;
+  // Reading backwards walks the index the other way; the page is turned round after.
+  const descending = DESCENDING[query.sort] !== backwards;
+  const where = [prepared.where, ...excluding(query.excludeIds)];
+  const position = page.before ?? page.after;
+  if (position !== undefined) {
+    where.push(
+      keysetCondition(
+        columns.map((c) => `s.${c}`),
+        position,
+        !descending,
+      ),
+    );
+  }
+  const direction = sql.raw(descending ? "desc" : "asc");
+  const order = sql.join(columns.map((c) => sql`${sql.ref(`s.${c}`)} ${direction}`));
+  const result = await sql<Record<string, string>>`select ${sql.join(columns.map((c) => sql.ref(`s.${c}`)))}
+    from user_search s where ${sql.join(where, sql` and `)} order by ${order} limit ${page.limit} offset ${page.offset ?? 0}`.execute(
+    db,
+  );
+  const rows = result.rows.map((row) => ({
+    userId: String(row.user_id),
+    position: columns.map((c) => String(row[c])),
+  }));
+  return backwards ? rows.reverse() : rows;
+}
+
+/** How many users match, counted up to `cap` (a capped count: the exact figure past it costs a full scan). */
+export async function countUserSearch(
+  db: Executor,
+  prepared: PreparedUserSearch,
+  cap: number,
+): Promise<number> {
+  const result = await sql<{ n: number | string }>`select count(*) as n from
+    (select 1 from user_search s where ${prepared.where} limit ${cap}) as m`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * Users of the account the text names exactly: a primary address or alias equal to it (the addresses'
+ * primary key), or a name equal to it once folded (the name order's index). At most `limit`.
+ */
+export async function findExactUserMatches(
+  db: Executor,
+  accountId: string,
+  text: string,
+  limit: number,
+): Promise<string[]> {
+  const trimmed = text.trim();
+  if (trimmed === "") return [];
+  const byAddress = await db
+    .selectFrom("addresses")
+    .select("user_id")
+    .where("address_key", "=", trimmed.toLowerCase())
+    .where("account_id", "=", accountId)
+    .execute();
+  const byName = await db
+    .selectFrom("user_search")
+    .select("user_id")
+    .where("account_id", "=", accountId)
+    .where("name_sort", "=", searchSortKey(trimmed))
+    .orderBy("user_id")
+    .limit(limit)
+    .execute();
+  return [...new Set([...byAddress, ...byName].map((r) => r.user_id))].slice(0, limit);
+}

@@ -1,0 +1,205 @@
+import { sql } from "kysely";
+import { describe, expect, it, vi } from "vitest";
+import { installTrigram } from "../../src/store/migrations/0014-search.js";
+import type { OpenDatabase } from "../../src/store/open-database.js";
+import { searchSortKey } from "../../src/store/search-keys.js";
+import { deleteUsers } from "../../src/store/users-repository.js";
+import { saveUsers } from "../../src/services/users/save-users.js";
+import { searchUsers, type UserSearchRequest } from "../../src/services/users/search-users.js";
+import { setAliases } from "../../src/services/users/update-user.js";
+import type { ServiceContext } from "../../src/services/context.js";
+import { DIALECTS, useTestDatabase } from "../support/databases.js";
+import { initExample, makeContext } from "../support/service-context.js";
+
+/** Locks a user straight in the table (these tests need one locked user, not the lockout rules). */
+async function setUserLocked(open: OpenDatabase, email: string): Promise<void> {
+  await open.db
+    .updateTable("users")
+    .set({ locked: 1, updated_at: new Date(Date.now() + 60_000).toISOString() })
+    .where("email_key", "=", email)
+    .execute();
+}
+
+const emails = async (context: ServiceContext, request: Omit<UserSearchRequest, "account">) =>
+  (await searchUsers(context, { account: "CxAy", ...request })).items.map((u) => u.email);
+
+describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
+  const getDb = useTestDatabase(dialect);
+
+  async function directory(): Promise<ServiceContext> {
+    const context = makeContext(getDb());
+    await initExample(context);
+    await saveUsers(context, {
+      users: [
+        { email: "user10@example.com", name: "Ten", type: "imported", groups: ["Staff/London"] },
+        { email: "user2@example.com", name: "Two", type: "imported", groups: ["Staff"] },
+        { email: "user1@example.com", name: "Ünïcødé Tester", type: "imported" },
+        { email: "ann@example.com", name: "Ann", type: "imported", attributes: { Site: "Paris" } },
+        { email: "joanna@example.com", name: "Joanna", type: "imported", attributes: { Site: "Paris 2" } },
+        { email: "zed@example.com", name: "Annabel", type: "imported", groups: ["Staff/London"] },
+      ],
+    });
+    return context;
+  }
+
+  it("orders addresses numerically, the same on both databases", async () => {
+    const context = await directory();
+    expect(await emails(context, { limit: 50 })).toEqual([
+      "admin@example.com",
+      "ann@example.com",
+      "joanna@example.com",
+      "user1@example.com",
+      "user2@example.com",
+      "user10@example.com",
+      "zed@example.com",
+    ]);
+    // The database's key is the JavaScript key, character for character (the triggers compute it in SQL).
+    const texts = ["user10@x", "A2b33c", "ÜNÏ 9", "x0007y", "ﬁle12", ""];
+    for (const text of texts) {
+      const { rows } = await sql<{ k: string }>`select mailroster_sort_key(${text}) as k`.execute(getDb().db);
+      expect(rows[0]?.k).toBe(searchSortKey(text));
+    }
+    expect(["b10", "b9", "a100", "b010"].map(searchSortKey).sort()).toEqual(
+      ["a100", "b9", "b10", "b010"].map(searchSortKey),
+    );
+  });
+
+  it("finds any part of a name, address or alias in any case, exact matches first", async () => {
+    const context = await directory();
+    await setAliases(context, "user2@example.com", ["Second.Line@example.org"]);
+    expect(await emails(context, { text: "Ünïcødé", limit: 50 })).toEqual(["user1@example.com"]);
+    expect(await emails(context, { text: "ünïcødé", limit: 50 })).toEqual(["user1@example.com"]);
+    expect(await emails(context, { text: "NÏC", limit: 50 })).toEqual(["user1@example.com"]);
+    expect(await emails(context, { text: "SECOND.LINE", limit: 50 })).toEqual(["user2@example.com"]);
+    expect(await emails(context, { text: "n", field: "alias", limit: 50 })).toEqual(["user2@example.com"]);
+    // "Ann" is a name exactly: first, before the others containing it in address order.
+    expect(await emails(context, { text: "ann", limit: 50 })).toEqual([
+      "ann@example.com",
+      "joanna@example.com",
+      "zed@example.com",
+    ]);
+    expect(await emails(context, { text: "ann", field: "name", limit: 50 })).toEqual([
+      "ann@example.com",
+      "joanna@example.com",
+      "zed@example.com",
+    ]);
+    // Short text (under a trigram) scans, and a LIKE wildcard is a character like any other.
+    expect(await emails(context, { text: "wo", limit: 50 })).toEqual(["user2@example.com"]);
+    expect(await emails(context, { text: "%", limit: 50 })).toEqual([]);
+    expect(await emails(context, { attribute: "site", attributeValue: "Paris", limit: 50 })).toEqual([
+      "ann@example.com",
+    ]);
+    expect(await emails(context, { attribute: "site", text: "paris", limit: 50 })).toEqual([
+      "ann@example.com",
+      "joanna@example.com",
+    ]);
+  });
+
+  it("pages by keyset forwards and back, with filters and sorts", async () => {
+    const context = await directory();
+    const first = await searchUsers(context, { account: "CxAy", limit: 3 });
+    expect(first.items.map((u) => u.email)).toEqual([
+      "admin@example.com",
+      "ann@example.com",
+      "joanna@example.com",
+    ]);
+    expect(first).toMatchObject({ total: 7, totalCapped: false, prevCursor: null });
+    const second = await searchUsers(context, { account: "CxAy", limit: 3, cursor: first.nextCursor ?? "" });
+    expect(second.items.map((u) => u.email)).toEqual([
+      "user1@example.com",
+      "user2@example.com",
+      "user10@example.com",
+    ]);
+    const third = await searchUsers(context, { account: "CxAy", limit: 3, cursor: second.nextCursor ?? "" });
+    expect(third.items.map((u) => u.email)).toEqual(["zed@example.com"]);
+    expect(third.nextCursor).toBeNull();
+    const back = await searchUsers(context, { account: "CxAy", limit: 3, cursor: third.prevCursor ?? "" });
+    expect(back.items.map((u) => u.email)).toEqual(second.items.map((u) => u.email));
+    const backToFirst = await searchUsers(context, {
+      account: "CxAy",
+      limit: 3,
+      cursor: back.prevCursor ?? "",
+    });
+    expect(backToFirst.items.map((u) => u.email)).toEqual(first.items.map((u) => u.email));
+    expect(backToFirst.prevCursor).toBeNull();
+    await expect(
+      searchUsers(context, { account: "CxAy", limit: 3, sort: "name", cursor: first.nextCursor ?? "" }),
+    ).rejects.toMatchObject({ code: "cursor_invalid" });
+    await expect(
+      searchUsers(context, { account: "CxAy", limit: 3, cursor: "garbage" }),
+    ).rejects.toMatchObject({
+      code: "cursor_invalid",
+    });
+
+    // By name: Ann, Annabel, Joanna, Ten, Two, then Ü (after every ASCII letter in code-point order).
+    const byName = await emails(context, { sort: "name", limit: 50 });
+    expect(byName.filter((e) => e !== "admin@example.com")).toEqual([
+      "ann@example.com",
+      "zed@example.com",
+      "joanna@example.com",
+      "user10@example.com",
+      "user2@example.com",
+      "user1@example.com",
+    ]);
+    expect(await emails(context, { group: "staff", limit: 50 })).toEqual([
+      "user2@example.com",
+      "user10@example.com",
+      "zed@example.com",
+    ]);
+    expect(await emails(context, { group: "Staff/London", limit: 50 })).toEqual([
+      "user10@example.com",
+      "zed@example.com",
+    ]);
+    await setUserLocked(getDb(), "ann@example.com");
+    expect(await emails(context, { status: "locked", limit: 50 })).toEqual(["ann@example.com"]);
+    expect(await emails(context, { status: "active", type: "imported", limit: 50 })).toHaveLength(5);
+    const updated = await emails(context, { sort: "updated", limit: 1 });
+    expect(updated).toEqual(["ann@example.com"]);
+    // The older offset paging answers as before, with an exact total.
+    const legacy = await searchUsers(context, { account: "CxAy", page: 2, pageSize: 3 });
+    expect(legacy).toMatchObject({ page: 2, pageSize: 3, total: 7 });
+    expect(legacy.items.map((u) => u.email)).toEqual(second.items.map((u) => u.email));
+  });
+
+  it("keeps the index in step with renames, aliases and deletions", async () => {
+    const context = await directory();
+    await saveUsers(context, { users: [{ email: "user2@example.com", name: "Renamed Person" }] });
+    expect(await emails(context, { text: "renamed", limit: 50 })).toEqual(["user2@example.com"]);
+    expect(await emails(context, { text: "two", limit: 50 })).toEqual([]);
+    await setAliases(context, "user2@example.com", ["old.alias@example.org"]);
+    await setAliases(context, "user2@example.com", []);
+    expect(await emails(context, { text: "old.alias", limit: 50 })).toEqual([]);
+    const { rows } = await sql<{
+      id: string;
+    }>`select id from users where email_key = 'user2@example.com'`.execute(getDb().db);
+    await deleteUsers(
+      getDb().db,
+      rows.map((r) => r.id),
+    );
+    expect(await emails(context, { text: "renamed", limit: 50 })).toEqual([]);
+    const { rows: left } = await sql<{ n: number }>`select count(*) as n from user_search`.execute(
+      getDb().db,
+    );
+    expect(Number(left[0]?.n)).toBe(6);
+  });
+
+  if (dialect === "postgres") {
+    it("falls back to a scan, loudly, where pg_trgm is not available", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      try {
+        const db = getDb().db;
+        const schema = await db
+          .transaction()
+          .execute((tx) => installTrigram(tx as never, "pg_trgm_not_here"));
+        expect(schema).toBeUndefined();
+        expect(warn).toHaveBeenCalledWith(expect.stringContaining("SCAN"));
+        await sql`drop index user_search_doc_idx`.execute(db);
+        await sql`drop index addresses_alias_trgm_idx`.execute(db);
+        const context = await directory();
+        expect(await emails(context, { text: "NÏC", limit: 50 })).toEqual(["user1@example.com"]);
+      } finally {
+        warn.mockRestore();
+      }
+    });
+  }
+});
