@@ -62,6 +62,12 @@ function rooms() {
       packages: [...DRIVERS, ...IO],
       message: "directory/ is the rulebook: pure, it imports only errors/",
     }),
+    restrict(["src/scim/**/*.ts"], {
+      rooms: ["store", "services", "http", "cli", "jobs", "adapters", "import", "sheet"],
+      packages: [...DRIVERS, ...IO],
+      message:
+        "scim/ is pure SCIM (filters, paths, PATCH, mapping): it reads the rulebook, never a database or a shell",
+    }),
     restrict(["src/store/**/*.ts"], {
       rooms: ["services", "http", "cli", "jobs", "adapters", "import", "sheet"],
       packages: ["hono"],

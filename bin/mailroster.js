@@ -7,8 +7,10 @@
 // dynamically after this line.
 import { availableParallelism } from "node:os";
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism()));
-// The compiled CLI lives in dist/ (built by `npm install` through the prepare script).
-const { main } = await import("../dist/cli/main.js");
+// The compiled CLI lives in dist/ (built by `npm install` through the prepare script). `mail-auth` runs once
+// per mail login, so it loads its own command alone instead of every command's modules.
+const entry = process.argv[2] === "mail-auth" ? "../dist/cli/commands/mail-auth.js" : "../dist/cli/main.js";
+const { main } = await import(entry);
 
 // A reader that stops early (`| head`) is not an error worth a stack trace.
 process.stdout.on("error", (error) => {

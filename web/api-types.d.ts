@@ -46,6 +46,15 @@ export interface GroupNode {
   name: string;
   parent: string | null;
   members: number;
+  totalMembers: number;
+}
+export interface GroupMembersPage {
+  path: string;
+  members: string[];
+  total: number;
+  totalCapped: boolean;
+  nextCursor: string | null;
+  prevCursor: string | null;
 }
 export interface GroupMembers {
   path: string;
@@ -56,6 +65,7 @@ export interface ImportListItem extends Pick<
   SpreadsheetInformation,
   "ok" | "saved" | "file" | "sheet" | "summary" | "errorCount" | "warningCount"
 > {
+  kind: "users" | "delegates";
   state: ImportState;
   mode: "preview" | "save" | null;
   by: string;
@@ -76,6 +86,8 @@ export interface ImportSummary {
   groupAdded: number;
   groupRemoved: number;
   typeChanged: number;
+  add?: number;
+  remove?: number;
 }
 export interface ImportProgress {
   stage: ImportStage;
@@ -104,6 +116,8 @@ export interface ImportIssue {
   row: number | null;
   column: string | null;
   message: string;
+  addresses?: string[];
+  moreAddresses?: number;
 }
 export interface ImportStarted {
   importId: string;
@@ -112,8 +126,35 @@ export interface ImportStarted {
 export interface Import
   extends
     SpreadsheetInformation,
-    Pick<ImportListItem, "state" | "mode" | "by" | "at" | "updatedAt" | "options" | "note" | "progress"> {
+    Omit<
+      ImportListItem,
+      "file" | "sheet" | "summary" | "ok" | "saved" | "importId" | "errorCount" | "warningCount"
+    > {
   sha256: string;
+}
+export interface ImportedUsers {
+  items: { address: string; action: "created" | "updated" }[];
+}
+export type DelegatePage = Page<DelegatePair>;
+export interface DelegatePair {
+  primary: string;
+  delegate: string;
+}
+export interface DelegateImportInformation extends Omit<SpreadsheetInformation, "summary"> {
+  summary: DelegateSummary;
+}
+export interface DelegateSummary {
+  rows: number;
+  add: number;
+  remove: number;
+  unchanged: number;
+}
+export interface UserDelegates {
+  email: string;
+  mayOpen: { items: string[]; total: number };
+  openedBy: { items: string[]; total: number };
+  page: number;
+  pageSize: number;
 }
 export interface Attribute {
   name: string;
@@ -144,6 +185,10 @@ export interface PasswordPolicy {
   lockoutThreshold: number;
   lockoutMinutes: number;
 }
+export interface PasswordRules {
+  account: string;
+  rules: { code: string; text: string }[];
+}
 export interface ApiToken {
   id: string;
   name: string;
@@ -164,11 +209,167 @@ export interface Meta {
   importStates: ImportState[];
   runningImportStates: ImportState[];
   importStages: { stage: ImportStage; label: string }[];
+  roles: { id: string; name: string; shortName: string }[];
+  recipientValidations: { mode: RecipientValidation; label: string }[];
+}
+export interface ScimActivityPage {
+  baseUrl: string;
+  items: ScimActivity[];
+  next: string | null;
+}
+export interface ScimActivity {
+  id: string;
+  at: string;
+  account: string;
+  token: string;
+  method: string;
+  path: string;
+  status: number;
+  operations: number;
+  errorCode: string | null;
+  scimType: string | null;
+  message: string | null;
+}
+export interface Connector {
+  name: string;
+  account: string;
+  type: "openldap" | "active-directory";
+  url: string;
+  startTls: boolean;
+  caFile: string | null;
+  bindDn: string;
+  hasBindPassword: boolean;
+  baseDn: string;
+  filter: string;
+  attributes: { id: string; primary: string; aliases: string[]; proxyAddresses: string[]; names: string[] };
+  removeMissing: boolean;
+  lastRun: {
+    runId: string;
+    state: ConnectorLastRunState;
+    startedAt: string;
+    finishedAt: string | null;
+    created: number;
+    updated: number;
+    reclaimed: number;
+    flagged: number;
+    removed: number;
+    errorCount: number;
+    entries: number | null;
+    error: string | null;
+  } | null;
+}
+export interface ConnectorAdd {
+  name: string;
+  type: string;
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  baseDn: string;
+  filter?: string;
+  startTls?: boolean;
+  caFile?: string;
+  removeMissing?: boolean;
+}
+export interface ConnectorUpdate {
+  name?: string;
+  url?: string;
+  bindDn?: string;
+  bindPassword?: string;
+  baseDn?: string;
+  filter?: string;
+  startTls?: boolean;
+  caFile?: string | null;
+  removeMissing?: boolean;
+}
+export interface ConnectorRemoved {
+  name: string;
+  account: string;
+  usersUnmapped: number;
+}
+export interface ConnectorTest {
+  name: string;
+  ok: boolean;
+  entries: number;
+  more: boolean;
+  skipped: number;
+  error: { code: string; message: string } | null;
+}
+export interface SyncRunStarted {
+  runId: string;
+  state: ConnectorLastRunState;
+}
+export type SyncRunPage = Page<SyncRunListItem>;
+export interface SyncRunListItem {
+  runId: string;
+  account: string;
+  state: ConnectorLastRunState;
+  result: SyncRunListItemResult | null;
+  by: string;
+  startedAt: string;
+  finishedAt: string | null;
+  connectorCount: number;
+  connectors: SyncConnectorOutcome[];
+  created: number;
+  updated: number;
+  reclaimed: number;
+  flagged: number;
+  removed: number;
+  errorCount: number;
+  errorCounts: Record<string, number>;
+  failure: { code: string; message: string } | null;
+  progress: SyncProgress | null;
+}
+export interface SyncConnectorOutcome {
+  id: string;
+  name: string;
+  entries: number | null;
+  error: string | null;
+}
+export interface SyncProgress {
+  stage: "reading" | "writing";
+  connectorsRead: number;
+  connectors: number;
+}
+export interface SyncRun extends SyncRunListItem {
+  errors: SyncError[];
+}
+export interface SyncError {
+  connector: string;
+  code: string;
+  message: string;
+  dn?: string;
+  address?: string;
+}
+export interface OidcClientPage {
+  items: OidcClient[];
+  next: string | null;
+}
+export interface OidcClient {
+  clientId: string;
+  name: string;
+  account: string;
+  redirectUris: string[];
+  public: boolean;
+  createdBy: string;
+  createdAt: string;
+}
+export interface OidcClientCreated {
+  clientId: string;
+  clientSecret: string | null;
+  client: OidcClient;
+}
+export interface OidcClientAdd {
+  name: string;
+  redirectUris: string[];
+  public?: boolean;
 }
 /** A page of a list. */
 export interface Page<Item> {
   items: Item[];
   total: number;
+  totalCapped: boolean;
+  nextCursor: string | null;
+  prevCursor: string | null;
   page: number;
   pageSize: number;
 }
@@ -183,7 +384,9 @@ export type Permission =
   | "manage_policy"
   | "run_directory_sync"
   | "view_audit"
-  | "search_archive";
+  | "search_archive"
+  | "manage_delegates"
+  | "manage_applications";
 export type ImportState = "uploaded" | "validated" | "saving" | "saved" | "failed";
 export interface ImportOptions {
   group: string | null;
@@ -192,6 +395,8 @@ export interface ImportOptions {
 }
 export type ImportStage = "reading" | "hashing" | "saving";
 export type RecipientValidation = "accept-all" | "known-recipients" | "directory-users";
+export type ConnectorLastRunState = "running" | "done" | "failed";
+export type SyncRunListItemResult = "ok" | "partial" | "failed";
 export interface ImportFields {
   group?: string;
   uploadOnly?: "true" | "false";
@@ -221,16 +426,23 @@ export interface JsonRoutes {
   "GET /auth/me": { input: Record<string, never>; reply: Me };
   /** Change your own password (required first when forced or expired); ends your other sessions. */
   "POST /auth/password": { input: { body: { currentPassword: string; newPassword: string } }; reply: Me };
-  /** Search users by address, alias, name or attribute value (any part, any case); paginated. */
+  /** Search users by address, alias, name or attribute value (any part, any case; exact matches first), filter by type, status, group or attribute = value, sort; keyset pages (cursor, limit) or the older page/pageSize. */
   "GET /users": {
     input: {
       query?: {
         account?: string;
         page?: number;
         pageSize?: number;
+        cursor?: string;
+        limit?: number;
         q?: string;
         field?: "any" | "address" | "alias" | "name" | "attribute";
         attribute?: string;
+        attributeValue?: string;
+        sort?: "address" | "name" | "type" | "updated";
+        type?: string;
+        status?: "locked" | "active";
+        group?: string;
       };
     };
     reply: UserPage;
@@ -254,25 +466,31 @@ export interface JsonRoutes {
   };
   /** Unlock a user locked by an administrator or by repeated failed sign-ins. */
   "POST /users/{address}/unlock": { input: { params: { address: string } }; reply: User };
-  /** Assign an administrator role (by name, e.g. Basic Administrator). */
+  /** Assign an administrator role by its name or short name, any case (Basic Administrator or Basic; GET /meta lists them). */
   "POST /users/{address}/roles": {
     input: { params: { address: string }; body: { role: string } };
     reply: User;
   };
   /** The user's audit trail, newest first. */
   "GET /users/{address}/audit": {
-    input: { params: { address: string }; query?: { page?: number; pageSize?: number } };
+    input: {
+      params: { address: string };
+      query?: { page?: number; pageSize?: number; cursor?: string; limit?: number };
+    };
     reply: AuditPage;
   };
-  /** Every profile group of the account, parents before children, with direct member counts. */
+  /** Every profile group of the account, parents before children, with direct member counts and totals with subgroups. */
   "GET /groups": { input: { query?: { account?: string } }; reply: GroupNode[] };
   /** Create a group and its missing parents. */
   "POST /groups": {
     input: { query?: { account?: string }; body: { path: string } };
     reply: { path: string; created: string[] };
   };
-  /** The members of one group. */
-  "GET /groups/members": { input: { query: { account?: string; path: string } }; reply: GroupMembers };
+  /** A page of one group's direct members by address (200 unless `limit` says; `cursor` for the next). */
+  "GET /groups/members": {
+    input: { query: { account?: string; cursor?: string; limit?: number; path: string } };
+    reply: GroupMembersPage;
+  };
   /** Add users (by any of their addresses) to a group, creating the path if needed. */
   "POST /groups/members": {
     input: { query?: { account?: string }; body: { path: string; members: string[] } };
@@ -280,11 +498,25 @@ export interface JsonRoutes {
   };
   /** The account's import history, newest first, with the progress of a save still running. */
   "GET /imports": {
-    input: { query?: { account?: string; page?: number; pageSize?: number } };
+    input: {
+      query?: { account?: string; page?: number; pageSize?: number; cursor?: string; limit?: number };
+    };
     reply: ImportPage;
   };
   /** One import: options, note, state, summary, errors, warnings, and a running save's progress. */
   "GET /imports/{id}": { input: { params: { id: string } }; reply: Import };
+  /** The first 50 users a saved import created or changed, in the order it wrote them (the summary counts them all). */
+  "GET /imports/{id}/users": { input: { params: { id: string } }; reply: ImportedUsers };
+  /** Delegate mailbox access: who (primary) may open whose mailbox (delegate); search either address, filter by primary; paginated. */
+  "GET /delegates": {
+    input: { query?: { account?: string; q?: string; primary?: string; page?: number; pageSize?: number } };
+    reply: DelegatePage;
+  };
+  /** A user's delegate access both ways: the mailboxes they may open, and who may open theirs (a page of each). */
+  "GET /users/{address}/delegates": {
+    input: { params: { address: string }; query?: { page?: number; pageSize?: number } };
+    reply: UserDelegates;
+  };
   /** The account's custom attributes and how many users carry each. */
   "GET /attributes": { input: { query?: { account?: string } }; reply: Attribute[] };
   /** The account's internal domains. */
@@ -295,6 +527,11 @@ export interface JsonRoutes {
       query?: { account?: string };
       body: { domain: string; recipientValidation?: RecipientValidation };
     };
+    reply: Domain;
+  };
+  /** Change an internal domain's recipient validation. */
+  "PATCH /domains/{domain}": {
+    input: { params: { domain: string }; body: { recipientValidation: RecipientValidation } };
     reply: Domain;
   };
   /** The built-in administrator roles and their permissions. */
@@ -309,9 +546,20 @@ export interface JsonRoutes {
     input: { query?: { account?: string }; body: Partial<PasswordPolicy> };
     reply: { account: string; policy: PasswordPolicy };
   };
+  /** The password rules in force, in words, as shown beside password fields; readable by anyone signed in, also before a forced password change. */
+  "GET /password-policy/rules": { input: { query?: { account?: string } }; reply: PasswordRules };
   /** The account's audit log, newest first; optionally about one address. */
   "GET /audit": {
-    input: { query?: { account?: string; page?: number; pageSize?: number; address?: string } };
+    input: {
+      query?: {
+        account?: string;
+        page?: number;
+        pageSize?: number;
+        cursor?: string;
+        limit?: number;
+        address?: string;
+      };
+    };
     reply: AuditPage;
   };
   /** The account's API tokens (never their secrets). From a signed-in session, not a token. */
@@ -328,8 +576,50 @@ export interface JsonRoutes {
   };
   /** The verdict the SMTP listener gives for RCPT TO this address (needs manage_domains). */
   "GET /recipients/{address}": { input: { params: { address: string } }; reply: RecipientCheck };
-  /** The server's limits (note length, upload size), import states and the labels of import stages. */
+  /** The server's limits (note length, upload size), import states, the labels of import stages and the administrator roles' names. */
   "GET /meta": { input: Record<string, never>; reply: Meta };
+  /** Recent SCIM provisioning requests (changes and refusals), newest first, and the SCIM base URL. */
+  "GET /scim/activity": {
+    input: { query?: { account?: string; before?: string; errorsOnly?: "true" | "false"; limit?: number } };
+    reply: ScimActivityPage;
+  };
+  /** The account's LDAP connectors with their last Sync All run (never a bind password). */
+  "GET /connectors": { input: { query?: { account?: string } }; reply: Connector[] };
+  /** Add an LDAP connector; its bind password is stored encrypted and never shown again. */
+  "POST /connectors": { input: { query?: { account?: string }; body: ConnectorAdd }; reply: Connector };
+  /** Change a connector's settings; the bind password is replaced only when one is given. */
+  "PATCH /connectors/{name}": {
+    input: { params: { name: string }; query?: { account?: string }; body: ConnectorUpdate };
+    reply: Connector;
+  };
+  /** Remove a connector: its users stay, as Directory Users no connector maps (Sync All no longer flags them). */
+  "DELETE /connectors/{name}": {
+    input: { params: { name: string }; query?: { account?: string } };
+    reply: ConnectorRemoved;
+  };
+  /** Test a connector: bind and count the entries its filter finds (at most 1,000); ok, or the LDAP error's code. Writes nothing. */
+  "POST /connectors/{name}/test": {
+    input: { params: { name: string }; query?: { account?: string } };
+    reply: ConnectorTest;
+  };
+  /** Sync All: starts a run in the background and answers 202 with its id; while a run of the account is at work, answers that run. Poll GET /sync/{runId}. */
+  "POST /sync": { input: { query?: { account?: string } }; reply: SyncRunStarted };
+  /** The account's Sync All runs, newest first, a page at a time (counts, not the lists of errors). */
+  "GET /sync": {
+    input: { query?: { account?: string; page?: number; pageSize?: number } };
+    reply: SyncRunPage;
+  };
+  /** One Sync All run: its state, counts, first errors, why it failed, and its progress while running. */
+  "GET /sync/{runId}": { input: { params: { runId: string } }; reply: SyncRun };
+  /** The account's OpenID Connect clients (never their secrets), a page at a time. */
+  "GET /oidc-clients": { input: { query?: { account?: string; after?: string } }; reply: OidcClientPage };
+  /** Register an application that signs users in with OpenID Connect. The client secret is in this reply only. */
+  "POST /oidc-clients": {
+    input: { query?: { account?: string }; body: OidcClientAdd };
+    reply: OidcClientCreated;
+  };
+  /** Remove a client: its sign-ins and tokens stop working at once. */
+  "DELETE /oidc-clients/{clientId}": { input: { params: { clientId: string } }; reply: OidcClient };
 }
 /** Uploads (multipart/form-data): their text fields (the file goes as the part `file`) and their reply. */
 export interface UploadRoutes {
@@ -339,6 +629,18 @@ export interface UploadRoutes {
   "POST /imports/preview/start": { fields: ImportFields; reply: ImportStarted };
   /** Save: upload the .xls again (multipart); the save runs in the background. Poll GET /imports/{id}. */
   "POST /imports/save": { fields: ImportFields; reply: ImportStarted };
+  /** Preview Changes of a delegate sheet (multipart): its Spreadsheet Information; writes only the import record. */
+  "POST /delegates/import/preview": {
+    fields: { note?: string; account?: string };
+    reply: DelegateImportInformation;
+  };
+  /** Preview Changes of a delegate sheet in the background: poll GET /imports/{id}. */
+  "POST /delegates/import/preview/start": {
+    fields: { note?: string; account?: string };
+    reply: ImportStarted;
+  };
+  /** Save a delegate sheet (upload it again): the whole file or nothing. Poll GET /imports/{id}. */
+  "POST /delegates/import/save": { fields: { note?: string; account?: string }; reply: ImportStarted };
 }
 /** Routes answering with a file (a link's href), with their path parameters. */
 export interface DownloadRoutes {
@@ -348,4 +650,12 @@ export interface DownloadRoutes {
   "GET /imports/{id}/errors.xls": { params: { id: string } };
   /** The import's error report as CSV (UTF-8), formula-like cells neutralised. */
   "GET /imports/{id}/errors.csv": { params: { id: string } };
+  /** The results file as .xls: the uploaded sheet with Status (Created, Updated, Unchanged, Error, Skipped) and Error columns, ready to fix and upload again. */
+  "GET /imports/{id}/results.xls": { params: { id: string } };
+  /** The results file as CSV (UTF-8): the uploaded sheet with Status and Error columns. */
+  "GET /imports/{id}/results.csv": { params: { id: string } };
+  /** The pairs as a delegate sheet (.xls: primary, delegate at A1), which the import reads back. */
+  "GET /delegates/export.xls": { query?: { account?: string; primary?: string } };
+  /** A blank delegate sheet (.xls): primary, delegate, action at A1. */
+  "GET /delegates/template.xls": Record<string, never>;
 }

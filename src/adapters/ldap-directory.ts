@@ -18,6 +18,8 @@ export interface LdapReadRequest {
   readonly binaryAttributes: readonly string[];
   readonly pageSize?: number;
   readonly timeoutMs?: number;
+  /** Stop after this many entries (a connector test counts a bounded sample); all when absent. */
+  readonly maxEntries?: number;
 }
 
 /** Reads every entry a connector's search matches; what syncAll calls (tests may pass another reader). */
@@ -81,8 +83,9 @@ export const readLdapDirectory: DirectoryReader = async (request) => {
       explicitBufferAttributes: [...request.binaryAttributes],
       paged: { pageSize: request.pageSize ?? 1000 },
     });
+    const max = request.maxEntries ?? Infinity;
     for await (const page of pages) {
-      for (const raw of page.searchEntries) {
+      for (const raw of page.searchEntries.slice(0, max - entries.length)) {
         const attributes = new Map<string, string[]>();
         for (const [name, value] of Object.entries(raw)) {
           if (name === "dn") continue;
@@ -91,6 +94,8 @@ export const readLdapDirectory: DirectoryReader = async (request) => {
         }
         entries.push({ dn: raw.dn, attributes });
       }
+      // Leaving the loop ends the paged search: no further page is asked for.
+      if (entries.length >= max) break;
     }
     return entries;
   } catch (error) {

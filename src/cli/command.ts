@@ -14,6 +14,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** True when stderr is a terminal: long work may then draw a progress bar there. */
   stderrIsTty?: boolean;
+  /** Resolves once stdout can take more (its buffer drained): streaming output waits on a slow reader. */
+  drained?: () => Promise<void>;
 }
 
 export const EXIT_OK = 0;

@@ -1,10 +1,14 @@
 import { isAppError } from "../errors/app-error.js";
 import { renderCommandList, renderUsage } from "./command-spec.js";
 import { EXIT_REFUSED, EXIT_USAGE, type CliCommand, type CliIo } from "./command.js";
+import { DELEGATE_COMMANDS } from "./commands/delegate-commands.js";
 import { DIRECTORY_COMMANDS } from "./commands/directory-commands.js";
 import { IMPORT_COMMANDS } from "./commands/import-commands.js";
+import { mailAuthCommand } from "./commands/mail-auth.js";
+import { OIDC_COMMANDS } from "./commands/oidc-commands.js";
 import { serveCommand } from "./commands/serve.js";
 import { sheetDumpCommand } from "./commands/sheet-dump.js";
+import { SCIM_COMMANDS } from "./commands/scim-commands.js";
 import { SYNC_COMMANDS } from "./commands/sync-commands.js";
 import { describeForCli } from "./error-hints.js";
 
@@ -12,14 +16,30 @@ const COMMANDS: readonly CliCommand[] = [
   sheetDumpCommand,
   ...DIRECTORY_COMMANDS,
   ...IMPORT_COMMANDS,
+  ...DELEGATE_COMMANDS,
   ...SYNC_COMMANDS,
+  ...SCIM_COMMANDS,
+  ...OIDC_COMMANDS,
   serveCommand,
+  mailAuthCommand,
 ];
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stderrIsTty: process.stderr.isTTY,
+  // write() returning false leaves writableNeedDrain set until 'drain': wait for the reader then.
+  drained: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise((resolve) => {
+          // A reader that goes away (| head) never drains: stop waiting then too.
+          const done = () => {
+            process.stdout.off("drain", done).off("close", done).off("error", done);
+            resolve();
+          };
+          process.stdout.once("drain", done).once("close", done).once("error", done);
+        })
+      : Promise.resolve(),
 };
 
 const helpText = (): string => renderCommandList(COMMANDS.map((command) => command.spec));

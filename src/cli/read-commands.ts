@@ -2,6 +2,7 @@ import type { ServiceContext } from "../services/context.js";
 import type { PositionalSpec } from "./command-spec.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "./command.js";
 import { printJson, withDirectory } from "./directory-session.js";
+import { writeList } from "./json-stream.js";
 import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "./shared-options.js";
 
 /** The words and summary of a command; the read commands below add the rest of the spec. */
@@ -22,6 +23,26 @@ export function defineListCommand<T>(
       const items = await withDirectory(options.db, (context) => list(context, { account: options.account }));
       if (options.json) printJson(items, io.stdout);
       else io.stdout(items.map(line).join(""));
+      return EXIT_OK;
+    },
+  );
+}
+
+/**
+ * A list that can be long (users, audit): read a page at a time and written as it is read, waiting for a slow
+ * reader, so memory stays bounded; the output is the same as defineListCommand's.
+ */
+export function defineStreamedListCommand<T>(
+  head: CommandHead,
+  stream: (context: ServiceContext, request: { account: string | undefined }) => AsyncIterable<readonly T[]>,
+  line: (item: T) => string,
+): CliCommand {
+  return defineCommand(
+    { ...head, positionals: [], options: { ...JSON_OPTION, ...ACCOUNT_OPTION, ...DB_OPTION } },
+    async ({ options }, io) => {
+      await withDirectory(options.db, (context) =>
+        writeList(io, stream(context, { account: options.account }), { json: options.json, line }),
+      );
       return EXIT_OK;
     },
   );

@@ -4,6 +4,7 @@ import {
   assertPasswordAcceptable,
   checkPassword,
   computePasswordExpiry,
+  describePasswordRules,
   validatePasswordPolicy,
 } from "./password-policy.js";
 
@@ -72,5 +73,20 @@ describe("policy values", () => {
     const policy = { ...DEFAULT_PASSWORD_POLICY, maxAgeDays: 90 };
     expect(computePasswordExpiry(policy, setAt, false)?.toISOString()).toBe("2024-03-31T00:00:00.000Z");
     expect(computePasswordExpiry(policy, setAt, true)).toBeUndefined();
+  });
+});
+
+describe("describePasswordRules", () => {
+  it("lists every rule in force by the code checkPassword reports, and only those", () => {
+    const policy = { ...DEFAULT_PASSWORD_POLICY, requireDigit: true, minClasses: 0, refuseCommon: false };
+    expect(describePasswordRules(policy).map((r) => r.code)).toEqual([
+      "password_too_short",
+      "password_too_long",
+      "password_needs_digit",
+    ]);
+    const codes = new Set(describePasswordRules(DEFAULT_PASSWORD_POLICY).map((r) => r.code));
+    for (const code of checkPassword(DEFAULT_PASSWORD_POLICY, "password1", isCommon)) {
+      expect(codes.has(code)).toBe(true);
+    }
   });
 });

@@ -110,7 +110,30 @@ export function checkPassword(
   return broken;
 }
 
-/** Throws `password_weak` with every broken rule in `details.rules`. */
+/** Each rule in force, as people read it beside a password field; `checkPassword` reports the same codes. */
+export function describePasswordRules(policy: PasswordPolicy): { code: PasswordRuleCode; text: string }[] {
+  const rules: { code: PasswordRuleCode; text: string }[] = [
+    { code: "password_too_short", text: `At least ${policy.minLength} characters` },
+    { code: "password_too_long", text: `At most ${MAX_PASSWORD_LENGTH} characters` },
+  ];
+  const classes: [boolean, PasswordRuleCode, string][] = [
+    [policy.requireUpper, "password_needs_upper", "An upper-case letter"],
+    [policy.requireLower, "password_needs_lower", "A lower-case letter"],
+    [policy.requireDigit, "password_needs_digit", "A digit"],
+    [policy.requireSymbol, "password_needs_symbol", "A symbol (anything not a letter or digit)"],
+  ];
+  for (const [on, code, text] of classes) if (on) rules.push({ code, text });
+  if (policy.minClasses > 0) {
+    rules.push({
+      code: "password_needs_classes",
+      text: `At least ${policy.minClasses} of: upper-case letters, lower-case letters, digits, symbols`,
+    });
+  }
+  if (policy.refuseCommon) rules.push({ code: "password_too_common", text: "Not a commonly used password" });
+  return rules;
+}
+
+/** Throws `password_weak` with every broken rule in `details.rules`; the message names them in words. */
 export function assertPasswordAcceptable(
   policy: PasswordPolicy,
   password: string,
@@ -118,7 +141,9 @@ export function assertPasswordAcceptable(
 ): void {
   const broken = checkPassword(policy, password, isCommon);
   if (broken.length > 0) {
-    throw new AppError("password_weak", `The password breaks the policy: ${broken.join(", ")}.`, {
+    const text = new Map(describePasswordRules(policy).map((rule) => [rule.code, rule.text]));
+    const missing = broken.map((code) => text.get(code) ?? code).join("; ");
+    throw new AppError("password_weak", `The password does not meet the policy. It needs: ${missing}.`, {
       rules: broken,
     });
   }

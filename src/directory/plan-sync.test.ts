@@ -236,7 +236,7 @@ describe("planSync", () => {
   it("keeps the rulebook's first ten aliases and reports the entry", () => {
     const aliases = Array.from({ length: 12 }, (_, i) => `a${i}@example.com`);
     const p = plan([{ connector: CORP, entries: [entry("u1", "many@example.com", { aliases })] }]);
-    expect(codes(p)).toEqual(["aliases_too_many"]);
+    expect(codes(p)).toEqual(["alias_limit_exceeded"]);
     expect(p.errors[0]).toMatchObject({ connector: "corp", address: "many@example.com" });
     const [create] = p.changes;
     expect(create?.action === "create" && create.aliases.map((a) => a.address)).toEqual(aliases.slice(0, 10));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { findRole, hasPermission, isRoleAvailableIn, mayActOn, mayGrant, ROLES } from "./roles.js";
+import {
+  findRole,
+  hasPermission,
+  isRoleAvailableIn,
+  mayActOn,
+  mayGrant,
+  ROLE_NAMES_TEXT,
+  ROLES,
+} from "./roles.js";
 
 describe("roles", () => {
   it("finds a role by name in any case, or by id", () => {
@@ -10,6 +18,35 @@ describe("roles", () => {
 
   it("refuses an unknown role", () => {
     expect(() => findRole("Root")).toThrow(expect.objectContaining({ code: "role_unknown" }));
+    expect(() => findRole("Administrator")).toThrow(expect.objectContaining({ code: "role_unknown" }));
+    expect(() => findRole("")).toThrow(expect.objectContaining({ code: "role_unknown" }));
+    // The message quotes at most 60 characters of what was written, then lists the accepted names.
+    expect(() => findRole("😀".repeat(500))).toThrow(`"${"😀".repeat(60)}": use a role's name or short name`);
+  });
+
+  it("finds every role by its short name or its full name, in any case, spaces around ignored", () => {
+    for (const role of ROLES) {
+      for (const text of [
+        role.shortName,
+        role.name,
+        ` ${role.shortName.toUpperCase()} `,
+        role.name.toLowerCase(),
+      ])
+        expect(findRole(text)).toBe(role);
+    }
+    expect(findRole("\tbasic\u00a0").id).toBe("basic_administrator");
+    expect(findRole("Helpdesk").id).toBe("helpdesk_administrator");
+    expect(findRole("GATEWAY").id).toBe("gateway_administrator");
+    expect(findRole("Discovery").id).toBe("discovery_officer");
+  });
+
+  it("gives each role one short name, which names no other role", () => {
+    const texts = ROLES.flatMap((r) => [r.name, r.shortName, r.id].map((t) => [t.toLowerCase(), r.id]));
+    const owners = new Map<string, Set<string>>();
+    for (const [text = "", id = ""] of texts) owners.set(text, (owners.get(text) ?? new Set()).add(id));
+    expect([...owners].filter(([, ids]) => ids.size > 1)).toEqual([]);
+    expect(ROLES.every((r) => r.shortName.length > 0 && !/\s/.test(r.shortName))).toBe(true);
+    expect(ROLE_NAMES_TEXT).toContain("Basic Administrator (Basic)");
   });
 
   it("lets a Basic Administrator manage users, groups and imports but not roles", () => {

@@ -13,6 +13,10 @@ export const PERMISSIONS = [
   "run_directory_sync",
   "view_audit",
   "search_archive",
+  // Delegate mailbox access (who may open whose mailbox): held by the roles that hold every permission.
+  "manage_delegates",
+  // OpenID Connect clients (applications that sign users in with the directory): every-permission roles.
+  "manage_applications",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -29,6 +33,8 @@ export type RoleId =
 export interface Role {
   readonly id: RoleId;
   readonly name: string;
+  /** The word administrators write for it (`Basic` for Basic Administrator); findRole takes either. */
+  readonly shortName: string;
   /** Protected roles guard who may touch their holders' security-relevant fields. */
   readonly protected: boolean;
   /** Offered only on master accounts (Advanced Account Administration). */
@@ -50,6 +56,21 @@ const SUPER = 3;
 const PROTECTED = 2;
 const UNPROTECTED = 1;
 
+/**
+ * The word administrators write for each role (`Basic` for Basic Administrator), accepted wherever a role is
+ * named by text. None may equal another role's name, short name or id (checked when the module loads).
+ */
+const SHORT_NAMES: Readonly<Record<RoleId, string>> = {
+  super_administrator: "Super",
+  full_administrator: "Full",
+  discovery_officer: "Discovery",
+  basic_administrator: "Basic",
+  helpdesk_administrator: "Helpdesk",
+  gateway_administrator: "Gateway",
+  master_administrator: "Master",
+  migration_administrator: "Migration",
+};
+
 function defineRole(
   id: RoleId,
   name: string,
@@ -60,6 +81,7 @@ function defineRole(
   return {
     id,
     name,
+    shortName: SHORT_NAMES[id],
     protected: options.protected ?? false,
     masterOnly,
     accountKinds: masterOnly ? ["master"] : ACCOUNT_KINDS,
@@ -110,13 +132,40 @@ export const ROLES: readonly Role[] = [
 ];
 
 const BY_ID = new Map(ROLES.map((role) => [role.id, role]));
-const BY_NAME = new Map(ROLES.map((role) => [role.name.toLowerCase(), role]));
 
-/** Finds a role by its console name (any case) or its id. */
+/** How a role's name is compared: any case, surrounding spaces ignored, inner runs of spaces as one. */
+const nameKey = (text: string): string => text.trim().replace(/\s+/g, " ").toLowerCase();
+
+/** Every full name, short name and id, to its role; a text naming two roles fails at load, never at a door. */
+const BY_TEXT = ((): ReadonlyMap<string, Role> => {
+  const byText = new Map<string, Role>();
+  for (const role of ROLES) {
+    for (const text of [role.name, role.shortName, role.id]) {
+      const held = byText.get(nameKey(text));
+      if (held && held !== role) throw new Error(`"${text}" names both ${held.id} and ${role.id}`);
+      byText.set(nameKey(text), role);
+    }
+  }
+  return byText;
+})();
+
+/** The names every door accepts, from the table above: "Super Administrator (Super), Full ...". */
+export const ROLE_NAMES_TEXT = ROLES.map((role) => `${role.name} (${role.shortName})`).join(", ");
+
+/** At most the first 60 characters (code points, never half a surrogate pair) of a name a message quotes. */
+const quoted = (text: string): string => /^.{0,60}/su.exec(text.trim())?.[0] ?? "";
+
+/** Finds a role by its full name, its short name (`Basic`) or its id: any case, surrounding spaces ignored. */
 export function findRole(nameOrId: string): Role {
-  const text = nameOrId.trim().toLowerCase();
-  const role = BY_NAME.get(text) ?? BY_ID.get(text.replace(/[\s-]+/g, "_") as RoleId);
-  if (!role) throw new AppError("role_unknown", `There is no role named "${nameOrId}".`, { role: nameOrId });
+  const text = nameKey(nameOrId);
+  const role = BY_TEXT.get(text) ?? BY_ID.get(text.replace(/[\s-]+/g, "_") as RoleId);
+  if (!role) {
+    throw new AppError(
+      "role_unknown",
+      `There is no role named "${quoted(nameOrId)}": use a role's name or short name: ${ROLE_NAMES_TEXT}.`,
+      { role: nameOrId },
+    );
+  }
   return role;
 }
 

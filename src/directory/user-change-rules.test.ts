@@ -71,10 +71,22 @@ describe("checkUserChange", () => {
       codes(
         checkUserChange(operator, mailUser, { fields: ["aliases"], aliasCount: MAX_ALIASES_PER_USER + 1 }),
       ),
-    ).toEqual(["aliases_too_many"]);
+    ).toEqual(["alias_limit_exceeded"]);
     expect(
       checkUserChange(operator, mailUser, { fields: ["aliases"], aliasCount: MAX_ALIASES_PER_USER }),
     ).toEqual([]);
+    // A door that adds (the import) counts the stored aliases with the new ones, and points at the first over.
+    const added = (stored: number, n: number) =>
+      checkUserChange(operator, mailUser, { fields: ["aliases"], addedAliases: { stored, added: n } }).map(
+        (v) => [v.code, v.position],
+      );
+    expect(added(6, 6)).toEqual([["alias_limit_exceeded", 4]]);
+    expect(added(10, 1)).toEqual([["alias_limit_exceeded", 0]]);
+    expect(added(4, 6)).toEqual([]);
+    expect(added(10, 0)).toEqual([]);
+    // A user over the limit already (stored before the rule) is not refused a change that adds none.
+    expect(added(12, 0)).toEqual([]);
+    expect(added(0, 11)).toEqual([["alias_limit_exceeded", 10]]);
     const long = "x".repeat(1001);
     const violations = checkUserChange(operator, mailUser, {
       fields: ["attributes"],

@@ -24,8 +24,13 @@ export interface UserChange {
   readonly fields: Iterable<UserField>;
   /** Roles the change gives the user. */
   readonly grantRoles?: readonly RoleId[] | undefined;
-  /** How many aliases the user holds after the change. */
+  /** How many aliases the user holds after a change that replaces them (the console, the API, sync). */
   readonly aliasCount?: number | undefined;
+  /**
+   * A change that adds aliases to those stored (the import): how many the user holds today and how many
+   * new ones it adds (an alias the user already holds is not new).
+   */
+  readonly addedAliases?: { readonly stored: number; readonly added: number } | undefined;
   /** Attribute values the change writes (new or changed), by name. */
   readonly attributes?: Iterable<{ readonly name: string; readonly value: string }> | undefined;
   /** Attribute definitions the change creates. */
@@ -38,6 +43,11 @@ export interface Violation {
   readonly field: UserField;
   /** For attribute violations: the attribute's name. For role violations: the role's name. */
   readonly subject?: string | undefined;
+  /**
+   * For alias_limit_exceeded on a change that adds aliases: the 0-based position, among the added ones, of
+   * the first over the limit (the import's cell).
+   */
+  readonly position?: number | undefined;
   readonly message: string;
 }
 
@@ -87,13 +97,8 @@ export function checkUserChange(actor: RuleActor, target: RuleTarget, change: Us
       });
     }
   }
-  if (change.aliasCount !== undefined && change.aliasCount > MAX_ALIASES_PER_USER) {
-    violations.push({
-      code: "aliases_too_many",
-      field: "aliases",
-      message: `A user holds at most ${MAX_ALIASES_PER_USER} aliases; this change leaves ${change.aliasCount}.`,
-    });
-  }
+  const aliasLimit = checkAliasLimit(change);
+  if (aliasLimit) violations.push(aliasLimit);
   for (const name of change.newAttributeNames ?? []) {
     if (looksLikeSecret(name)) {
       violations.push({
@@ -115,6 +120,37 @@ export function checkUserChange(actor: RuleActor, target: RuleTarget, change: Us
     }
   }
   return violations;
+}
+
+/**
+ * Ten aliases per user, counting what is stored: a door that replaces the aliases counts the new set; one
+ * that adds to them (the import) counts the stored ones plus the new ones, so two imports of six aliases
+ * each cannot leave twelve.
+ */
+function checkAliasLimit(change: UserChange): Violation | undefined {
+  const added = change.addedAliases;
+  if (added !== undefined) {
+    const after = added.stored + added.added;
+    if (added.added === 0 || after <= MAX_ALIASES_PER_USER) return undefined;
+    const room = Math.max(0, MAX_ALIASES_PER_USER - added.stored);
+    return {
+      code: "alias_limit_exceeded",
+      field: "aliases",
+      position: room,
+      message:
+        `A user holds at most ${MAX_ALIASES_PER_USER} aliases: this user holds ${added.stored} and this change ` +
+        `adds ${added.added} new (${after}). ` +
+        (room === 0
+          ? "Remove some of the stored aliases first, or leave out the new ones."
+          : `Leave out all but ${room} of the new aliases, or remove some of the stored ones first.`),
+    };
+  }
+  if (change.aliasCount === undefined || change.aliasCount <= MAX_ALIASES_PER_USER) return undefined;
+  return {
+    code: "alias_limit_exceeded",
+    field: "aliases",
+    message: `A user holds at most ${MAX_ALIASES_PER_USER} aliases; this change leaves ${change.aliasCount}: give fewer.`,
+  };
 }
 
 /**

@@ -22,6 +22,9 @@ export const ERROR_CODES = {
   database_url_invalid: "The database URL is not postgres://..., sqlite:PATH, pglite:DIR or a file path.",
   database_unreachable: "The database could not be opened or reached.",
 
+  // Lists.
+  cursor_invalid: "The list cursor is damaged or belongs to another order: start again from the first page.",
+
   // Accounts and internal domains.
   account_not_found: "No account has that code.",
   account_code_invalid: "An account code is 2 to 32 letters, digits, '-' or '_'.",
@@ -46,7 +49,7 @@ export const ERROR_CODES = {
   attribute_looks_secret:
     "The attribute's name reads like a password: attributes are plain text, so it is refused. Rename it.",
   attribute_value_too_long: "An attribute value is at most 1,000 characters.",
-  aliases_too_many: "A user holds at most ten aliases.",
+  alias_limit_exceeded: "A user holds at most ten aliases, counting those already stored.",
   role_outranks_actor: "The user (or the role) is above the administrator's own roles.",
   note_invalid: "A note must not be empty and at most 100 characters.",
 
@@ -76,6 +79,10 @@ export const ERROR_CODES = {
 
   // Import.
   import_not_found: "No import has that id.",
+  import_results_unavailable:
+    "The import has no results file: it is still running, is not a user import, or its upload was pruned after 7 days.",
+  delegates_export_too_large:
+    "More delegate pairs match than one .xls sheet holds (65,535): export one Primary Address at a time.",
 
   // Directory synchronisation and recipient validation.
   connector_name_invalid: "A connector name must be 1 to 100 characters.",
@@ -84,6 +91,8 @@ export const ERROR_CODES = {
   connector_type_invalid: "A connector type is ldap (OpenLDAP defaults) or active-directory.",
   connector_url_invalid: "A connector URL is ldap://HOST[:PORT] or ldaps://HOST[:PORT].",
   connector_setting_invalid: "A connector setting (bind DN, base DN, filter or CA file) is missing or wrong.",
+  connector_limit_reached: "An account holds at most 100 connectors.",
+  sync_run_not_found: "No Sync All run has that id.",
   secret_key_missing: "MAILROSTER_SECRET_KEY is not set: it encrypts connector passwords at rest.",
   secret_key_invalid: "MAILROSTER_SECRET_KEY must be 32 bytes, as 64 hex digits or base64.",
   secret_undecryptable: "A stored secret cannot be decrypted with MAILROSTER_SECRET_KEY (wrong key?).",
@@ -115,6 +124,25 @@ export const ERROR_CODES = {
   upload_field_too_long: "A text field of the upload is longer than the endpoint allows.",
   upload_file_missing: "The upload has no file part named `file`.",
   upload_file_type_invalid: "The uploaded file is not declared as an Excel 97-2003 workbook (.xls).",
+
+  // SCIM 2.0 provisioning (/scim/v2): each maps to a scimType in http/scim/scim-errors.ts.
+  // The OpenID Connect provider (/oidc) and its clients.
+  oidc_client_not_found: "No OpenID Connect client has that id in your accounts.",
+  oidc_client_name_invalid: "A client name must be 1 to 100 characters.",
+  oidc_redirect_uri_invalid:
+    "A redirect URI is an absolute http(s) URL without a fragment (http only for localhost or 127.0.0.1); give 1 to 20.",
+  oidc_unavailable: "OpenID Connect is off until MAILROSTER_SECRET_KEY is set (it seals the signing keys).",
+
+  scim_filter_invalid: "The SCIM filter is not valid (RFC 7644 3.4.2.2), too long or too deeply nested.",
+  scim_path_invalid: "The PATCH path is not valid (RFC 7644 3.5.2) or names no attribute of the resource.",
+  scim_value_invalid: "A SCIM value is missing, of the wrong type, or not one the directory can keep.",
+  scim_syntax_invalid: "The SCIM request body is not the message the endpoint takes.",
+  scim_no_target: "The PATCH path matches no value to change.",
+  scim_mutability: "The SCIM attribute is read-only or immutable.",
+  scim_resource_not_found: "No SCIM resource has that id (within the token's reach).",
+  scim_uniqueness: "Another resource already has that userName, address or displayName.",
+  scim_bulk_too_large: "The Bulk request has more operations, or more bytes, than the server takes.",
+  scim_rate_limited: "Too many SCIM requests with this token: wait and retry.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -133,6 +161,7 @@ export const ISSUE_CODES = {
   header_alias_out_of_range: "Alias headers are alias1 to alias10.",
   header_duplicate: "A header appears twice in the header row.",
   header_gap_ignored: "Cells right of the first empty header cell are ignored.",
+  attribute_will_be_created: "A header names no attribute of the account yet: saving the file creates it.",
   row_email_missing: "A row holds data but no email.",
   email_invalid: "The email cell is not a valid address (no spaces, no quotes).",
   email_duplicate: "The address appears earlier in the file.",
@@ -148,14 +177,25 @@ export const ISSUE_CODES = {
   admin_role_not_allowed: "Only a Master Administrator on a master account may use adminrole.",
   import_no_rows: "The sheet holds no data rows below the header.",
   users_become_imported: "Directory users touched by the import become manually imported users.",
+  group_members_removed: "Overwrite removes from the group the members the file does not name.",
   import_failed: "The import failed while it was being saved.",
   import_conflict:
     "While the import was saving, another change took an address or key it was about to write; nothing was written.",
   import_interrupted: "The server stopped while the import was running; nothing was written.",
+  delegate_header_missing: "The header directly right of `primary` must be `delegate`.",
+  delegate_address_missing: "A delegate row holds data but lacks its primary or delegate address.",
+  delegate_action_invalid: "An action cell holds something other than add or remove.",
+  delegate_user_not_found: "The address is neither a primary address nor an alias of a user of the account.",
+  delegate_self: "A user cannot be their own delegate.",
+  delegate_duplicate: "The delegate pair appears earlier in the file.",
+  header_ignored: "A header the sheet's format does not know; its column is ignored.",
   sync_entry_no_id: "A directory entry has no immutable id (entryUUID / objectGUID).",
   sync_entry_no_address: "A directory entry has no usable primary e-mail address.",
   sync_entry_duplicate: "Two directory entries claim the same immutable id or address.",
   sync_address_conflict: "A directory entry's address belongs to a user the sync may not take over.",
+  sync_connectors_failed: "Sync All failed: no connector could be read, so nothing was changed.",
+  sync_failed: "Sync All stopped on a server error; nothing was written.",
+  sync_interrupted: "The server stopped while Sync All was running; nothing was written.",
 } as const;
 
 /** A code an issue or a skipped entry carries: one of its own, or a thrown code reported at a cell. */

@@ -12,7 +12,7 @@ export const CSRF_HEADER = "x-csrf-token";
  * A browser names the page that sent a request in Origin; a change must come from our own pages. Hosts are
  * compared, not schemes, so a TLS-terminating proxy in front of the server does not refuse everything.
  */
-function isForeignOrigin(origin: string | undefined, requestUrl: string): boolean {
+export function isForeignOrigin(origin: string | undefined, requestUrl: string): boolean {
   if (origin === undefined) return false;
   try {
     return new URL(origin).host !== new URL(requestUrl).host;

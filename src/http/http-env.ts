@@ -1,9 +1,11 @@
 import type { PasswordHasher } from "../adapters/password-hasher.js";
 import type { ImportRunner } from "../jobs/import-runner.js";
+import type { SyncRunner } from "../jobs/sync-runner.js";
 import type { Principal } from "../services/auth-service.js";
 import type { RecipientIndex } from "../services/recipient-index.js";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
+import type { OidcHost } from "./oidc/oidc-host.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /** What the server is built from; tests pass their own database and clock. */
@@ -29,8 +31,14 @@ export interface AppDependencies {
   readonly recipients?: RecipientIndex | undefined;
   /** Sign-in attempts: per client address and per e-mail address. */
   readonly signInLimiter?: RateLimiter | undefined;
+  /** SCIM requests per API token (a Bulk counts each operation). */
+  readonly scimLimiter?: RateLimiter | undefined;
   /** Imports: the upload limit, the sheet worker and the background saves (a default one when absent). */
   readonly imports?: ImportRunner | undefined;
+  /** The OpenID Connect provider at /oidc (`serve` with MAILROSTER_SECRET_KEY); absent, /oidc answers 503. */
+  readonly oidc?: OidcHost | undefined;
+  /** Sync All in the background and the connectors' secret key (a runner without a key when absent). */
+  readonly sync?: SyncRunner | undefined;
 }
 
 /** How the caller proved who they are, set by the auth middleware for the request. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_NOTE_LENGTH } from "../directory/note.js";
 import {
   apiTokenViewSchema,
   auditViewSchema,
@@ -19,13 +20,72 @@ export const errorSchema = z
   })
   .meta({ id: "Error" });
 
-export const userSchema = userViewSchema.meta({ id: "User" });
+/**
+ * A note at any door. The document says the rulebook's limit (MAX_NOTE_LENGTH characters: code points, as
+ * JSON Schema's maxLength counts them; GET /meta noteMaxLength says the same). zod counts UTF-16 units, so the
+ * field lets twice as many through to the rulebook, which answers note_invalid past the limit.
+ */
+export const noteText = z
+  .string()
+  .max(2 * MAX_NOTE_LENGTH)
+  .meta({
+    maxLength: MAX_NOTE_LENGTH,
+    description: `A note of 1 to ${MAX_NOTE_LENGTH} characters; a longer one is refused with note_invalid.`,
+  });
+
+export const userSchema = userViewSchema.meta({
+  id: "User",
+  examples: [
+    {
+      email: "jane.doe@example.com",
+      name: "Jane Doe",
+      type: "manual",
+      account: "acme",
+      forceChangePassword: true,
+      passwordNeverExpires: false,
+      locked: false,
+      pop: false,
+      submit: true,
+      hasPassword: true,
+      aliases: ["jd@example.com"],
+      attributes: { Department: "Sales" },
+      groups: ["Staff/London"],
+      roles: [],
+      notes: [],
+    },
+  ],
+});
 
 export const auditEntrySchema = auditViewSchema.meta({ id: "AuditEntry" });
 
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ items: z.array(item), total: z.int(), page: z.int(), pageSize: z.int() }).meta({ id });
 }
+
+/**
+ * A keyset page (issue 15): `nextCursor`/`prevCursor` are opaque, handed back as `cursor`; `total` is counted
+ * up to a cap and `totalCapped` says the list is longer. `page`/`pageSize` stay for clients of the older
+ * offset paging.
+ */
+export function keysetPageOf<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      total: z.int(),
+      totalCapped: z.boolean(),
+      nextCursor: z.string().nullable(),
+      prevCursor: z.string().nullable(),
+      page: z.int(),
+      pageSize: z.int(),
+    })
+    .meta({ id });
+}
+
+/** Keyset paging: `cursor` from a previous reply (none for the first page), `limit` items (at most 200). */
+export const keysetQuery = {
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+};
 
 export const pageQuery = {
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -69,6 +129,10 @@ export const importIssueSchema = z
     row: z.int().nullable(),
     column: z.string().nullable(),
     message: z.string(),
+    /** A warning about many users (users_become_imported, group_members_removed): the first 50 addresses. */
+    addresses: z.array(z.string()).max(50).optional(),
+    /** How many more addresses the warning concerns than `addresses` lists. */
+    moreAddresses: z.int().optional(),
   })
   .meta({ id: "ImportIssue" });
 
@@ -83,6 +147,9 @@ export const importSummarySchema = z
     groupAdded: z.int(),
     groupRemoved: z.int(),
     typeChanged: z.int(),
+    /** A delegate import's pairs to add and remove (its other user counts are 0). */
+    add: z.int().optional(),
+    remove: z.int().optional(),
   })
   .meta({ id: "ImportSummary" });
 
@@ -123,6 +190,8 @@ export const importProgressSchema = z
 
 /** What the import record adds to the Spreadsheet Information, in the detail and the history alike. */
 const importRecordFields = {
+  /** users, or delegates (delegate mailbox access): the summary's add/remove are a delegate import's. */
+  kind: z.enum(["users", "delegates"]),
   state: z.enum(IMPORT_STATES),
   /** Preview Changes or Save; null for an import recorded before this field. */
   mode: z.enum(["preview", "save"]).nullable(),

@@ -3,12 +3,15 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { SESSION_MAX_AGE_MS } from "../services/auth-service.js";
 import type { AppEnv } from "./http-env.js";
 
+/** The portal's cookie (issue 14): a session of its own, with the same protections. */
+export const PORTAL_COOKIE = "mailroster_portal";
+
 // The name stays without the __Host- prefix: it is part of the contract, and a prefixed cookie must always
 // be Secure, which a plain-http console on 127.0.0.1 cannot be.
 export const SESSION_COOKIE = "mailroster_session";
 
-export function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, SESSION_COOKIE);
+export function readSessionCookie(c: Context<AppEnv>, name = SESSION_COOKIE): string | undefined {
+  return getCookie(c, name);
 }
 
 /**
@@ -30,8 +33,8 @@ function isSecure(c: Context<AppEnv>): boolean {
 }
 
 /** HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure behind TLS. */
-export function writeSessionCookie(c: Context<AppEnv>, secret: string): void {
-  setCookie(c, SESSION_COOKIE, secret, {
+export function writeSessionCookie(c: Context<AppEnv>, secret: string, name = SESSION_COOKIE): void {
+  setCookie(c, name, secret, {
     httpOnly: true,
     sameSite: "Strict",
     secure: isSecure(c),
@@ -40,6 +43,6 @@ export function writeSessionCookie(c: Context<AppEnv>, secret: string): void {
   });
 }
 
-export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "Strict", secure: isSecure(c) });
+export function clearSessionCookie(c: Context<AppEnv>, name = SESSION_COOKIE): void {
+  deleteCookie(c, name, { path: "/", httpOnly: true, sameSite: "Strict", secure: isSecure(c) });
 }

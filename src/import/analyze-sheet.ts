@@ -12,6 +12,7 @@ export interface SheetAnalysis {
   readonly sheet: string | null;
   /** e.g. "D5", or null when no sheet has a checkpoint. */
   readonly checkpoint: string | null;
+  /** Undefined when no checkpoint was found or the header row has errors: then no row was read. */
   readonly map: ColumnMap | undefined;
   readonly rows: readonly ParsedRow[];
   readonly dataRows: number;
@@ -45,7 +46,8 @@ export function analyzeSheets(
   const { map } = mapped;
   issues.addAll(mapped.issues);
   const base = { sheet: checkpoint.sheet.name, checkpoint: checkpoint.cell, map };
-  if (issues.hasErrors()) return { ...base, rows: [], dataRows: 0, ...withIssues(issues) };
+  // No map: the import stops here. Past the header, every row is read and checked, errors or not.
+  if (issues.hasErrors()) return { ...base, map: undefined, rows: [], dataRows: 0, ...withIssues(issues) };
   const read = readRows(checkpoint.sheet, map, onProgress, issues);
   return { ...base, rows: read.rows, dataRows: read.dataRows, ...withIssues(issues) };
 }

@@ -14,6 +14,11 @@ export interface ExistingUser {
   /** By attribute name key. */
   readonly attributes: ReadonlyMap<string, string>;
   readonly roles: readonly RoleId[];
+  /**
+   * How many aliases the user holds today, which the ten-alias limit counts with the file's new ones. Loaded
+   * only for users whose row names aliases (undefined for the others: their rows add none).
+   */
+  readonly aliasCount: number | undefined;
 }
 
 /** Everything about the directory the plan depends on; the service loads it, the plan stays pure. */

@@ -17,6 +17,10 @@ export interface ImportIssue {
   readonly severity: IssueSeverity;
   /** For password_weak: every policy rule the password breaks (never the password). */
   readonly rules?: readonly string[];
+  /** A warning about many users (users_become_imported, group_members_removed): the first 50 addresses. */
+  readonly addresses?: readonly string[];
+  /** How many more addresses the warning concerns than `addresses` lists. */
+  readonly moreAddresses?: number;
 }
 
 /** An issue at a 0-based (row, col). */
@@ -63,4 +67,30 @@ export function excerpt(text: string, max: number = EXCERPT_CHARS): string {
     end += char.length;
   }
   return text;
+}
+
+/** The most addresses a warning lists: an overwrite may remove 65,535 members. */
+export const MAX_NAMED_ADDRESSES = 50;
+
+/** The most addresses a warning's message names; `addresses` holds the rest of the first 50. */
+export const ADDRESSES_IN_MESSAGE = 5;
+
+/**
+ * A warning that names the users it concerns: `lead`, its first few addresses ("a@x, b@x and 12 more"),
+ * then `tail`; the first 50 addresses as `addresses` and a count of the rest as `moreAddresses`.
+ */
+export function warningNaming(
+  code: IssueCode,
+  lead: string,
+  addresses: readonly string[],
+  tail = "",
+): ImportIssue & { addresses: readonly string[]; moreAddresses: number } {
+  const named = addresses.slice(0, ADDRESSES_IN_MESSAGE);
+  const rest = addresses.length - named.length;
+  const message = `${lead}: ${named.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}.${tail === "" ? "" : ` ${tail}`}`;
+  return {
+    ...issueNowhere(code, message, "warning"),
+    addresses: addresses.slice(0, MAX_NAMED_ADDRESSES),
+    moreAddresses: Math.max(0, addresses.length - MAX_NAMED_ADDRESSES),
+  };
 }

@@ -18,7 +18,7 @@ export interface ImportSheet {
 /** A1:M99: the area the commercial gateway searches for the checkpoint. */
 export const CHECKPOINT_ROWS = 99;
 export const CHECKPOINT_COLS = 13;
-/** How far beyond A1:M99 we look for an `email` that is merely misplaced, to say so. */
+/** How far beyond A1:M99 we look for a checkpoint that is merely misplaced, to say so. */
 const NEAR_MISS_ROWS = 200;
 const NEAR_MISS_COLS = 52;
 
@@ -36,21 +36,33 @@ export type CheckpointResult<S extends ImportSheet> =
   | { readonly found: true; readonly checkpoint: Checkpoint<S> }
   | { readonly found: false; readonly issues: ImportIssue[] };
 
-const isCheckpoint = (text: string): boolean => text.trim() === CHECKPOINT_TEXT;
+const isCheckpointOf =
+  (header: string) =>
+  (text: string): boolean =>
+    text.trim() === header;
 // `Email`, `EMAIL `, `e-mail`, `e mail`: an administrator meant the checkpoint.
-const isNearMiss = (text: string): boolean =>
-  !isCheckpoint(text) &&
-  text
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, "") === CHECKPOINT_TEXT;
+const isNearMissOf = (header: string) => {
+  const isCheckpoint = isCheckpointOf(header);
+  return (text: string): boolean =>
+    !isCheckpoint(text) &&
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, "") === header;
+};
 
 /**
- * Finds the checkpoint: the first cell whose trimmed text is exactly `email` within A1:M99, scanning row by
- * row, left to right, in the first worksheet (workbook order) that has one. When none has one, the issues
- * name the sheets searched and every near miss: a wrong spelling inside the area, or `email` outside it.
+ * Finds the checkpoint: the first cell whose trimmed text is exactly `header` (`email` for a user sheet,
+ * `primary` for a delegate sheet) within A1:M99, scanning row by row, left to right, in the first worksheet
+ * (workbook order) that has one. When none has one, the issues name the sheets searched and every near
+ * miss: a wrong spelling inside the area, or the header outside it.
  */
-export function locateCheckpoint<S extends ImportSheet>(sheets: readonly S[]): CheckpointResult<S> {
+export function locateCheckpoint<S extends ImportSheet>(
+  sheets: readonly S[],
+  header: string = CHECKPOINT_TEXT,
+): CheckpointResult<S> {
+  const isCheckpoint = isCheckpointOf(header);
+  const isNearMiss = isNearMissOf(header);
   for (const sheet of sheets) {
     const cell = sheet.findCell(isCheckpoint, CHECKPOINT_ROWS, CHECKPOINT_COLS);
     if (cell) {
@@ -63,8 +75,8 @@ export function locateCheckpoint<S extends ImportSheet>(sheets: readonly S[]): C
   const issues: ImportIssue[] = [
     issueNowhere(
       "checkpoint_not_found",
-      `No cell in A1:M99 holds the header "email" (searched: ${sheets.map((s) => `"${s.name}"`).join(", ")}). ` +
-        'Put "email", in lower case, above the column of addresses.',
+      `No cell in A1:M99 holds the header "${header}" (searched: ${sheets.map((s) => `"${s.name}"`).join(", ")}). ` +
+        `Put "${header}", in lower case, above the column of addresses.`,
     ),
   ];
   for (const sheet of sheets) {
@@ -80,7 +92,7 @@ export function locateCheckpoint<S extends ImportSheet>(sheets: readonly S[]): C
               "checkpoint_near_miss",
               row.row,
               col,
-              `"${excerpt(text)}" in sheet "${sheet.name}": the header must be "email", in lower case, without spaces.`,
+              `"${excerpt(text)}" in sheet "${sheet.name}": the header must be "${header}", in lower case, without spaces.`,
             ),
           );
         } else if (!inside && (isCheckpoint(text) || isNearMiss(text))) {

@@ -8,6 +8,7 @@ import { USER_SETTING_KEYS, type UserSettingKey } from "../directory/user-settin
 import { columnName } from "../sheet/cell-ref.js";
 import { excerpt, issueAt, type ImportIssue } from "./import-issue.js";
 import type { Checkpoint, ImportSheet } from "./locate-checkpoint.js";
+import { squashHeader } from "./near-miss.js";
 
 /** The yes/no columns are the rulebook's user settings, by their sheet headers. */
 export type FlagKey = UserSettingKey;
@@ -15,7 +16,7 @@ export const FLAG_KEYS: readonly FlagKey[] = USER_SETTING_KEYS;
 /** A row names at most this many aliases: alias1 to alias10, as many as a user may hold. */
 export const MAX_ALIASES = MAX_ALIASES_PER_USER;
 
-const KNOWN_HEADERS: readonly string[] = [
+export const KNOWN_HEADERS: readonly string[] = [
   "email",
   "name",
   "password",
@@ -46,8 +47,14 @@ export interface ColumnMapResult {
   readonly issues: ImportIssue[];
 }
 
+/**
+ * The columns a results file appends right of the header (results-sheet.ts): ignored on re-import, so a
+ * results file fixed and uploaded again imports without creating two attributes.
+ */
+export const RESULT_HEADERS = ["Status", "Error"] as const;
+
 // `Alias1`, `POP`, `alias 2`, `change_password`: meant a known header but would become an attribute.
-const squash = (text: string): string => text.toLowerCase().replace(/[\s_-]+/g, "");
+const squash = squashHeader;
 const NEAR_MISS = new Map(KNOWN_HEADERS.map((h) => [squash(h), h]));
 const ALIAS_N = /^alias([0-9]+)$/;
 
@@ -60,8 +67,14 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
   const row = checkpoint.row;
   const issues: ImportIssue[] = [];
   const text = (col: number): string => sheet.cell(row, col)?.text.trim() ?? "";
-  let lastCol = checkpoint.col;
-  while (text(lastCol + 1) !== "") lastCol++;
+  let headerEnd = checkpoint.col;
+  while (text(headerEnd + 1) !== "") headerEnd++;
+  // A results file's own two columns, last in the header row, are not the sheet's.
+  const resultsCols =
+    headerEnd >= checkpoint.col + 3 &&
+    text(headerEnd - 1) === RESULT_HEADERS[0] &&
+    text(headerEnd) === RESULT_HEADERS[1];
+  const lastCol = resultsCols ? headerEnd - 2 : headerEnd;
 
   let name: number | undefined;
   let password: number | undefined;
@@ -178,7 +191,7 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
   const beyond: string[] = [];
   for (const r of sheet.rows(row)) {
     for (const col of r.cols) {
-      if (col > lastCol + 1 && r.text(col).trim() !== "") beyond.push(columnName(col));
+      if (col > headerEnd + 1 && r.text(col).trim() !== "") beyond.push(columnName(col));
     }
   }
   const ignored = [...new Set(beyond)].sort((a, b) => a.length - b.length || a.localeCompare(b));
@@ -187,8 +200,8 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
       issueAt(
         "header_gap_ignored",
         row,
-        lastCol + 1,
-        `The header row ends at the empty cell ${columnName(lastCol + 1)}${row + 1}; data in column(s) ${ignored.join(", ")} is ignored.`,
+        headerEnd + 1,
+        `The header row ends at the empty cell ${columnName(headerEnd + 1)}${row + 1}; data in column(s) ${ignored.join(", ")} is ignored.`,
         "warning",
       ),
     );

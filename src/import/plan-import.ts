@@ -1,7 +1,7 @@
 import type { Address } from "../directory/address.js";
 import { parseAccountCode, type AccountKind } from "../directory/account.js";
 import { checkPassword } from "../directory/password-policy.js";
-import { findRole, type RoleId } from "../directory/roles.js";
+import { findRole, ROLE_NAMES_TEXT, type RoleId } from "../directory/roles.js";
 import {
   checkUserChange,
   mayUseAdminRoleColumn,
@@ -10,10 +10,12 @@ import {
 } from "../directory/user-change-rules.js";
 import type { UserField } from "../directory/user-settings.js";
 import { isAppError } from "../errors/app-error.js";
+import { newAttributeWarnings, type NewAttributeColumn } from "./attribute-warnings.js";
 import type { DirectoryFacts, ExistingUser } from "./directory-facts.js";
-import { excerpt, issueAt, issueNowhere, type ImportIssue } from "./import-issue.js";
+import { excerpt, issueAt, type ImportIssue } from "./import-issue.js";
 import { IssueList } from "./issue-list.js";
 import type { ColumnMap, FlagKey } from "./map-columns.js";
+import { planWarnings } from "./plan-warnings.js";
 import type { ParsedRow } from "./read-rows.js";
 
 export type PlannedAction = "create" | "update" | "unchanged";
@@ -149,7 +151,9 @@ export function planImport(
   const accountKinds = new Map<string, AccountKind>([[facts.account.id, facts.account.kind]]);
   for (const nested of facts.nestedAccounts.values()) accountKinds.set(nested.id, nested.kind);
   const imported = new Set<string>();
-  const directoryDomains = new Set<string>();
+  const becomeImported: { email: string; domain: string }[] = [];
+  // Headers no account of the file knows as an attribute, by key: warned about once each.
+  const newColumns = new Map<string, NewAttributeColumn>();
 
   for (const source of rows) {
     const r = source.row;
@@ -299,7 +303,7 @@ export function planImport(
               "role_unknown",
               r,
               col,
-              `There is no role "${excerpt(source.adminRole)}": use a role's name.`,
+              `There is no role "${excerpt(source.adminRole)}": use a role's name or short name: ${ROLE_NAMES_TEXT}.`,
             ),
           );
         }
@@ -339,22 +343,28 @@ export function planImport(
     const violations = checkUserChange(actor, target, {
       fields,
       grantRoles: roleToAssign === undefined ? [] : [roleToAssign],
+      // Ten per user, counting the stored ones: a second file of six new aliases fails at its fifth.
+      addedAliases: { stored: existing?.aliasCount ?? 0, added: aliasesToAdd.length },
       attributes,
     });
-    if (violations.length > 0) {
-      const aliasCol = source.aliases.find((a) => aliasesToAdd.includes(a.address))?.col;
-      for (const violation of violations) {
-        rowIssues.push(
-          issueAt(
-            violation.code,
-            r,
-            violationColumn(violation, map, source.attributes, aliasCol),
-            violation.message,
-          ),
-        );
-      }
+    for (const violation of violations) {
+      // The alias the violation is about: the first over the limit, else the first the row adds.
+      const alias = aliasesToAdd[violation.position ?? 0];
+      const aliasCol = source.aliases.find((a) => a.address === alias)?.col;
+      rowIssues.push(
+        issueAt(
+          violation.code,
+          r,
+          violationColumn(violation, map, source.attributes, aliasCol),
+          violation.message,
+        ),
+      );
     }
-    if (rowIssues.length > 0) {
+    for (const a of source.attributes) {
+      if (!known?.has(a.key) && !newColumns.has(a.key)) newColumns.set(a.key, a);
+    }
+    // A row with errors of its own (here or in its cells) is checked, never written.
+    if (rowIssues.length > 0 || source.invalid) {
       issues.addAll(rowIssues);
       continue;
     }
@@ -364,7 +374,9 @@ export function planImport(
         createdAttributes.set(id, { accountId, name: attribute.name, key: attribute.key });
       }
     }
-    if (becomesImported) directoryDomains.add(source.email.domain);
+    if (becomesImported && existing) {
+      becomeImported.push({ email: existing.email, domain: source.email.domain });
+    }
     const joinsGroup =
       facts.group !== undefined && (existing === undefined || !facts.group.members.has(existing.id));
     if (existing) imported.add(existing.id);
@@ -389,23 +401,12 @@ export function planImport(
       ? [...facts.group.members]
           .filter(([id]) => !imported.has(id))
           .map(([userId, email]) => ({ userId, email }))
+          // By address, so the warning's first 50 and the audit read in one order.
+          .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0))
       : [];
-  const typeChanged = users.filter((u) => u.becomesImported).length;
-  if (typeChanged > 0) {
-    const refusing = [...directoryDomains]
-      .filter((d) => facts.domains.get(d)?.recipientValidation === "directory-users")
-      .sort();
-    issues.add(
-      issueNowhere(
-        "users_become_imported",
-        `${typeChanged} Directory User(s) become Manually Imported Users.` +
-          (refusing.length > 0
-            ? ` Mail to them in ${refusing.join(", ")} (recipient validation: directory-users) is refused until Directory Synchronization runs again.`
-            : ""),
-        "warning",
-      ),
-    );
-  }
+  const typeChanged = becomeImported.length;
+  issues.addAll(planWarnings(facts, becomeImported, groupRemoved));
+  issues.addAll(newAttributeWarnings(map.headerRow, newColumns.values()));
   const attributesCreated = [...createdAttributes.values()];
   return {
     users,

@@ -24,6 +24,11 @@ export interface ParsedRow {
     readonly value: string;
     readonly col: number;
   }[];
+  /**
+   * A cell of the row has an error (reported by readRows): the rest of the row is still checked against the
+   * directory, so one preview lists everything, but the row is never planned to be written.
+   */
+  readonly invalid?: true;
 }
 
 export interface ReadRowsResult {
@@ -52,8 +57,9 @@ const COLS = 1 << 14;
 
 /**
  * Reads every row below the header: a fully empty row is skipped, every other is checked cell by cell.
- * Returns the rows that parsed and the issues (bounded, every one counted); a row with an error is left out
- * of `rows`.
+ * Returns the rows and the issues (bounded, every one counted). A row with a cell error stays in `rows`
+ * marked `invalid`, without the bad cells, so the planner checks its other cells too; only a row without a
+ * usable email is left out.
  * `onProgress` is called now and then with the rows read so far.
  */
 export function readRows(
@@ -171,8 +177,8 @@ export function readRows(
       if (value !== "") attributes.push({ key, name: attributeName, value, col });
     }
     issues.addAll(rowIssues);
-    if (rowIssues.length > 0) continue;
     rows.push({
+      ...(rowIssues.length > 0 ? { invalid: true as const } : {}),
       row: r,
       email,
       name: name === "" ? undefined : name,

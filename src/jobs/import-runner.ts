@@ -4,6 +4,7 @@ import type { ImportProgress, ImportRequest, SheetAnalyzer } from "../services/i
 import type { ImportOutcome, ImportState } from "../services/imports/import-states.js";
 import { previewImport, saveImport } from "../services/imports/run-import.js";
 import { DEFAULT_MAX_XLS_BYTES } from "../sheet/xls/read-xls.js";
+import { IN_PROCESS_LEASES, type ImportLeases, type ImportWatch } from "./import-leases.js";
 import { createWorkerAnalyzer, type ParseBudget, type WorkerEntry } from "./sheet-worker.js";
 
 export interface ImportRunnerOptions {
@@ -17,6 +18,8 @@ export interface ImportRunnerOptions {
   readonly afterImport?: (() => Promise<unknown>) | undefined;
   /** Where errors of background work go (they have no request to answer). */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** Heartbeats, shared progress and lease watchdogs (PostgreSQL); nothing shared by default. */
+  readonly leases?: ImportLeases | undefined;
 }
 
 export type ImportRequestBody = Omit<ImportRequest, "analyze" | "onRecorded" | "onProgress">;
@@ -32,8 +35,9 @@ function reasonOf(error: unknown): string {
 /**
  * Runs the server's imports: every file is parsed in the sheet worker, and a save runs in the background
  * of the server process while the caller polls. The registry of running saves lives here, in memory, for
- * their progress only; the import record in the database stays the truth about each import's state, and
- * `failInterruptedImports` settles what a stopped process left unfinished.
+ * their progress; the import record in the database stays the truth about each import's state. With shared
+ * leases (several servers on PostgreSQL) the progress and a heartbeat also go to the record, and another
+ * server fails an import whose server died; alone, `failInterruptedImports` settles it at the next start.
  */
 export class ImportRunner {
   readonly maxFileBytes: number;
@@ -41,9 +45,11 @@ export class ImportRunner {
   private readonly jobs = new Map<string, Job>();
   private readonly pending = new Set<Promise<void>>();
   private afterChain: Promise<void> = Promise.resolve();
+  private readonly leases: ImportLeases;
 
   constructor(private readonly options: ImportRunnerOptions = {}) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_XLS_BYTES;
+    this.leases = options.leases ?? IN_PROCESS_LEASES;
     this.analyze = createWorkerAnalyzer({
       budget: options.budget,
       maxFileBytes: this.maxFileBytes,
@@ -52,20 +58,32 @@ export class ImportRunner {
   }
 
   /** Preview Changes, answered when done (a preview writes nothing but the import record). */
-  async preview(context: ServiceContext, request: ImportRequestBody): Promise<ImportOutcome> {
+  preview(context: ServiceContext, request: ImportRequestBody): Promise<ImportOutcome> {
+    return this.previewWith(previewImport, context, request);
+  }
+
+  /** Any kind's preview (the user import's, the delegate import's), answered when done. */
+  async previewWith<T>(
+    run: (context: ServiceContext, request: ImportRequest) => Promise<T>,
+    context: ServiceContext,
+    request: ImportRequestBody,
+  ): Promise<T> {
     let id: string | undefined;
+    let watch: ImportWatch | undefined;
     try {
-      return await previewImport(context, {
+      return await run(context, {
         ...request,
         analyze: this.analyze,
         onRecorded: (importId) => {
           id = importId;
+          watch = this.leases.watch(context, importId);
         },
       });
     } catch (error) {
       if (id !== undefined) await this.settleStuck(context, id, error);
       throw error;
     } finally {
+      watch?.end();
       this.runAfterImport();
     }
   }
@@ -93,13 +111,15 @@ export class ImportRunner {
     return this.start(previewImport, context, request);
   }
 
-  private start(
-    run: (context: ServiceContext, request: ImportRequest) => Promise<ImportOutcome>,
+  /** Starts any kind's preview or save in the background: resolves with its id once it is recorded. */
+  start(
+    run: (context: ServiceContext, request: ImportRequest) => Promise<unknown>,
     context: ServiceContext,
     request: ImportRequestBody,
   ): Promise<{ importId: string; state: ImportState }> {
     return new Promise((resolve, reject) => {
       let id: string | undefined;
+      let watch: ImportWatch | undefined;
       const job: Job = { progress: { stage: "reading", done: 0, total: 0 } };
       const work = run(context, {
         ...request,
@@ -107,10 +127,12 @@ export class ImportRunner {
         onRecorded: (importId) => {
           id = importId;
           this.jobs.set(importId, job);
+          watch = this.leases.watch(context, importId);
           resolve({ importId, state: "uploaded" });
         },
         onProgress: (progress) => {
           job.progress = progress;
+          watch?.progress(progress);
         },
       })
         .then(
@@ -122,6 +144,7 @@ export class ImportRunner {
           },
         )
         .finally(() => {
+          watch?.end();
           if (id !== undefined) this.jobs.delete(id);
           this.pending.delete(work);
           this.runAfterImport();
@@ -136,10 +159,19 @@ export class ImportRunner {
     return job ? { ...job.progress } : undefined;
   }
 
+  /**
+   * How far an import has come, wherever it runs: this process's own from memory, another server's as that
+   * server last wrote it to the record (PostgreSQL); undefined when none runs it.
+   */
+  async progressAnywhere(context: ServiceContext, importId: string): Promise<ImportProgress | undefined> {
+    return this.progressOf(importId) ?? (await this.leases.progressOf(context, importId));
+  }
+
   /** Waits for every running import and the last after-import run (a graceful stop). */
   async close(): Promise<void> {
     await Promise.allSettled([...this.pending]);
     await this.afterChain;
+    await this.leases.close();
   }
 
   private async settleStuck(context: ServiceContext, id: string, error: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { isAppError } from "../errors/app-error.js";
 import { analyzeSheets } from "../import/analyze-sheet.js";
+import { analyzeDelegateSheets } from "../import/delegates/read-delegate-sheet.js";
 import { issueNowhere } from "../import/import-issue.js";
 import { readXls, type XlsSheet } from "../sheet/xls/read-xls.js";
 import type { SheetWorkerReply, SheetWorkerRequest } from "./sheet-worker.js";
@@ -30,9 +31,11 @@ port.once("message", (request: SheetWorkerRequest) => {
     return;
   }
   const total = sheets[0]?.rowCount ?? 0;
-  const analysis = analyzeSheets(sheets, (done) => {
+  const progress = (done: number): void => {
     post({ type: "progress", done, total: Math.max(done, total) });
-  });
+  };
+  const analysis =
+    request.kind === "delegates" ? analyzeDelegateSheets(sheets, progress) : analyzeSheets(sheets, progress);
   post({ type: "done", result: analysis });
 });
 post({ type: "ready" });

@@ -1,7 +1,9 @@
 import { Worker } from "node:worker_threads";
 import type { SheetAnalysis } from "../import/analyze-sheet.js";
 import { issueNowhere, type ImportIssue } from "../import/import-issue.js";
-import type { ImportProgress, SheetAnalyzer } from "../services/imports/import-request.js";
+import type { DelegateSheetAnalysis } from "../import/delegates/read-delegate-sheet.js";
+import type { AnalysisOfKind, ImportProgress, SheetAnalyzer } from "../services/imports/import-request.js";
+import type { ImportKind } from "../services/imports/import-states.js";
 import { DEFAULT_MAX_XLS_BYTES } from "../sheet/xls/read-xls.js";
 
 /**
@@ -44,12 +46,16 @@ export interface SheetWorkerRequest {
   readonly bytes: Uint8Array;
   readonly fileName: string;
   readonly maxBytes: number;
+  /** Which sheet format to read: a user sheet (`email`) or a delegate sheet (`primary`). */
+  readonly kind: ImportKind;
 }
+
+type AnyAnalysis = SheetAnalysis | DelegateSheetAnalysis;
 
 export type SheetWorkerReply =
   | { readonly type: "ready" }
   | { readonly type: "progress"; readonly done: number; readonly total: number }
-  | { readonly type: "done"; readonly result: SheetAnalysis | { readonly fileError: ImportIssue } };
+  | { readonly type: "done"; readonly result: AnyAnalysis | { readonly fileError: ImportIssue } };
 
 export interface WorkerAnalyzerOptions {
   readonly budget?: ParseBudget | undefined;
@@ -105,7 +111,8 @@ export function createWorkerAnalyzer(options: WorkerAnalyzerOptions = {}): Sheet
     bytes: Uint8Array,
     fileName: string,
     onProgress: ((progress: ImportProgress) => void) | undefined,
-  ): Promise<SheetAnalysis | { fileError: ImportIssue }> =>
+    kind: ImportKind,
+  ): Promise<AnyAnalysis | { fileError: ImportIssue }> =>
     new Promise((resolve, reject) => {
       const worker = new Worker(entry.url, {
         workerData: entry.workerData,
@@ -138,7 +145,7 @@ export function createWorkerAnalyzer(options: WorkerAnalyzerOptions = {}): Sheet
             }, budget.timeoutMs);
             // A copy the thread owns: transferring the caller's buffer would detach the caller's bytes.
             const copy = new Uint8Array(bytes);
-            const request: SheetWorkerRequest = { bytes: copy, fileName, maxBytes };
+            const request: SheetWorkerRequest = { bytes: copy, fileName, maxBytes, kind };
             worker.postMessage(request, [copy.buffer]);
             break;
           }
@@ -168,10 +175,17 @@ export function createWorkerAnalyzer(options: WorkerAnalyzerOptions = {}): Sheet
       });
     });
 
-  return async (bytes, fileName, onProgress) => {
+  return async <K extends ImportKind = "users">(
+    bytes: Uint8Array,
+    fileName: string,
+    onProgress: ((progress: ImportProgress) => void) | undefined,
+    kind?: K,
+  ) => {
     const release = await acquire();
     try {
-      return await analyzeOnce(bytes, fileName, onProgress);
+      // The thread reads the kind it was asked for (sheet-worker-entry.ts), so its answer is that kind's.
+      return (await analyzeOnce(bytes, fileName, onProgress, kind ?? "users")) as
+        AnalysisOfKind[K] | { fileError: ImportIssue };
     } finally {
       release();
     }

@@ -4,7 +4,8 @@ import { AppError } from "../errors/app-error.js";
 import { findAccountByCodeKey, listAccounts, type AccountRow } from "../store/accounts-repository.js";
 import type { Executor } from "../store/schema.js";
 import { findAddressesByKeys } from "../store/addresses-repository.js";
-import { isWithin, type Actor } from "./context.js";
+import type { Permission } from "../directory/roles.js";
+import { authorize, isWithin, type Actor, type Authorized } from "./context.js";
 
 function accountNotFound(code: string): AppError {
   return new AppError("account_not_found", `No account has the code "${code}".`, { code });
@@ -72,4 +73,19 @@ export async function resolveAccountIfNamed(
   code: string | undefined,
 ): Promise<AccountRow | undefined> {
   return code === undefined ? undefined : resolveAccountWithinReach(db, actor, code);
+}
+
+/**
+ * The account a request names (or the only one), within the actor's reach, once the actor holds `permission`
+ * there: the check every read and change of an account's directory starts with. Reads outside a transaction
+ * unless given one.
+ */
+export async function resolveAuthorizedAccount(
+  db: Executor,
+  actor: Actor,
+  code: string | undefined,
+  permission: Permission,
+): Promise<{ account: AccountRow; actor: Authorized }> {
+  const account = await resolveAccountWithinReach(db, actor, code);
+  return { account, actor: await authorize(db, actor, account.id, permission) };
 }

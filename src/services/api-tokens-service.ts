@@ -12,7 +12,7 @@ import { findAccountById } from "../store/accounts-repository.js";
 import { findAddressesByKeys } from "../store/addresses-repository.js";
 import { findUsersByIds } from "../store/users-repository.js";
 import { addressKey } from "../directory/address.js";
-import { resolveAccountWithinReach } from "./account-lookup.js";
+import { resolveAccountWithinReach, resolveAuthorizedAccount } from "./account-lookup.js";
 import { hashSecret, loadPrincipal, type Principal } from "./auth-service.js";
 import { authorize, newId, writeAudit, type Actor, type ServiceContext } from "./context.js";
 import type { ApiTokenView } from "./view-schemas.js";
@@ -95,8 +95,12 @@ export async function listApiTokens(
   request: { account?: string | undefined },
 ): Promise<ApiTokenView[]> {
   refuseTokenCaller(context.actor);
-  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
-  await authorize(context.db, context.actor, account.id, "manage_roles");
+  const { account } = await resolveAuthorizedAccount(
+    context.db,
+    context.actor,
+    request.account,
+    "manage_roles",
+  );
   return (await listApiTokenRows(context.db, account.id)).map((row) => mapToken(row, row.email));
 }
 

@@ -1,4 +1,4 @@
-import { listAuditRows, type AuditRow } from "../store/audit-repository.js";
+import { listAuditRows, listAuditRowsAfter, type AuditRow } from "../store/audit-repository.js";
 import { listAccounts } from "../store/accounts-repository.js";
 import { resolveAccountIfNamed } from "./account-lookup.js";
 import type { ServiceContext } from "./context.js";
@@ -34,4 +34,27 @@ export async function listAudit(
   });
   const codes = new Map((await listAccounts(context.db)).map((a) => [a.id, a.code]));
   return rows.map((row) => mapAuditRow(row, codes));
+}
+
+/** `audit list`, streamed: oldest first, a page at a time (at most `limit` entries when given). */
+export async function* streamAudit(
+  context: ServiceContext,
+  request: { account?: string | undefined; limit?: number | undefined },
+  pageSize = 1000,
+): AsyncGenerator<AuditView[]> {
+  const account = await resolveAccountIfNamed(context.db, context.actor, request.account);
+  const codes = new Map((await listAccounts(context.db)).map((a) => [a.id, a.code]));
+  let left = request.limit ?? Number.POSITIVE_INFINITY;
+  let after: AuditRow | undefined;
+  while (left > 0) {
+    const rows = await listAuditRowsAfter(context.db, {
+      ...(account ? { accountIds: [account.id] } : {}),
+      after: after && [after.at, after.seq, after.id],
+      limit: Math.min(pageSize, left),
+    });
+    if (rows.length === 0) return;
+    yield rows.map((row) => mapAuditRow(row, codes));
+    left -= rows.length;
+    after = rows.at(-1);
+  }
 }

@@ -1,6 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { tryParseAddress } from "../directory/address.js";
-import { assertPasswordAcceptable, computePasswordExpiry } from "../directory/password-policy.js";
+import { assertPasswordAcceptable } from "../directory/password-policy.js";
 import { getRole, isRoleId, PERMISSIONS, type RoleId } from "../directory/roles.js";
 import { AppError } from "../errors/app-error.js";
 import { findAccountById } from "../store/accounts-repository.js";
@@ -11,21 +10,16 @@ import {
   insertSession,
   touchSession,
 } from "../store/console-sessions-repository.js";
-import {
-  deleteSignInFailures,
-  findSignInFailures,
-  upsertSignInFailures,
-  type SignInFailuresRow,
-} from "../store/sign-in-failures-repository.js";
 import { revokeApiTokensOfUser } from "../store/api-tokens-repository.js";
 import type { Executor } from "../store/schema.js";
-import { findAddressesByKeys } from "../store/addresses-repository.js";
+import type { SessionRow } from "../store/session-rows.js";
 import { findRolesByUserIds } from "../store/roles-repository.js";
 import { findUsersByIds, updateUser, type UserRow } from "../store/users-repository.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "./context.js";
 import { loadPasswordPolicy } from "./password-policy-service.js";
 import type { MeView } from "./view-schemas.js";
 import { assertNotReused, recordPassword } from "./users/password-history.js";
+import { checkUserSignIn, passwordChangeOf, recordSignIn } from "./user-sign-in.js";
 
 /** A session ends this long after sign-in, whatever happens. */
 export const SESSION_MAX_AGE_MS = 12 * 3_600_000;
@@ -33,6 +27,32 @@ export const SESSION_MAX_AGE_MS = 12 * 3_600_000;
 export const SESSION_IDLE_MS = 30 * 60_000;
 // Writing last_seen_at on every request would make every read a write; a minute's precision is plenty.
 const TOUCH_EVERY_MS = 60_000;
+
+/** A new session of `user` (console or portal): its cookie's secret, and the row that keeps only its hash. */
+export function newSession(user: UserRow, now: Date): { secret: string; row: SessionRow } {
+  const secret = randomBytes(32).toString("base64url");
+  const row = {
+    id: newId(),
+    account_id: user.account_id,
+    user_id: user.id,
+    secret_hash: hashSecret(secret),
+    created_at: now.toISOString(),
+    last_seen_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SESSION_MAX_AGE_MS).toISOString(),
+  };
+  return { secret, row };
+}
+
+/** Whether a session has passed its maximum age, or gone unused longer than the idle limit. */
+export function sessionEnded(row: SessionRow, now: Date): boolean {
+  const lastSeen = new Date(row.last_seen_at).getTime();
+  return new Date(row.expires_at).getTime() <= now.getTime() || lastSeen + SESSION_IDLE_MS <= now.getTime();
+}
+
+/** Whether to record that a session was seen now (TOUCH_EVERY_MS since it last was). */
+export function sessionNeedsTouch(row: SessionRow, now: Date): boolean {
+  return now.getTime() - new Date(row.last_seen_at).getTime() >= TOUCH_EVERY_MS;
+}
 
 /** Who is signed in, as the HTTP layer needs it to build each request's service context. */
 export interface Principal {
@@ -64,23 +84,8 @@ async function rolesOf(db: Executor, userId: string): Promise<RoleId[]> {
   return (await findRolesByUserIds(db, [userId])).map((r) => r.role).filter(isRoleId);
 }
 
-async function passwordChangeOf(
-  db: Executor,
-  user: UserRow,
-  now: Date,
-): Promise<"forced" | "expired" | null> {
-  if (user.force_change_password === 1) return "forced";
-  if (user.password_set_at === null) return "forced";
-  const policy = await loadPasswordPolicy(db, user.account_id);
-  const expiry = computePasswordExpiry(
-    policy,
-    new Date(user.password_set_at),
-    user.password_never_expires === 1,
-  );
-  return expiry !== undefined && expiry.getTime() <= now.getTime() ? "expired" : null;
-}
-
-async function buildPrincipal(db: Executor, user: UserRow, now: Date): Promise<Principal> {
+/** The principal of a user row: their address, account and any password change they owe. */
+export async function principalOfUser(db: Executor, user: UserRow, now: Date): Promise<Principal> {
   const account = await findAccountById(db, user.account_id);
   return {
     email: user.email,
@@ -95,7 +100,7 @@ export async function loadPrincipal(db: Executor, userId: string, now: Date): Pr
   const [user] = await findUsersByIds(db, [userId]);
   if (!user || user.locked === 1) return undefined;
   if ((await rolesOf(db, user.id)).length === 0) return undefined;
-  return buildPrincipal(db, user, now);
+  return principalOfUser(db, user, now);
 }
 
 export async function describeMe(db: Executor, principal: Principal): Promise<MeView> {
@@ -112,123 +117,41 @@ export async function describeMe(db: Executor, principal: Principal): Promise<Me
   };
 }
 
-let dummyHash: Promise<string> | undefined;
-
 /**
  * Every refused sign-in looks the same: unknown address, no password, wrong password, no administrator role,
  * locked by an administrator or by the lockout. Telling them apart would name the addresses that exist, the
  * mail users whose password a guess hit, and (for a locked user) whether a guess was right, which would let
  * guessing go on through the lockout.
  */
-function signInFailed(): AppError {
+export function signInFailed(): AppError {
   return new AppError("sign_in_failed", "The sign-in failed: check the email and password.", {});
 }
 
-/** The refusal of an address no user with a password has: one verify, as long as any other attempt takes. */
-async function refuseUnknown(context: ServiceContext, password: string): Promise<never> {
-  dummyHash ??= context.hasher.hash("mailroster timing equaliser");
-  await context.hasher.verify(await dummyHash, password);
-  throw signInFailed();
-}
-
 /**
- * Records a refused sign-in of a known user. Only a wrong password of a user not locked counts toward the
- * lockout; every refusal writes the same row (with the count unchanged when it does not count), so each
- * kind of refusal costs the same queries. Reaching the policy's threshold locks the user, on the record.
- */
-async function recordRefusal(
-  context: ServiceContext,
-  user: UserRow,
-  previous: SignInFailuresRow | undefined,
-  counts: boolean,
-  now: Date,
-): Promise<void> {
-  const policy = await loadPasswordPolicy(context.db, user.account_id);
-  const count = (previous?.failures ?? 0) + (counts ? 1 : 0);
-  const lock = counts && policy.lockoutThreshold > 0 && count >= policy.lockoutThreshold;
-  await context.db.transaction().execute(async (tx) => {
-    const lockedUntil = lock
-      ? new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString()
-      : (previous?.locked_until ?? null);
-    await upsertSignInFailures(tx, {
-      user_id: user.id,
-      account_id: user.account_id,
-      failures: count,
-      last_failure_at: now.toISOString(),
-      locked_until: lockedUntil,
-    });
-    if (lock) {
-      await updateUser(tx, user.id, { locked: 1, updated_at: now.toISOString() });
-      await writeAudit(tx, context, { name: "lockout", roles: "all" }, [
-        {
-          accountId: user.account_id,
-          action: "user.lockout",
-          address: user.email,
-          after: { locked: true, lockedUntil, failures: count },
-        },
-      ]);
-    }
-  });
-}
-
-/**
- * Signs an administrator in: honours an administrator's lock and the policy's lockout (N failures lock the
- * user for M minutes, then the lock lifts itself), and reports a forced or expired password so the caller
- * restricts the session to changing it. Returns the new session's secret (for the cookie) and CSRF token.
- * Every refusal is `sign_in_failed` after exactly one argon2 verify.
+ * Signs an administrator in through the one sign-in check (user-sign-in.ts: the lock, the policy's lockout
+ * counted across every door, one argon2 verify per attempt); the console admits only administrators. A
+ * forced or expired password is reported, so the caller restricts the session to changing it. Returns the
+ * new session's secret (for the cookie) and CSRF token. Every refusal is `sign_in_failed`.
  */
 export async function signIn(
   context: ServiceContext,
   request: { email: string; password: string },
 ): Promise<{ secret: string; csrfToken: string; principal: Principal }> {
-  const address = tryParseAddress(request.email);
-  const [found] = address ? await findAddressesByKeys(context.db, [address.key]) : [];
-  const [user] = found ? await findUsersByIds(context.db, [found.user_id]) : [];
-  if (!user?.password_hash) return refuseUnknown(context, request.password);
-  const now = context.now();
-  const actor = { name: user.email, roles: [] as RoleId[] };
-  let failures = await findSignInFailures(context.db, user.id);
-  let locked = user.locked === 1;
-  const lockedUntil = failures?.locked_until ?? null;
-  if (locked && lockedUntil !== null && new Date(lockedUntil).getTime() <= now.getTime()) {
-    // The policy's lockout has run its time: lift it, on the record. (An administrator's lock has no end.)
-    await context.db.transaction().execute(async (tx) => {
-      await updateUser(tx, user.id, { locked: 0, updated_at: now.toISOString() });
-      await deleteSignInFailures(tx, user.id);
-      await writeAudit(tx, context, { name: "lockout", roles: "all" }, [
-        { accountId: user.account_id, action: "user.unlock", address: user.email, after: { locked: false } },
-      ]);
-    });
-    locked = false;
-    failures = undefined;
-  }
-  // The verify runs for a locked user too: the time taken must not tell a locked user from another.
-  const passwordRight = await context.hasher.verify(user.password_hash, request.password);
   // The console is for administrators: a mail user with the right password still gets no session.
-  const administrator = (await rolesOf(context.db, user.id)).length > 0;
-  if (locked || !passwordRight || !administrator) {
-    // A right password of a user without a role does not count toward the lockout (it was right), nor
-    // does it clear the count: either would change what the next attempts see.
-    await recordRefusal(context, user, failures, !locked && !passwordRight, now);
-    throw signInFailed();
-  }
-  const secret = randomBytes(32).toString("base64url");
-  await context.db.transaction().execute(async (tx) => {
-    await deleteSignInFailures(tx, user.id);
-    await insertSession(tx, {
-      id: newId(),
-      account_id: user.account_id,
-      user_id: user.id,
-      secret_hash: hashSecret(secret),
-      created_at: now.toISOString(),
-      last_seen_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + SESSION_MAX_AGE_MS).toISOString(),
-    });
-    await writeAudit(tx, context, actor, [
-      { accountId: user.account_id, action: "auth.sign_in", address: user.email },
-    ]);
+  const check = await checkUserSignIn(context, {
+    ...request,
+    door: "console",
+    admit: async (user) => (await rolesOf(context.db, user.id)).length > 0,
   });
-  return { secret, csrfToken: csrfTokenFor(secret), principal: await buildPrincipal(context.db, user, now) };
+  if (!check.ok) throw signInFailed();
+  const { user } = check;
+  const now = context.now();
+  const { secret, row } = newSession(user, now);
+  await context.db.transaction().execute(async (tx) => {
+    await insertSession(tx, row);
+    await recordSignIn(tx, context, user, "console");
+  });
+  return { secret, csrfToken: csrfTokenFor(secret), principal: await principalOfUser(context.db, user, now) };
 }
 
 /**
@@ -269,11 +192,7 @@ export async function resolveSession(
 ): Promise<{ sessionId: string; principal: Principal } | undefined> {
   const session = await findSessionBySecretHash(db, hashSecret(secret));
   if (!session) return undefined;
-  const lastSeen = new Date(session.last_seen_at).getTime();
-  if (
-    new Date(session.expires_at).getTime() <= now.getTime() ||
-    lastSeen + SESSION_IDLE_MS <= now.getTime()
-  ) {
+  if (sessionEnded(session, now)) {
     await deleteSession(db, session.id);
     return undefined;
   }
@@ -283,7 +202,7 @@ export async function resolveSession(
     await deleteSession(db, session.id);
     return undefined;
   }
-  if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) await touchSession(db, session.id, now.toISOString());
+  if (sessionNeedsTouch(session, now)) await touchSession(db, session.id, now.toISOString());
   return { sessionId: session.id, principal };
 }
 
@@ -334,5 +253,5 @@ export async function changeOwnPassword(
   });
   const [updated] = await findUsersByIds(context.db, [user.id]);
   if (!updated) throw new AppError("not_signed_in", "The signed-in user no longer exists.", {});
-  return buildPrincipal(context.db, updated, now);
+  return principalOfUser(context.db, updated, now);
 }

@@ -1,12 +1,18 @@
 import { listPathChain, parseGroupPath, type GroupPath } from "../directory/group-path.js";
 import { AppError } from "../errors/app-error.js";
 import {
+  countChildGroups,
+  deleteGroupById,
+  deleteGroupMembersBulk,
   findGroupsByPathKeys,
   insertGroup,
   insertGroupMembers,
   listGroupMemberEmails,
+  updateGroupPath,
   type GroupRow,
 } from "../store/groups-repository.js";
+import { findUsersByIds } from "../store/users-repository.js";
+import { assertUserChange } from "./users/assert-user-change.js";
 import { findAddressesByKeys } from "../store/addresses-repository.js";
 import { parseAddress } from "../directory/address.js";
 import { resolveAccountWithinReach } from "./account-lookup.js";
@@ -131,4 +137,103 @@ export async function addGroupMembers(
     );
     return { path: group.path, members: await listGroupMemberEmails(tx, group.id) };
   });
+}
+
+/**
+ * Adds and removes members (by user id) of a group the caller holds, inside their transaction: each member
+ * must be a user of the group's account, and the rulebook is asked for each as for a change of their groups
+ * (an import row's group cell is asked the same). Audited per member.
+ */
+export async function changeGroupMembersWithin(
+  tx: Tx,
+  context: ServiceContext,
+  actor: Authorized,
+  group: GroupRow,
+  change: { add: readonly string[]; remove: readonly string[] },
+): Promise<void> {
+  const users = new Map((await findUsersByIds(tx, [...change.add, ...change.remove])).map((u) => [u.id, u]));
+  for (const id of [...change.add, ...change.remove]) {
+    const user = users.get(id);
+    if (user?.account_id !== group.account_id) {
+      throw new AppError("user_not_found", `No user ${id} in the group's account.`, { address: id });
+    }
+    await assertUserChange(tx, actor, group.account_id, id, { fields: ["groups"] });
+  }
+  await insertGroupMembers(
+    tx,
+    change.add.map((id) => ({ account_id: group.account_id, group_id: group.id, user_id: id })),
+  );
+  await deleteGroupMembersBulk(tx, group.id, change.remove);
+  const entry = (id: string, action: string) => ({
+    accountId: group.account_id,
+    action,
+    address: users.get(id)?.email,
+    after: { path: group.path },
+  });
+  await writeAudit(tx, context, actor, [
+    ...change.add.map((id) => entry(id, "group.add_member")),
+    ...change.remove.map((id) => entry(id, "group.remove_member")),
+  ]);
+}
+
+/** Moves a group without nested groups to a new path (its parents made as needed); members stay. */
+export async function renameGroupWithin(
+  tx: Tx,
+  context: ServiceContext,
+  actor: Authorized,
+  group: GroupRow,
+  newPath: string,
+): Promise<GroupRow> {
+  const path = parseGroupPath(newPath);
+  if (path.key === group.path_key) return group;
+  if ((await findGroupsByPathKeys(tx, group.account_id, [path.key])).length > 0) {
+    throw new AppError("group_path_invalid", `A group "${path.path}" exists already.`, { path: path.path });
+  }
+  if ((await countChildGroups(tx, group.id)) > 0) {
+    throw new AppError("group_path_invalid", `"${group.path}" holds nested groups: move them first.`, {
+      path: group.path,
+    });
+  }
+  const chain = listPathChain(path);
+  const parentLink = chain[chain.length - 2];
+  let parentId: string | null = null;
+  if (parentLink) {
+    const { group: parent, created } = await ensureGroupPath(tx, group.account_id, parentLink);
+    await auditCreatedGroups(tx, context, actor, group.account_id, created);
+    parentId = parent.id;
+  }
+  const change = {
+    parent_id: parentId,
+    name: path.segments[path.segments.length - 1] ?? path.path,
+    path: path.path,
+    path_key: path.key,
+  };
+  await updateGroupPath(tx, group.id, change);
+  await writeAudit(tx, context, actor, [
+    {
+      accountId: group.account_id,
+      action: "group.rename",
+      before: { path: group.path },
+      after: { path: path.path },
+    },
+  ]);
+  return { ...group, ...change };
+}
+
+/** Deletes a group without nested groups; its memberships go with it. */
+export async function deleteGroupWithin(
+  tx: Tx,
+  context: ServiceContext,
+  actor: Authorized,
+  group: GroupRow,
+): Promise<void> {
+  if ((await countChildGroups(tx, group.id)) > 0) {
+    throw new AppError("group_path_invalid", `"${group.path}" holds nested groups: delete them first.`, {
+      path: group.path,
+    });
+  }
+  await deleteGroupById(tx, group.id);
+  await writeAudit(tx, context, actor, [
+    { accountId: group.account_id, action: "group.delete", before: { path: group.path } },
+  ]);
 }

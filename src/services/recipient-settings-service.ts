@@ -10,7 +10,7 @@ import {
   updateDomainRecipientValidation,
 } from "../store/domains-repository.js";
 import { findRecipientSettings, upsertRecipientSettings } from "../store/recipient-settings-repository.js";
-import { resolveAccountWithinReach } from "./account-lookup.js";
+import { resolveAccountWithinReach, resolveAuthorizedAccount } from "./account-lookup.js";
 import type { DomainView } from "./accounts-service.js";
 import { authorize, writeAudit, type ServiceContext } from "./context.js";
 import type { RecipientCheck, RecipientIndex } from "./recipient-index.js";
@@ -26,8 +26,12 @@ export async function checkRecipientAs(
   index: RecipientIndex,
   request: { address: string; account?: string | undefined },
 ): Promise<RecipientCheck> {
-  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
-  await authorize(context.db, context.actor, account.id, "manage_domains");
+  const { account } = await resolveAuthorizedAccount(
+    context.db,
+    context.actor,
+    request.account,
+    "manage_domains",
+  );
   if (context.actor.kind === "system") return index.check(request.address);
   const subtree = listSubtree(await listAccountLinks(context.db), account.id).map((a) => a.id);
   const domains = new Set(await listDomainNamesOfAccounts(context.db, subtree));

@@ -36,6 +36,29 @@ export async function eachAddressByKeys(
   );
 }
 
+/** How many aliases each of `userIds` holds (users with none are left out), row by row to `each`. */
+export async function eachAliasCountByUserIds(
+  db: Executor,
+  userIds: readonly string[],
+  each: (row: { user_id: string; aliases: number }) => void,
+): Promise<void> {
+  await eachInChunks(
+    userIds,
+    (chunk) =>
+      db
+        .selectFrom("addresses")
+        .select((eb) => ["user_id", eb.fn.countAll<number | string | bigint>().as("aliases")])
+        .where(inKeys(db, "user_id", chunk))
+        .where("kind", "=", "alias")
+        .groupBy("user_id")
+        .execute(),
+    // PostgreSQL's count is a bigint, which pg hands over as text.
+    (row) => {
+      each({ user_id: row.user_id, aliases: Number(row.aliases) });
+    },
+  );
+}
+
 export async function findAddressesByUserIds(
   db: Executor,
   userIds: readonly string[],
@@ -76,6 +99,15 @@ export async function deleteAliases(db: Executor, userId: string): Promise<void>
   await db.deleteFrom("addresses").where("user_id", "=", userId).where("kind", "=", "alias").execute();
 }
 
+/** Removes one address of a user (a primary address that moves, an alias it replaces). */
+export async function deleteUserAddress(db: Executor, userId: string, addressKey: string): Promise<void> {
+  await db
+    .deleteFrom("addresses")
+    .where("user_id", "=", userId)
+    .where("address_key", "=", addressKey)
+    .execute();
+}
+
 export async function deleteAddressesOfUsers(db: Executor, userIds: readonly string[]): Promise<void> {
   await forEachKeyChunk(userIds, (chunk) =>
     db
@@ -83,6 +115,40 @@ export async function deleteAddressesOfUsers(db: Executor, userIds: readonly str
       .where(inKeys(db, "user_id", chunk))
       .execute(),
   );
+}
+
+/** The type of the user holding one address (primary or alias): one primary-key look-up. */
+export async function findAddressType(db: Executor, addressKey: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("addresses")
+    .innerJoin("users", "users.id", "addresses.user_id")
+    .select("users.type")
+    .where("addresses.address_key", "=", addressKey)
+    .executeTakeFirst();
+  return row?.type;
+}
+
+/** How many addresses (primary and alias) there are in all. */
+export async function countAddresses(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom("addresses")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The next `limit` addresses after `afterKey` with their user's type, in key order: the recipient index's load. */
+export async function pageAddressTypes(
+  db: Executor,
+  afterKey: string | undefined,
+  limit: number,
+): Promise<{ address_key: string; type: string }[]> {
+  let query = db
+    .selectFrom("addresses")
+    .innerJoin("users", "users.id", "addresses.user_id")
+    .select(["addresses.address_key", "users.type"]);
+  if (afterKey !== undefined) query = query.where("addresses.address_key", ">", afterKey);
+  return query.orderBy("addresses.address_key").limit(limit).execute();
 }
 
 /** Every address (primary and alias) with the type of the user holding it. */

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from "kysely";
+import { sql, type Selectable, type Updateable } from "kysely";
 import { inParameterBatches, insertRows } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys } from "./bulk/chunked-keys.js";
 import type { ConnectorUsersTable, ConnectorsTable, Executor } from "./schema.js";
@@ -21,6 +21,45 @@ export async function findConnectorByNameKey(
     .where("account_id", "=", accountId)
     .where("name_key", "=", nameKey)
     .executeTakeFirst();
+}
+
+/** Changes a connector's settings (its id, account and kind stay). */
+export async function updateConnector(
+  db: Executor,
+  id: string,
+  changes: Omit<Updateable<ConnectorsTable>, "id" | "account_id" | "kind">,
+): Promise<void> {
+  await db.updateTable("connectors").set(changes).where("id", "=", id).execute();
+}
+
+/**
+ * Deletes a connector and its (connector, immutable id) joins; returns how many joins went. The users stay:
+ * no connector maps them any more.
+ */
+export async function deleteConnector(db: Executor, id: string): Promise<number> {
+  const joins = await db.deleteFrom("connector_users").where("connector_id", "=", id).executeTakeFirst();
+  await db.deleteFrom("connectors").where("id", "=", id).execute();
+  return Number(joins.numDeletedRows);
+}
+
+export async function countConnectors(db: Executor, accountId: string): Promise<number> {
+  const counted = await db
+    .selectFrom("connectors")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  return Number(counted?.n ?? 0);
+}
+
+/** The accounts that have at least one connector (the scheduler syncs each). */
+export async function listAccountIdsWithConnectors(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom("connectors")
+    .select("account_id")
+    .distinct()
+    .orderBy("account_id")
+    .execute();
+  return rows.map((r) => r.account_id);
 }
 
 export async function listConnectors(db: Executor, accountId?: string): Promise<ConnectorRow[]> {

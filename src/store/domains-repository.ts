@@ -75,6 +75,19 @@ export async function listDomainPolicies(
     .execute();
 }
 
+/** One internal domain's recipient policy (see listDomainPolicies), or undefined: an indexed look-up. */
+export async function findDomainPolicy(
+  db: Executor,
+  name: string,
+): Promise<{ name: string; recipient_validation: string; unknown_action: string | null } | undefined> {
+  return db
+    .selectFrom("domains")
+    .leftJoin("recipient_settings", "recipient_settings.account_id", "domains.account_id")
+    .select(["domains.name", "domains.recipient_validation", "recipient_settings.unknown_action"])
+    .where("domains.name", "=", name)
+    .executeTakeFirst();
+}
+
 export async function updateDomainRecipientValidation(
   db: Executor,
   domainId: string,

@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import { insertRows } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, GroupsTable } from "./schema.js";
@@ -113,4 +113,112 @@ export async function listGroupsWithCounts(
     ])
     .orderBy("profile_groups.path_key")
     .execute();
+}
+
+export async function findGroupsByIds(db: Executor, ids: readonly string[]): Promise<GroupRow[]> {
+  return selectInChunks(ids, (chunk) =>
+    db
+      .selectFrom("profile_groups")
+      .selectAll()
+      .where(inKeys(db, "id", chunk))
+      .execute(),
+  );
+}
+
+/** One page of the accounts' groups by path, and how many there are. */
+export async function pageGroupsInAccounts(
+  db: Executor,
+  accountIds: readonly string[],
+  page: { offset: number; limit: number },
+): Promise<{ rows: GroupRow[]; total: number }> {
+  if (accountIds.length === 0) return { rows: [], total: 0 };
+  const base = db.selectFrom("profile_groups").where("account_id", "in", [...accountIds]);
+  const counted = await base.select((eb) => eb.fn.countAll<number | string>().as("total")).executeTakeFirst();
+  const rows =
+    page.limit === 0
+      ? []
+      : await base
+          .selectAll()
+          .orderBy("path_key")
+          .orderBy("id")
+          .offset(page.offset)
+          .limit(page.limit)
+          .execute();
+  return { rows, total: Number(counted?.total ?? 0) };
+}
+
+/** The group ids and paths of the users' memberships. */
+export async function findGroupMembershipsByUserIds(
+  db: Executor,
+  userIds: readonly string[],
+): Promise<{ user_id: string; group_id: string; path: string }[]> {
+  return selectInChunks(userIds, (chunk) =>
+    db
+      .selectFrom("group_members")
+      .innerJoin("profile_groups", "profile_groups.id", "group_members.group_id")
+      .select(["group_members.user_id", "group_members.group_id", "profile_groups.path"])
+      .where(inKeys(db, "group_members.user_id", chunk))
+      .orderBy("profile_groups.path_key")
+      .execute(),
+  );
+}
+
+/** Up to `limit` members of a group, by primary address. */
+export async function listGroupMembersPage(
+  db: Executor,
+  groupId: string,
+  limit: number,
+): Promise<{ user_id: string; email: string }[]> {
+  return db
+    .selectFrom("group_members")
+    .innerJoin("users", "users.id", "group_members.user_id")
+    .select(["group_members.user_id", "users.email"])
+    .where("group_members.group_id", "=", groupId)
+    .orderBy("users.email_key")
+    .limit(limit)
+    .execute();
+}
+
+export async function countChildGroups(db: Executor, groupId: string): Promise<number> {
+  const row = await db
+    .selectFrom("profile_groups")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("parent_id", "=", groupId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Moves a group to a new path (and parent); its members stay. */
+export async function updateGroupPath(
+  db: Executor,
+  id: string,
+  change: Pick<GroupRow, "parent_id" | "name" | "path" | "path_key">,
+): Promise<void> {
+  await db.updateTable("profile_groups").set(change).where("id", "=", id).execute();
+}
+
+/** Deletes a group; its members and nested groups go with it (ON DELETE CASCADE). */
+export async function deleteGroupById(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom("profile_groups").where("id", "=", id).execute();
+}
+
+/** The ids of a group and every group under it (path_key is the group's key or starts with it and "/"). */
+export async function findGroupSubtreeIds(
+  db: Executor,
+  accountId: string,
+  pathKey: string,
+): Promise<string[]> {
+  const escaped = pathKey.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = await db
+    .selectFrom("profile_groups")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where((eb) =>
+      eb.or([
+        eb("path_key", "=", pathKey),
+        eb(sql<string>`path_key`, "like", sql<string>`${`${escaped}/%`} escape '\\'`),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -1,3 +1,4 @@
+import { keysetCondition, keysetDirection, type KeysetRequest } from "./keyset-page.js";
 import type { Selectable, Updateable } from "kysely";
 import type { Executor, ImportsTable } from "./schema.js";
 
@@ -49,6 +50,7 @@ const LIST_COLUMNS = [
   "error_count",
   "warning_count",
   "mode",
+  "kind",
   "created_at",
   "updated_at",
 ] as const satisfies readonly (keyof ImportListRow)[];
@@ -99,4 +101,24 @@ export async function updateImportInStates(
     .where("state", "in", [...from])
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** A keyset page of an account's imports, newest first (the order of imports_account_created_idx). */
+export async function pageImportRowsByKeyset(
+  db: Executor,
+  accountId: string,
+  page: KeysetRequest,
+): Promise<ImportListRow[]> {
+  const { descending, backwards } = keysetDirection(page, true);
+  let query = db.selectFrom("imports").select(LIST_COLUMNS).where("account_id", "=", accountId);
+  const position = page.before ?? page.after;
+  if (position !== undefined)
+    query = query.where(keysetCondition(["created_at", "id"], position, !descending));
+  const direction = descending ? "desc" : "asc";
+  const rows = await query
+    .orderBy("created_at", direction)
+    .orderBy("id", direction)
+    .limit(page.limit)
+    .execute();
+  return backwards ? rows.reverse() : rows;
 }

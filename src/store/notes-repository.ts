@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import { insertRows } from "./bulk/bulk-insert.js";
-import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
+import { eachInChunks, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, NotesTable } from "./schema.js";
 
 // Notes attached to users (by an administrator, or by an import).
@@ -30,4 +30,26 @@ export async function findNotesByUserIds(db: Executor, userIds: readonly string[
       .orderBy("id")
       .execute(),
   );
+}
+
+/** Which of `userIds` already hold a note of exactly `text` (an import attaches its note once per user). */
+export async function findUserIdsWithNote(
+  db: Executor,
+  userIds: readonly string[],
+  text: string,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  await eachInChunks(
+    userIds,
+    (chunk) =>
+      db
+        .selectFrom("notes")
+        .select("user_id")
+        .distinct()
+        .where(inKeys(db, "user_id", chunk))
+        .where("text", "=", text)
+        .execute(),
+    (row) => found.add(row.user_id),
+  );
+  return found;
 }

@@ -1,9 +1,11 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import pg from "pg";
 import { AppError } from "../errors/app-error.js";
 import { pgliteDialect } from "./pglite-dialect.js";
+import { SchemaLockingPostgresDialect } from "./postgres-dialect.js";
+import { registerSearchFunctions } from "./search-keys.js";
 import { sqliteReadWriteDialect } from "./sqlite-dialect.js";
 import type { Database } from "./schema.js";
 
@@ -53,7 +55,10 @@ export interface OpenDatabase {
 export function createSqliteDatabase(path: string): OpenDatabase {
   const open = (): SQLite.Database => {
     try {
-      return new SQLite(path);
+      const connection = new SQLite(path);
+      // The search index's triggers (migration 0014) call these: every connection that writes needs them.
+      registerSearchFunctions(connection);
+      return connection;
     } catch (error) {
       throw new AppError(
         "database_unreachable",
@@ -86,7 +91,7 @@ export function createSqliteDatabase(path: string): OpenDatabase {
 
 export function createPostgresDatabase(config: pg.PoolConfig): OpenDatabase {
   const pool = new pg.Pool({ max: 5, ...config });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SchemaLockingPostgresDialect(pool) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
 
@@ -106,6 +111,8 @@ export async function openDatabase(url: string): Promise<OpenDatabase> {
       return open;
     }
     case "pglite": {
+      // Loaded only here: its WebAssembly module is heavy, and a short-lived process (mail-auth) rarely needs it.
+      const { PGlite } = await import("@electric-sql/pglite");
       const pglite = await PGlite.create(target.dir);
       const open = createPgliteDatabase(pglite);
       return {

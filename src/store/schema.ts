@@ -155,8 +155,17 @@ export interface ImportsTable {
   warning_count: number;
   /** "preview" or "save"; null for an import recorded before the mode was kept. */
   mode: string | null;
+  /** "users" (the default) or "delegates" (migration 0010). */
+  kind: string;
   created_at: string;
   updated_at: string;
+}
+
+/** An upload's bytes, for its results file (migration 0017); pruned after 7 days. */
+export interface ImportFilesTable {
+  import_id: string;
+  bytes: Uint8Array;
+  created_at: string;
 }
 
 export interface OutboxTable {
@@ -204,18 +213,56 @@ export interface ConnectorUsersTable {
   missing_since: string | null;
 }
 
+/** One Sync All of an account: written `running` first, then `done` or `failed` (migration 0009). */
 export interface SyncRunsTable {
   id: string;
   account_id: string;
   started_at: string;
-  finished_at: string;
+  /** Null while the run runs. */
+  finished_at: string | null;
+  /** "running", then "ok", "partial" or "failed" (how the connectors went). */
   status: string;
   created: number;
   updated: number;
   reclaimed: number;
   flagged: number;
   removed: number;
+  /** The first errors (services/sync/sync-errors.ts), JSON. */
   errors_json: string;
+  /** "running", "done" or "failed". */
+  state: string;
+  /** Who started it: an administrator's address, or the CLI or the server's scheduler. */
+  actor: string;
+  connector_count: number;
+  error_count: number;
+  error_counts_json: string;
+  /** Each connector read: [{id, name, entries (null when it failed), error (its code or null)}]. */
+  connectors_json: string;
+  /** Why a failed run failed (sync_connectors_failed, sync_failed, sync_interrupted). */
+  failure_code: string | null;
+  failure_message: string | null;
+}
+
+/** The running server's last sign of life and progress, per unfinished import or Sync All (migration 0015). */
+export interface JobHeartbeatsTable {
+  /** "import:<id>" or "sync:<id>". */
+  job: string;
+  progress_json: string | null;
+  heartbeat_at: string;
+}
+
+/** A fixed-window count every server shares (migration 0015): the sign-in rate limit on PostgreSQL. */
+export interface RateLimitWindowsTable {
+  key: string;
+  /** The window's start, in milliseconds since the epoch (bigint: a string from PostgreSQL). */
+  window_start: number | string;
+  count: number;
+}
+
+/** When a schedule (Sync All) is next due; the server that moves it on runs it (migration 0015). */
+export interface JobSchedulesTable {
+  name: string;
+  due_at: string;
 }
 
 export interface RecipientSettingsTable {
@@ -230,6 +277,9 @@ export interface DirectoryVersionTable {
   id: number;
   version: number;
 }
+
+/** The portal's sessions (migration 0013): the console's shape, a table apart. */
+export type PortalSessionsTable = ConsoleSessionsTable;
 
 export interface ConsoleSessionsTable {
   id: string;
@@ -265,7 +315,99 @@ export interface SignInFailuresTable {
   locked_until: string | null;
 }
 
+/** Delegate mailbox access: user_id (the Primary Address) may open delegate_user_id's mailbox. */
+export interface DelegatesTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  delegate_user_id: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** The client's externalId of a user provisioned over SCIM (migration 0012). */
+export interface ScimUsersTable {
+  user_id: string;
+  account_id: string;
+  external_id: string | null;
+  /** The API token that first provisioned the user. */
+  token_id: string | null;
+  created_at: string;
+}
+
+/** The client's externalId of a profile group provisioned over SCIM (migration 0012). */
+export interface ScimGroupsTable {
+  group_id: string;
+  account_id: string;
+  external_id: string | null;
+  token_id: string | null;
+  created_at: string;
+}
+
+/** One SCIM request that changed something or was refused: what the console lists (bounded per account). */
+export interface ScimActivityTable {
+  id: string;
+  account_id: string;
+  token_id: string;
+  token_name: string;
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  /** Operations of a Bulk request; 1 otherwise. */
+  operations: number;
+  error_code: string | null;
+  scim_type: string | null;
+  message: string | null;
+}
+
+/** The users' search index and sort keys (migration 0014), written only by triggers on users and addresses. */
+export interface UserSearchTable {
+  user_id: string;
+  account_id: string;
+  address_sort: string;
+  name_sort: string;
+  type: string;
+  locked: number;
+  updated_at: string;
+  doc: string;
+}
+
+/** An OpenID Connect client an administrator registered; the secret sealed (a public client has none). */
+export interface OidcClientsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  secret_sealed: string | null;
+  /** JSON array of the registered redirect URIs. */
+  redirect_uris: string;
+  created_by: string;
+  created_at: string;
+}
+
+/** A signing key (private JWK, sealed) or the cookie key of the OpenID Connect provider. */
+export interface OidcKeysTable {
+  id: string;
+  kind: string;
+  sealed: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+/** One of oidc-provider's models (Session, Grant, AuthorizationCode, RefreshToken, ...) as JSON. */
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
 export interface Database {
+  user_search: UserSearchTable;
   accounts: AccountsTable;
   domains: DomainsTable;
   users: UsersTable;
@@ -280,15 +422,27 @@ export interface Database {
   password_history: PasswordHistoryTable;
   audit_log: AuditLogTable;
   imports: ImportsTable;
+  import_files: ImportFilesTable;
   outbox: OutboxTable;
   connectors: ConnectorsTable;
   connector_users: ConnectorUsersTable;
   sync_runs: SyncRunsTable;
   recipient_settings: RecipientSettingsTable;
   directory_version: DirectoryVersionTable;
+  rate_limit_windows: RateLimitWindowsTable;
+  job_heartbeats: JobHeartbeatsTable;
+  job_schedules: JobSchedulesTable;
   console_sessions: ConsoleSessionsTable;
+  portal_sessions: PortalSessionsTable;
   api_tokens: ApiTokensTable;
   sign_in_failures: SignInFailuresTable;
+  delegates: DelegatesTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
+  scim_activity: ScimActivityTable;
+  oidc_clients: OidcClientsTable;
+  oidc_keys: OidcKeysTable;
+  oidc_models: OidcModelsTable;
 }
 
 /** What a repository runs on: the database itself or a transaction. */

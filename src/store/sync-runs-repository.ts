@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from "kysely";
+import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Executor, SyncRunsTable } from "./schema.js";
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
@@ -7,12 +7,101 @@ export async function insertSyncRun(db: Executor, row: Insertable<SyncRunsTable>
   await db.insertInto("sync_runs").values(row).execute();
 }
 
+export async function findSyncRunById(db: Executor, id: string): Promise<SyncRunRow | undefined> {
+  return db.selectFrom("sync_runs").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The account's latest runs, newest first (at most `limit`). */
 export async function listSyncRuns(db: Executor, accountId: string, limit: number): Promise<SyncRunRow[]> {
   return db
     .selectFrom("sync_runs")
     .selectAll()
     .where("account_id", "=", accountId)
     .orderBy("started_at", "desc")
+    .orderBy("id", "desc")
     .limit(limit)
     .execute();
+}
+
+/** What a line of the run history shows: no list of errors, which only the detail reads. */
+export type SyncRunListRow = Omit<SyncRunRow, "errors_json">;
+
+const LIST_COLUMNS = [
+  "id",
+  "account_id",
+  "started_at",
+  "finished_at",
+  "status",
+  "created",
+  "updated",
+  "reclaimed",
+  "flagged",
+  "removed",
+  "state",
+  "actor",
+  "connector_count",
+  "error_count",
+  "error_counts_json",
+  "connectors_json",
+  "failure_code",
+  "failure_message",
+] as const satisfies readonly (keyof SyncRunListRow)[];
+
+/** One page of an account's runs, newest first, and how many runs it has in all. */
+export async function listSyncRunsPage(
+  db: Executor,
+  accountId: string,
+  page: { offset: number; limit: number },
+): Promise<{ rows: SyncRunListRow[]; total: number }> {
+  const rows = await db
+    .selectFrom("sync_runs")
+    .select(LIST_COLUMNS)
+    .where("account_id", "=", accountId)
+    .orderBy("started_at", "desc")
+    .orderBy("id", "desc")
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+  const counted = await db
+    .selectFrom("sync_runs")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  return { rows, total: Number(counted?.n ?? 0) };
+}
+
+/** The account's latest finished run (a connector shows the last run that read it). */
+export async function findLatestFinishedSyncRun(
+  db: Executor,
+  accountId: string,
+): Promise<SyncRunListRow | undefined> {
+  return db
+    .selectFrom("sync_runs")
+    .select(LIST_COLUMNS)
+    .where("account_id", "=", accountId)
+    .where("state", "!=", "running")
+    .orderBy("started_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function listSyncRunIdsInState(db: Executor, state: string): Promise<string[]> {
+  const rows = await db.selectFrom("sync_runs").select("id").where("state", "=", state).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Changes a run only while it is still `running`; true when it changed (a run finishes once). */
+export async function finishRunningSyncRun(
+  db: Executor,
+  id: string,
+  changes: Updateable<SyncRunsTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("sync_runs")
+    .set(changes)
+    .where("id", "=", id)
+    .where("state", "=", "running")
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

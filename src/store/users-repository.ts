@@ -274,3 +274,62 @@ export async function searchUserIds(
     .execute();
   return { ids: rows.map((r) => r.id), total: Number(counted?.total ?? 0) };
 }
+
+/** One page of the accounts' user ids by primary address, and how many there are (SCIM lists without a filter). */
+export async function pageUserIdsInAccounts(
+  db: Executor,
+  accountIds: readonly string[],
+  page: { offset: number; limit: number },
+): Promise<{ ids: string[]; total: number }> {
+  if (accountIds.length === 0) return { ids: [], total: 0 };
+  const base = db.selectFrom("users").where("account_id", "in", [...accountIds]);
+  const counted = await base.select((eb) => eb.fn.countAll<number | string>().as("total")).executeTakeFirst();
+  const rows =
+    page.limit === 0
+      ? []
+      : await base.select("id").orderBy("email_key").offset(page.offset).limit(page.limit).execute();
+  return { ids: rows.map((r) => r.id), total: Number(counted?.total ?? 0) };
+}
+
+/** The next user ids of the accounts after `afterKey` (an email_key), in address order: a keyset scan. */
+export async function listUserIdsAfter(
+  db: Executor,
+  accountIds: readonly string[],
+  afterKey: string | undefined,
+  limit: number,
+): Promise<{ id: string; email_key: string }[]> {
+  if (accountIds.length === 0) return [];
+  let query = db
+    .selectFrom("users")
+    .select(["id", "email_key"])
+    .where("account_id", "in", [...accountIds]);
+  if (afterKey !== undefined) query = query.where("email_key", ">", afterKey);
+  return query.orderBy("email_key").limit(limit).execute();
+}
+
+/** Changes a user's primary address (the addresses row is the caller's to move). */
+export async function updateUserEmail(
+  db: Executor,
+  id: string,
+  email: { address: string; key: string },
+  updatedAt: string,
+): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ email: email.address, email_key: email.key, updated_at: updatedAt })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The next `limit` users after `afterKey` (an email_key), of one account or all, in address order: a keyset scan. */
+export async function listUserKeysAfter(
+  db: Executor,
+  accountId: string | undefined,
+  afterKey: string | undefined,
+  limit: number,
+): Promise<{ id: string; email_key: string }[]> {
+  let query = db.selectFrom("users").select(["id", "email_key"]);
+  if (accountId !== undefined) query = query.where("account_id", "=", accountId);
+  if (afterKey !== undefined) query = query.where("email_key", ">", afterKey);
+  return query.orderBy("email_key").limit(limit).execute();
+}

@@ -1,17 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cliOn, initExampleArgv } from "../support/cli.js";
-import { DIALECTS, createCliDatabaseUrl } from "../support/databases.js";
+import { describe, expect, it } from "vitest";
+import { initExampleArgv, useCliDatabase } from "../support/cli.js";
+import { DIALECTS } from "../support/databases.js";
 
 describe.each(DIALECTS)("directory CLI on %s", (dialect) => {
-  let url = "";
-  let cleanup: () => Promise<void> = () => Promise.resolve();
-  beforeEach(async () => {
-    ({ url, cleanup } = await createCliDatabaseUrl(dialect));
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
-  const cli = cliOn(() => url);
+  const { cli } = useCliDatabase(dialect);
 
   it("runs the commands of the issue end to end", async () => {
     expect((await cli("migrate")).code).toBe(0);

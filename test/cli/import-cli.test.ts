@@ -84,11 +84,12 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
       state: string;
       by: string;
     }[];
+    // Newest first.
     expect(list.map((i) => [i.state, i.by])).toEqual([
-      ["validated", "admin@example.com"],
       ["saved", "admin@example.com"],
+      ["validated", "admin@example.com"],
     ]);
-    const show = await cli("imports", "show", list[1]?.importId ?? "", "--json");
+    const show = await cli("imports", "show", list[0]?.importId ?? "", "--json");
     expect(JSON.parse(show.stdout)).toMatchObject({
       state: "saved",
       note: "HR",

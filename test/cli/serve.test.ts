@@ -47,8 +47,11 @@ describe.each(DIALECTS)("mailroster serve on %s", (dialect) => {
 
   it("fails a save that a killed server left saving, at the next start, and says so", async () => {
     const { url, cleanup } = await createCliDatabaseUrl(dialect);
+    // On a PostgreSQL server the import's lease settles it (another server may share the database).
+    const shared = url.startsWith("postgres");
+    const flags = shared ? ["--job-lease-seconds", "1"] : [];
     try {
-      const first = await startServe(url);
+      const first = await startServe(url, flags);
       const admin = first.firstSignIn;
       if (!admin) throw new Error("serve printed no first sign-in");
       let session = await signIn(first.url, admin.email, admin.password);
@@ -85,10 +88,13 @@ describe.each(DIALECTS)("mailroster serve on %s", (dialect) => {
       first.process.kill("SIGKILL");
       await exited;
 
-      const again = await startServe(url);
-      expect(again.output).toContain("1 interrupted import(s) marked failed");
+      const again = await startServe(url, flags);
+      if (!shared) expect(again.output).toContain("1 interrupted import(s) marked failed");
       session = await signIn(again.url, admin.email, "Copper-Kettle-93");
       headers.cookie = session.cookie;
+      for (let i = 0; i < 200 && (await stateOf(again.url)).state !== "failed"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const view = await stateOf(again.url);
       expect(view.state).toBe("failed");
       expect(view.errors.map((e) => e.code)).toEqual(["import_interrupted"]);

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readXls } from "../../src/sheet/xls/read-xls.js";
-import { cliOn, initExampleArgv } from "../support/cli.js";
-import { DIALECTS, createCliDatabaseUrl } from "../support/databases.js";
+import { initExampleArgv, useCliDatabase } from "../support/cli.js";
+import { DIALECTS } from "../support/databases.js";
 
 /**
  * Workbooks with text outside the BMP (emoji, CJK Extension B), written as .xls by Gnumeric and by
@@ -63,15 +63,7 @@ describe("workbooks with non-BMP text from Gnumeric and LibreOffice", () => {
 });
 
 describe.each(DIALECTS)("importing a Gnumeric user sheet with non-BMP names on %s", (dialect) => {
-  let url = "";
-  let cleanup: () => Promise<void> = () => Promise.resolve();
-  beforeEach(async () => {
-    ({ url, cleanup } = await createCliDatabaseUrl(dialect));
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
-  const cli = cliOn(() => url);
+  const { cli } = useCliDatabase(dialect);
 
   it("previews with no error and saves every name intact", { timeout: 60_000 }, async () => {
     expect((await cli(...initExampleArgv())).code).toBe(0);

@@ -1,114 +1,47 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isCommonPassword } from "../../src/adapters/common-passwords.js";
-import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
+import { describe, expect, it } from "vitest";
 import { getUser } from "../../src/services/users/find-users.js";
-import { saveUsers } from "../../src/services/users/save-users.js";
 import { readXls } from "../../src/sheet/xls/read-xls.js";
 import { writeXls, type XlsValue } from "../../src/sheet/xls/write-xls.js";
-import { createSqliteDatabase, type OpenDatabase } from "../../src/store/open-database.js";
-import { startServe, type Served } from "../support/serve-process.js";
+import {
+  E2E_ARTIFACTS,
+  firstPage,
+  fitsWidth,
+  requireChromium,
+  screenshots,
+  signInFirstAdministrator,
+} from "../support/chromium.js";
+import { e2eContext, useServedConsole } from "../support/e2e-seed.js";
 
 // End to end: the real `mailroster serve` (compiled dist/, as `npm test` builds it first) on a free loopback
 // port and a temporary SQLite file, driven by the Debian chromium through playwright-core. Never a
 // downloaded browser.
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(import.meta.dirname, "../../test-artifacts/e2e");
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  if (process.env.CI === "true") {
-    throw new Error(`CI=true and ${CHROMIUM} is missing: install the Debian package chromium (see .ci/run).`);
-  }
-  console.warn(
-    `\n!!! SKIPPED: the console end-to-end test (test/e2e/console.test.ts): ${CHROMIUM} is missing.\n` +
-      "!!! Install it with: apt-get install -y chromium. CI fails instead of skipping.\n",
-  );
-}
+const haveChromium = requireChromium("the console end-to-end test (test/e2e/console.test.ts)");
 
 describe.skipIf(!haveChromium)("the console in Chromium", () => {
-  let dir: string;
-  let served: Served;
-  let browser: BrowserContext;
-  let open: OpenDatabase;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "mailroster-e2e-"));
-    mkdirSync(ARTIFACTS, { recursive: true });
-    served = await startServe(`sqlite:${join(dir, "console.db")}`);
+  const e2e = useServedConsole("console", () => [
     // A locked user to find, on the same SQLite file (WAL lets the server and the test share it).
-    open = createSqliteDatabase(join(dir, "console.db"));
-    const context = {
-      db: open.db,
-      hasher: createArgon2Hasher(),
-      isCommonPassword,
-      now: () => new Date(),
-      actor: { kind: "system", name: "e2e" } as const,
-    };
-    await saveUsers(context, {
-      users: [
-        {
-          email: "jane.doe@mailroster.local",
-          name: "Jane Doe",
-          locked: true,
-          aliases: ["jd@mailroster.local"],
-          attributes: { Department: "Sales" },
-          groups: ["Staff/London"],
-        },
-      ],
-    });
-    browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-  }, 60_000);
+    {
+      email: "jane.doe@mailroster.local",
+      name: "Jane Doe",
+      locked: true,
+      aliases: ["jd@mailroster.local"],
+      attributes: { Department: "Sales" },
+      groups: ["Staff/London"],
+    },
+  ]);
 
-  afterAll(async () => {
-    await browser.close();
-    await served.stop();
-    await open.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const shot = (page: Page, name: string): Promise<Buffer> =>
-    page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-
-  // A string expression: it runs in the page, and Node's type library has no `document`.
-  const noHorizontalScroll = (page: Page): Promise<boolean> =>
-    page.evaluate<boolean>("document.documentElement.scrollWidth <= document.documentElement.clientWidth");
+  const shot = screenshots();
+  const noHorizontalScroll = fitsWidth;
 
   it("signs in with the forced change, finds a user, sets their password and unlocks them", async () => {
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    const first = served.firstSignIn;
-    if (!first) throw new Error("serve printed no first sign-in");
-    await page.goto(served.url);
-    await page.getByLabel("Email").fill(first.email);
-    await page.getByLabel("Password", { exact: true }).fill(first.password);
-    await shot(page, "01-sign-in");
-    await page.getByRole("button", { name: "Sign in" }).click();
-
-    await page.getByRole("heading", { name: "Change your password" }).waitFor();
-    await page.getByLabel("Current password").fill(first.password);
-    await page.getByLabel("New password", { exact: true }).fill("Copper-Kettle-93");
-    await page.getByLabel("Repeat new password").fill("Copper-Kettle-93");
-    await shot(page, "02-forced-password-change");
-    await page.getByRole("button", { name: "Change password" }).click();
-
-    await page.getByRole("heading", { name: "Users" }).waitFor();
+    const { served, open, browser } = e2e();
+    const page = await firstPage(browser);
+    await signInFirstAdministrator(page, served, {
+      signInFilled: () => shot(page, "01-sign-in"),
+      changeFilled: () => shot(page, "02-forced-password-change"),
+    });
     await page.getByLabel("Search users").fill("jd@");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("caption").filter({ hasText: "jd@" }).waitFor();
@@ -143,22 +76,14 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
     await page.getByText("No directory connector is configured.").waitFor();
     await shot(page, "10-directory-sync");
 
-    const jane = await getUser(
-      {
-        db: open.db,
-        hasher: createArgon2Hasher(),
-        isCommonPassword,
-        now: () => new Date(),
-        actor: { kind: "system", name: "e2e" },
-      },
-      "jane.doe@mailroster.local",
-    );
+    const jane = await getUser(e2eContext(open), "jane.doe@mailroster.local");
     expect(jane).toMatchObject({ locked: false, hasPassword: true, forceChangePassword: true });
   }, 60_000);
 
   // The same administrator, still signed in, imports users: a file with an error, then the fixed file.
   it("previews an import with an error at its cell, saves the fixed file, finds the users, downloads the report", async () => {
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    const { dir, served, browser } = e2e();
+    const page = await firstPage(browser);
     const workbook = (name: string, pop: string): string => {
       const rows: XlsValue[][] = [
         ["email", "name", "password", "pop"],
@@ -246,12 +171,13 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
 
     // The API's docs list the upload with its multipart body.
     await page.goto(`${served.url}/api/docs`);
-    // Exactly this path: /imports/preview/start starts with the same text.
-    const path = page.getByText("POST /api/v1/imports/preview", { exact: true });
-    const upload = page.locator("details").filter({ has: path });
-    await path.click();
-    await upload.getByText("Request body (multipart/form-data)").waitFor();
+    // Exactly this path (Swagger UI's data-path): /imports/preview/start starts with the same text.
+    const upload = page
+      .locator(".opblock-post")
+      .filter({ has: page.locator('[data-path="/api/v1/imports/preview"]') });
+    await upload.locator(".opblock-summary").click();
+    await upload.locator("option", { hasText: "multipart/form-data" }).first().waitFor({ state: "attached" });
     // The whole docs page is very long: keep just this operation.
-    await upload.screenshot({ path: join(ARTIFACTS, "19-api-docs-imports.png") });
+    await upload.screenshot({ path: join(E2E_ARTIFACTS, "19-api-docs-imports.png") });
   }, 120_000);
 });

@@ -219,8 +219,8 @@ describe.each(DIALECTS)("HTTP API on %s", (dialect) => {
     const robot = new ApiClient(app);
     robot.bearer = token;
     expect((await robot.call("GET", "/groups")).json).toEqual([
-      { path: "Staff", name: "Staff", parent: null, members: 0 },
-      { path: "Staff/London", name: "London", parent: "Staff", members: 1 },
+      { path: "Staff", name: "Staff", parent: null, members: 0, totalMembers: 1 },
+      { path: "Staff/London", name: "London", parent: "Staff", members: 1, totalMembers: 1 },
     ]);
     expect((await robot.call("POST", "/groups", { path: "Staff/Paris" })).status).toBe(201);
     const listed = await admin.call("GET", "/api-tokens");
@@ -238,6 +238,10 @@ describe.each(DIALECTS)("HTTP API on %s", (dialect) => {
     expect((await admin.call("GET", "/groups/members?path=staff/london")).json).toEqual({
       path: "Staff/London",
       members: ["jane@example.com"],
+      total: 1,
+      totalCapped: false,
+      nextCursor: null,
+      prevCursor: null,
     });
     const audit = await admin.call("GET", "/audit?pageSize=2");
     expect((audit.json.items as unknown[]).length).toBe(2);

@@ -202,7 +202,7 @@ describe.each(DIALECTS)("one rulebook at every door on %s", (dialect) => {
     const aliases = Array.from({ length: 11 }, (_, i) => `m${i}@example.com`);
     await expect(
       saveUsers(system, { users: [{ email: "mail@example.com", aliases }] }),
-    ).rejects.toMatchObject({ code: "aliases_too_many" });
+    ).rejects.toMatchObject({ code: "alias_limit_exceeded" });
     await saveUsers(system, { users: [{ email: "mail@example.com", aliases: aliases.slice(0, 10) }] });
     expect((await getUser(system, "mail@example.com")).aliases).toHaveLength(10);
   });

@@ -1,6 +1,26 @@
 import type { Hono } from "hono";
 import { expect } from "vitest";
-import type { AppEnv } from "../../src/http/http-env.js";
+import { isCommonPassword } from "../../src/adapters/common-passwords.js";
+import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
+import { createApp } from "../../src/http/app.js";
+import type { AppDependencies, AppEnv } from "../../src/http/http-env.js";
+import { RateLimiter } from "../../src/http/rate-limit.js";
+
+/**
+ * The app on a test database as the API tests build it: real argon2, the common-password list, and a sign-in
+ * limit no test reaches (on `now`'s clock); `deps` adds or replaces any of them.
+ */
+export function createTestApp(db: AppDependencies["db"], deps: Partial<AppDependencies> = {}): Hono<AppEnv> {
+  const now = deps.now ?? (() => new Date());
+  return createApp({
+    db,
+    hasher: createArgon2Hasher(),
+    isCommonPassword,
+    now,
+    signInLimiter: new RateLimiter(1000, 60_000, now),
+    ...deps,
+  });
+}
 
 /** A tiny cookie-keeping client over app.request(): what a browser would do, in process. */
 export class ApiClient {

@@ -1,11 +1,7 @@
-import { isCommonPassword } from "../../src/adapters/common-passwords.js";
-import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
-import { createApp } from "../../src/http/app.js";
-import { RateLimiter } from "../../src/http/rate-limit.js";
 import { ImportRunner, type ImportRunnerOptions } from "../../src/jobs/import-runner.js";
 import { createGroup } from "../../src/services/groups-service.js";
 import type { XlsValue } from "../../src/sheet/xls/write-xls.js";
-import { type ApiClient, signInClient } from "./api-client.js";
+import { type ApiClient, createTestApp, signInClient } from "./api-client.js";
 import type { TestDatabase } from "./databases.js";
 import { usersXls } from "./import-files.js";
 import { ADMIN_PASSWORD, initExample, makeContext } from "./service-context.js";
@@ -17,14 +13,7 @@ export async function setUpImportApi(open: TestDatabase, runner: ImportRunnerOpt
   await initExample(context);
   await createGroup(context, { path: "Staff/London" });
   const imports = new ImportRunner({ workerEntry: SHEET_WORKER_FROM_SOURCE, ...runner });
-  const app = createApp({
-    db: open.db,
-    hasher: createArgon2Hasher(),
-    isCommonPassword,
-    now: () => new Date(),
-    signInLimiter: new RateLimiter(1000, 60_000, () => new Date()),
-    imports,
-  });
+  const app = createTestApp(open.db, { imports });
   const admin = await signInClient(app, "admin@example.com", ADMIN_PASSWORD);
   return { app, admin, context, imports };
 }

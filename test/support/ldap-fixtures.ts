@@ -11,6 +11,18 @@ export const THREE_PEOPLE = [
   personLdif("cara", "cara@example.com", "Cara Diaz"),
 ].join("\n");
 
+/** What a first Sync All of THREE_PEOPLE reports: three users created, nothing else, no error. */
+export const THREE_PEOPLE_FIRST_SYNC = {
+  created: 3,
+  updated: 0,
+  reclaimed: 0,
+  flagged: 0,
+  removed: 0,
+  errors: [],
+  errorCount: 0,
+  errorCounts: {},
+} as const;
+
 export function testSecrets(): SecretBox {
   return createSecretBox(randomBytes(32));
 }

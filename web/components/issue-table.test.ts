@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest";
 import type { ImportIssue } from "../api-types.js";
-import { errorTable, issueList } from "./issue-table.js";
+import { addressList, errorTable, fixFor, issueList } from "./issue-table.js";
 
 const issue = (n: number, code = "yes_no_invalid"): ImportIssue => ({
   code,
@@ -52,9 +52,53 @@ describe("issue table", () => {
     expect(issueList("Warnings", [])).toBeNull();
     const list = issueList("Warnings", [issue(1), { ...issue(2), cell: null }], 150);
     expect(list?.querySelector("h3")?.textContent).toBe("Warnings (the first 2 of 150)");
-    expect([...(list?.querySelectorAll("li") ?? [])].map((li) => li.textContent)).toEqual([
-      "D2: Row 2: not yes or no [yes_no_invalid]",
-      "Row 3: not yes or no [yes_no_invalid]",
+    // The sentence first, the code after it in small print (never a raw "[code]").
+    expect([...(list?.querySelectorAll("li .message-text") ?? [])].map((li) => li.textContent)).toEqual([
+      "D2: Row 2: not yes or no",
+      "Row 3: not yes or no",
     ]);
+    expect([...(list?.querySelectorAll("li small.code") ?? [])].map((li) => li.textContent)).toEqual([
+      "yes_no_invalid",
+      "yes_no_invalid",
+    ]);
+  });
+
+  it("folds the addresses a warning names into a short expandable list, saying how many more there are", () => {
+    const addresses = Array.from({ length: 50 }, (_, n) => `user${n}@example.com`);
+    const warning: ImportIssue = {
+      code: "group_members_removed",
+      cell: null,
+      row: null,
+      column: null,
+      message:
+        "Overwrite removes 1,234 member(s) the file does not name from Staff: user0@example.com, … and 1229 more.",
+      addresses,
+      moreAddresses: 1184,
+    };
+    const list = issueList("Warnings", [warning, issue(1)]);
+    const items = [...(list?.querySelectorAll("ul.warnings > li") ?? [])];
+    expect(items).toHaveLength(2);
+    const details = items[0]?.querySelector("details");
+    expect(details?.open).toBe(false);
+    expect(details?.querySelector("summary")?.textContent).toBe("Show the first 50 of 1,234 addresses");
+    expect(details?.querySelectorAll("li")).toHaveLength(50);
+    expect(details?.querySelector("p")?.textContent).toBe("… and 1,184 more.");
+    expect(items[1]?.querySelector("details")).toBeNull();
+    const one = addressList({ ...warning, addresses: ["a@example.com"], moreAddresses: 0 });
+    expect(one?.querySelector("summary")?.textContent).toBe("Show the address");
+    expect(one?.querySelector("p")).toBeNull();
+    expect(addressList({ ...warning, addresses: [] })).toBeNull();
+  });
+
+  it("offers Add domain beside a domain error, and nothing beside the others", () => {
+    const table = errorTable({
+      errors: [issue(1, "domain_not_internal"), issue(2)],
+      errorCount: 2,
+      errorCounts: {},
+    });
+    const buttons = [...table.querySelectorAll("tbody button.fix")];
+    expect(buttons.map((b) => b.textContent)).toEqual(["Add domain"]);
+    expect(buttons[0]?.closest("tr")?.firstElementChild?.textContent).toBe("D2");
+    expect(fixFor(issue(3))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
-// Previous / Next under a paged list.
+// Pagers under a paged list: page numbers (pager) or keyset cursors (keysetPager).
 import { el } from "../dom.js";
+import { formatNumber } from "./format.js";
 
 /**
  * How many pages `total` items fill, `perPage` to a page (one, when there are none).
@@ -30,5 +31,75 @@ export function pager({ label, page, pages, go, suffix = "", always = false }) {
     el("button", { type: "button", disabled: page <= 1, onclick: () => go(page - 1) }, "Previous"),
     ` Page ${page} of ${pages}${suffix} `,
     el("button", { type: "button", disabled: page >= pages, onclick: () => go(page + 1) }, "Next"),
+  );
+}
+
+/**
+ * @typedef {object} KeysetPagerOptions
+ * @property {string} label the navigation's accessible name
+ * @property {string | null} nextCursor from the list's reply (null on the last page)
+ * @property {string | null} prevCursor from the list's reply (null on the first page)
+ * @property {number} shown how many items this page holds
+ * @property {number} first the position of the page's first item in the list, from 1 (the pager's caller counts)
+ * @property {number} total from the reply: counted up to the server's cap
+ * @property {boolean} totalCapped the list is longer than `total`
+ * @property {number} pageSize
+ * @property {readonly number[]} [sizes] the page sizes offered (none: no chooser)
+ * @property {(move: { cursor: string | null, first: number, pageSize: number }) => void} go
+ *   called with the cursor to load (null: the first page), where that page starts and its size
+ * @property {string} [noun] what the list holds, plural ("users")
+ */
+
+/**
+ * First / Previous / Next under a keyset-paged list, "1-50 of about 65,539 users", and a page size chooser.
+ * A keyset list has no page numbers: the server hands over cursors to the pages either side.
+ * @param {KeysetPagerOptions} options
+ * @returns {HTMLElement}
+ */
+export function keysetPager(options) {
+  const { label, nextCursor, prevCursor, shown, first, total, totalCapped, pageSize, go } = options;
+  const noun = options.noun ?? "items";
+  const last = first + shown - 1;
+  // The count stops at the server's cap: past it, say so rather than pretend to know.
+  const of = `${totalCapped ? "more than " : ""}${formatNumber(total)} ${noun}`;
+  const range = shown === 0 ? `0 of ${of}` : `${formatNumber(first)}-${formatNumber(last)} of ${of}`;
+  const button = (
+    /** @type {string} */ text,
+    /** @type {boolean} */ disabled,
+    /** @type {() => void} */ onclick,
+  ) => el("button", { type: "button", disabled, onclick }, text);
+  const sizes = options.sizes ?? [];
+  const chooser =
+    sizes.length === 0
+      ? null
+      : el(
+          "label",
+          { class: "page-size" },
+          "Per page ",
+          el(
+            "select",
+            {
+              onchange: (/** @type {Event} */ event) =>
+                go({
+                  cursor: null,
+                  first: 1,
+                  pageSize: Number(/** @type {HTMLSelectElement} */ (event.target).value),
+                }),
+            },
+            ...sizes.map((size) =>
+              el("option", { value: String(size), selected: size === pageSize }, String(size)),
+            ),
+          ),
+        );
+  return el(
+    "nav",
+    { class: "pager", "aria-label": label },
+    button("First", prevCursor === null, () => go({ cursor: null, first: 1, pageSize })),
+    button("Previous", prevCursor === null, () =>
+      go({ cursor: prevCursor, first: Math.max(1, first - pageSize), pageSize }),
+    ),
+    el("span", { class: "pager-range", "aria-live": "polite" }, ` ${range} `),
+    button("Next", nextCursor === null, () => go({ cursor: nextCursor, first: first + shown, pageSize })),
+    ...(chooser ? [chooser] : []),
   );
 }

@@ -1,8 +1,15 @@
 import { call, enc } from "../api.js";
 import { el, field } from "../dom.js";
 import { announce, errorText } from "../ui.js";
+import { formatNumber } from "../components/format.js";
+import { formMessages, onSubmit } from "../components/messages.js";
+import { newGroupForm } from "../components/new-group-form.js";
+import { keysetPager } from "../components/pager.js";
+import { dataTable } from "../components/table.js";
 /** @import { GroupNode, PasswordPolicy } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
+
+const MEMBERS_PER_PAGE = 100;
 
 /**
  * The group tree as nested lists (a tree a screen reader reads as nested lists); a group opens its members.
@@ -23,14 +30,34 @@ export async function renderGroups(page) {
     if (siblings) siblings.push(group);
     else children.set(key, [group]);
   }
-  /** @param {string} path */
-  const showMembers = async (path) => {
-    const data = await call("GET /groups/members", { query: { path } });
+  /**
+   * A page of the group's direct members, with a keyset pager (a group may hold a million).
+   * @param {string} path
+   * @param {string | null} [cursor]
+   * @param {number} [first] the position of the page's first member
+   */
+  const showMembers = async (path, cursor = null, first = 1) => {
+    const data = await call("GET /groups/members", {
+      query: { path, limit: MEMBERS_PER_PAGE, ...(cursor ? { cursor } : {}) },
+    });
+    const nav = keysetPager({
+      label: "Member pages",
+      nextCursor: data.nextCursor,
+      prevCursor: data.prevCursor,
+      shown: data.members.length,
+      first: data.prevCursor === null ? 1 : first,
+      total: data.total,
+      totalCapped: data.totalCapped,
+      pageSize: MEMBERS_PER_PAGE,
+      noun: "members",
+      go: (move) => void showMembers(path, move.cursor, move.first).catch((e) => announce(errorText(e))),
+    });
     members.replaceChildren(
       el("h2", {}, `Members of ${data.path}`),
       data.members.length
         ? el("ul", {}, ...data.members.map((m) => el("li", {}, el("a", { href: `#/user/${enc(m)}` }, m))))
-        : el("p", {}, "No direct members."),
+        : el("p", { class: "empty" }, "No direct members."),
+      ...(data.total > MEMBERS_PER_PAGE ? [nav] : []),
     );
   };
   /**
@@ -52,21 +79,33 @@ export async function renderGroups(page) {
               class: "link",
               onclick: () => showMembers(group.path).catch((e) => announce(errorText(e))),
             },
-            `${group.name} (${group.members})`,
+            // The total with subgroups: a parent of groups holding 65k users is not "(0)".
+            group.totalMembers === group.members
+              ? `${group.name} (${formatNumber(group.members)})`
+              : `${group.name} (${formatNumber(group.totalMembers)}, ${formatNumber(group.members)} direct)`,
           ),
           children.has(group.path) ? build(group.path) : null,
         ),
       ),
     );
+  const create = newGroupForm({
+    onCreated: (path, created) =>
+      void renderGroups(page).then(() =>
+        announce(created.length ? `Created ${created.join(", ")}.` : `${path} already exists.`),
+      ),
+  });
   page.show(
     "Groups",
+    create,
     el(
       "div",
       { class: "columns" },
       el(
         "section",
         { class: "card", "aria-label": "Group tree" },
-        groups.length ? build("") : el("p", {}, "No groups yet."),
+        groups.length
+          ? build("")
+          : el("p", { class: "empty" }, "No groups yet: create the first one with New group."),
       ),
       members,
     ),
@@ -78,28 +117,12 @@ export async function renderAttributes(page) {
   const attributes = await call("GET /attributes");
   page.show(
     "Attributes",
-    attributes.length
-      ? el(
-          "table",
-          {},
-          el("caption", {}, "Custom attributes of the account"),
-          el(
-            "thead",
-            {},
-            el(
-              "tr",
-              {},
-              el("th", { scope: "col" }, "Attribute"),
-              el("th", { scope: "col" }, "Users with a value"),
-            ),
-          ),
-          el(
-            "tbody",
-            {},
-            ...attributes.map((a) => el("tr", {}, el("td", {}, a.name), el("td", {}, String(a.users)))),
-          ),
-        )
-      : el("p", {}, "No custom attributes yet: they are created on first use."),
+    dataTable({
+      caption: "Custom attributes of the account",
+      headers: ["Attribute", "Users with a value"],
+      rows: attributes.map((a) => [a.name, formatNumber(a.users)]),
+      empty: "No custom attributes yet: they are created on first use.",
+    }),
   );
 }
 
@@ -132,46 +155,25 @@ export async function renderPolicy(page) {
     key,
     ...field(label, { type: "checkbox", checked: policy[key] }),
   }));
-  const message = el("p", { class: "error", role: "alert" });
+  // policy_invalid names its field (details.field): the message goes beside that field.
+  const messages = formMessages(Object.fromEntries(numbers.map((n) => [n.key, n])));
   const form = el(
     "form",
     { class: "card narrow" },
     el("p", {}, `Account ${account}`),
     ...numbers.map((n) => n.wrapper),
     ...flags.map((f) => f.wrapper),
-    message,
+    messages.node,
     el("button", { type: "submit" }, "Save policy"),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    message.textContent = "";
-    try {
-      await call("PATCH /password-policy", {
-        body: {
-          ...Object.fromEntries(numbers.map((n) => [n.key, Number(n.input.value)])),
-          ...Object.fromEntries(flags.map((f) => [f.key, f.input.checked])),
-        },
-      });
-      announce("Password policy saved.");
-    } catch (error) {
-      message.textContent = errorText(error);
-    }
+  onSubmit(form, messages, async () => {
+    await call("PATCH /password-policy", {
+      body: {
+        ...Object.fromEntries(numbers.map((n) => [n.key, Number(n.input.value)])),
+        ...Object.fromEntries(flags.map((f) => [f.key, f.input.checked])),
+      },
+    });
+    announce("Password policy saved.");
   });
   page.show("Password Complexity and Expiration", form);
-}
-
-/**
- * No connector exists in this version of the directory: the page says so rather than pretend.
- * @param {Page} page
- */
-export function renderSync(page) {
-  page.show(
-    "Directory Synchronization",
-    el(
-      "section",
-      { class: "card" },
-      el("p", {}, "No directory connector is configured."),
-      el("p", {}, "Users come from the console, the command line and the API."),
-    ),
-  );
 }

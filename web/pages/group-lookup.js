@@ -1,6 +1,8 @@
-// The Lookup dialog of the import form: the group tree with a search box.
+// The Lookup dialog of the import form: the group tree with a search box, and New group for a group that
+// does not exist yet (chosen as soon as it is made).
 import { call } from "../api.js";
 import { el, field, fill } from "../dom.js";
+import { newGroupForm } from "../components/new-group-form.js";
 /** @import { GroupNode } from "../api-types.js" */
 
 /**
@@ -73,6 +75,12 @@ export async function lookupGroup(returnFocus) {
       el("h2", { id: "lookup-title" }, "Choose a profile group"),
       search.wrapper,
       tree,
+      el(
+        "details",
+        { class: "new-group-details" },
+        el("summary", {}, "New group"),
+        newGroupForm({ onCreated: (path) => close(path) }),
+      ),
       el("button", { type: "button", onclick: () => close(undefined) }, "Cancel"),
     );
     draw();

@@ -8,12 +8,15 @@ import { when } from "../components/format.js";
 import { errorTable, issueList } from "../components/issue-table.js";
 import { poll } from "../components/poll.js";
 import { POLL_MS } from "./import-history.js";
+import { syncOffer } from "./directory-sync.js";
 import {
   isRunning,
   optionsText,
-  progressText,
   reportLinks,
+  resultsLinks,
   resultText,
+  runningText,
+  savedView,
   summaryFacts,
 } from "./import-views.js";
 /** @typedef {import("../app.js").Page} Page */
@@ -25,11 +28,15 @@ import {
 export async function renderImport(page, id) {
   const [meta, view] = await Promise.all([serverFacts(), call("GET /imports/{id}", { params: { id } })]);
   const running = isRunning(meta, view.state);
-  const status = el("p", { role: "status" }, running ? progressText(meta, view.progress) : "");
+  /** @type {import("../components/import-banner.js").RateMemory} */
+  const memory = new Map();
+  const status = el("p", { role: "status" }, running ? runningText(meta, view, memory) : "");
   const content = el(
     "div",
     {},
     el("p", {}, el("a", { href: "#/imports" }, "Back to Imports")),
+    // Directory users this save made imported: the documented next step is Sync All, offered here.
+    syncOffer(page.me, view),
     el(
       "section",
       { class: "card", "aria-labelledby": "about" },
@@ -44,19 +51,22 @@ export async function renderImport(page, id) {
       ]),
       status,
     ),
+    // Saved: what it did, in the past tense. Running: the progress above, not a summary of zeros.
+    view.state === "saved" ? savedView(view) : null,
     el(
       "section",
       { class: "card", "aria-labelledby": "info-title" },
       el("h2", { id: "info-title" }, "Spreadsheet Information"),
-      summaryFacts(view),
+      running || view.state === "saved" ? null : summaryFacts(view),
       issueList("Warnings", view.warnings, view.warningCount),
       errorTable(view),
       (view.errors.length || view.warnings.length) && view.importId ? reportLinks(view.importId) : null,
+      view.errors.length && view.importId ? resultsLinks(view.importId) : null,
     ),
   );
   page.show(`Import of ${view.file}`, content);
   // The page follows a running import in the background, and shows it again once it has ended.
-  if (running) void followImport(page, id, meta, content, status);
+  if (running) void followImport(page, id, meta, content, status, memory);
 }
 
 /**
@@ -65,8 +75,9 @@ export async function renderImport(page, id) {
  * @param {import("../api-types.js").Meta} meta
  * @param {HTMLElement} content
  * @param {HTMLElement} status
+ * @param {import("../components/import-banner.js").RateMemory} memory
  */
-async function followImport(page, id, meta, content, status) {
+async function followImport(page, id, meta, content, status, memory) {
   try {
     const ended = await poll({
       node: content,
@@ -74,7 +85,7 @@ async function followImport(page, id, meta, content, status) {
       tick: async () => {
         const now = await call("GET /imports/{id}", { params: { id } });
         if (!isRunning(meta, now.state)) return now;
-        status.textContent = progressText(meta, now.progress);
+        status.textContent = runningText(meta, now, memory);
         return undefined;
       },
     }).result;

@@ -5,7 +5,7 @@ import { announce, errorText } from "../ui.js";
 import { plural, when } from "../components/format.js";
 import { pageCount, pager } from "../components/pager.js";
 import { poll } from "../components/poll.js";
-import { isRunning, optionsText, resultText } from "./import-views.js";
+import { importedText, isRunning, resultText } from "./import-views.js";
 /** @import { Meta } from "../api-types.js" */
 
 export const HISTORY_PER_PAGE = 20;
@@ -57,7 +57,7 @@ export function historySection(meta) {
                   el("td", {}, item.by),
                   el("td", {}, el("a", { href: `#/imports/${enc(item.importId)}` }, item.file)),
                   el("td", {}, item.note ?? ""),
-                  el("td", {}, optionsText(item.options)),
+                  el("td", {}, importedText(item)),
                   el("td", {}, resultText(meta, item)),
                 ),
               ),

@@ -1,12 +1,14 @@
 // What the import pages say about an import: its result, progress and options as text, its Spreadsheet
 // Information as facts, and the links to its error report. States and stage labels come from the server.
-import { downloadUrl } from "../api.js";
-import { el } from "../dom.js";
+import { call, downloadUrl, enc } from "../api.js";
+import { el, fill } from "../dom.js";
 import { facts } from "../components/facts.js";
-import { plural } from "../components/format.js";
+import { duration, formatNumber, plural } from "../components/format.js";
+import { bannerText, describeRunning } from "../components/import-banner.js";
 /** @import { Import, ImportListItem, ImportProgress, Meta, SpreadsheetInformation } from "../api-types.js" */
+/** @import { RateMemory } from "../components/import-banner.js" */
 
-/** @typedef {Pick<ImportListItem, "state" | "mode" | "summary" | "errorCount" | "progress">} ImportResult */
+/** @typedef {Pick<ImportListItem, "kind" | "state" | "mode" | "summary" | "errorCount" | "progress">} ImportResult */
 
 /**
  * Whether the import is still at work in the server (the page polls while it is).
@@ -50,6 +52,11 @@ const failedText = (mode) =>
  */
 export function resultText(meta, item) {
   const s = item.summary;
+  // A delegate import counts pairs (add, remove), not users.
+  if (item.kind === "delegates" && (item.state === "saved" || item.state === "validated")) {
+    const counts = `${s.add ?? 0} to add, ${s.remove ?? 0} to remove, ${s.unchanged} unchanged`;
+    return item.state === "saved" ? `Saved: ${counts}` : `Previewed, no errors: ${counts}`;
+  }
   switch (item.state) {
     case "saved":
       return `Saved: ${s.create} created, ${s.update} updated, ${s.unchanged} unchanged`;
@@ -63,11 +70,24 @@ export function resultText(meta, item) {
 }
 
 /**
- * The counts of a preview or a saved import, as the Spreadsheet Information names them.
- * @param {SpreadsheetInformation} info
+ * The counts of a preview or a saved import, as the Spreadsheet Information names them; a delegate import
+ * (kind "delegates") counts pairs.
+ * @param {SpreadsheetInformation & { kind?: Import["kind"] }} info
  */
 export function summaryFacts(info) {
   const s = info.summary;
+  if (info.kind === "delegates") {
+    return facts([
+      ["File", info.file],
+      ["Import Format", "Delegate Mailbox Access"],
+      ["Sheet", info.sheet ?? "-"],
+      ["Checkpoint cell", info.checkpoint ?? "-"],
+      ["Rows read", s.rows],
+      ["Pairs to add", s.add ?? 0],
+      ["Pairs to remove", s.remove ?? 0],
+      ["Pairs unchanged", s.unchanged],
+    ]);
+  }
   return facts([
     ["File", info.file],
     ["Import Format", "Mimecast Import"],
@@ -83,6 +103,114 @@ export function summaryFacts(info) {
     ["Group members to remove", s.groupRemoved],
     ["Users whose type changes", s.typeChanged],
   ]);
+}
+
+/**
+ * What an import imported: the group options of a user import, or that it set delegate access.
+ * @param {Pick<ImportListItem, "kind" | "options">} item
+ */
+export const importedText = (item) =>
+  item.kind === "delegates" ? "Delegate Mailbox Access" : optionsText(item.options);
+
+/**
+ * Whether a clean preview would change anything: Save stays disabled when it would not.
+ * @param {SpreadsheetInformation} info
+ */
+export function hasChanges(info) {
+  const s = info.summary;
+  return s.create + s.update + s.groupAdded + s.groupRemoved + (s.add ?? 0) + (s.remove ?? 0) > 0;
+}
+
+/**
+ * A running import's progress as a sentence with the percent, the time so far and the time left.
+ * @param {Meta} meta
+ * @param {Import} view
+ * @param {RateMemory} memory
+ */
+export function runningText(meta, view, memory) {
+  return bannerText(view, describeRunning(view, meta, Date.now(), memory));
+}
+
+/**
+ * What a saved import did, in the past tense: "Created 12 users, updated 3 (5 unchanged)", how long it took,
+ * links to the first 50 users it created or changed (the users list for the rest) and the results file.
+ * @param {Import} view
+ * @returns {HTMLElement}
+ */
+export function savedView(view) {
+  const s = view.summary;
+  const took = Date.parse(view.updatedAt) - Date.parse(view.at);
+  const users = el("div", { class: "imported-users" }, el("p", {}, "Loading the users it changed…"));
+  const done =
+    view.kind === "delegates"
+      ? `Added ${plural(s.add ?? 0, "pair")}, removed ${formatNumber(s.remove ?? 0)}`
+      : `Created ${plural(s.create, "user")}, updated ${formatNumber(s.update)}`;
+  const section = el(
+    "section",
+    { class: "card results", "aria-labelledby": "results-title" },
+    el("h2", { id: "results-title" }, "Import saved"),
+    el("p", { class: "ok" }, `${done} (${formatNumber(s.unchanged)} unchanged).`),
+    Number.isNaN(took) ? null : el("p", {}, `It took ${duration(Math.max(0, took))}.`),
+    users,
+    view.importId ? resultsLinks(view.importId) : null,
+  );
+  if (view.importId && view.kind !== "delegates")
+    void fillImportedUsers(users, view.importId, s.create + s.update);
+  else users.remove();
+  return section;
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {string} id
+ * @param {number} total
+ */
+async function fillImportedUsers(node, id, total) {
+  try {
+    const { items } = await call("GET /imports/{id}/users", { params: { id } });
+    if (!items.length) return fill(node);
+    fill(
+      node,
+      el(
+        "h3",
+        {},
+        total > items.length
+          ? `The first ${items.length} of ${formatNumber(total)} users it changed`
+          : "Users it changed",
+      ),
+      el(
+        "ul",
+        { class: "links" },
+        ...items.map((u) =>
+          el("li", {}, el("a", { href: `#/user/${enc(u.address)}` }, u.address), ` (${u.action})`),
+        ),
+      ),
+      total > items.length ? el("p", {}, el("a", { href: "#/users" }, "View all users")) : null,
+    );
+  } catch {
+    fill(node);
+  }
+}
+
+/**
+ * The results file: the uploaded sheet with Status and Error columns, to fix and upload again.
+ * @param {string} id
+ */
+export function resultsLinks(id) {
+  return el(
+    "p",
+    { class: "links" },
+    el(
+      "a",
+      { href: downloadUrl("GET /imports/{id}/results.xls", { params: { id } }), download: "" },
+      "Download results file (.xls)",
+    ),
+    el(
+      "a",
+      { href: downloadUrl("GET /imports/{id}/results.csv", { params: { id } }), download: "" },
+      "Download results file (.csv)",
+    ),
+  );
 }
 
 /** @param {string} id */

@@ -9,7 +9,20 @@ import { issueList, errorTable } from "../components/issue-table.js";
 import { poll } from "../components/poll.js";
 import { importForm } from "./import-form.js";
 import { historySection, POLL_MS } from "./import-history.js";
-import { isRunning, progressText, reportLinks, resultText, summaryFacts } from "./import-views.js";
+import {
+  hasChanges,
+  isRunning,
+  progressText,
+  reportLinks,
+  resultsLinks,
+  resultText,
+  runningText,
+  savedView,
+  summaryFacts,
+} from "./import-views.js";
+import { IMPORTS_CHANGED_EVENT } from "../components/import-banner.js";
+import { syncOffer } from "./directory-sync.js";
+import { messageBox } from "../components/messages.js";
 /** @import { Import, Meta, SpreadsheetInformation } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
 
@@ -46,9 +59,10 @@ export async function renderImports(page) {
     return;
   }
   const meta = await serverFacts();
-  const message = el("p", { class: "error", role: "alert" });
+  // The sentence first, the code small after it; cleared on the next action.
+  const message = messageBox();
   const fields = importForm(meta.noteMaxLength, (error) => {
-    message.textContent = errorText(error);
+    message.show(error);
   });
   const preview = el("button", { type: "submit" }, "Preview Changes");
   const previewStatus = el("p", { class: "counter", role: "status" });
@@ -60,10 +74,21 @@ export async function renderImports(page) {
   // Save needs a clean preview of exactly what would be sent now.
   /** @type {string | undefined} */
   let cleanKey;
+  /** The attributes the clean preview creates: Save asks first. */
+  /** @type {string[]} */
+  let attributesCreated = [];
   const updateSave = () => {
     save.disabled = cleanKey === undefined || cleanKey !== fields.key();
   };
   fields.onChange(updateSave);
+
+  /** @param {SpreadsheetInformation} outcome */
+  const verdict = (outcome) =>
+    !outcome.ok
+      ? `${plural(outcome.errorCount, "error")}: correct the file and preview again (the results file marks each row). Nothing was written.`
+      : hasChanges(outcome)
+        ? "No errors: Save will make these changes."
+        : "No errors, and nothing to change: the directory already matches the file.";
 
   /** @param {SpreadsheetInformation} outcome */
   const showInfo = (outcome) => {
@@ -71,17 +96,12 @@ export async function renderImports(page) {
     fill(
       info,
       el("h2", { id: "info-title" }, "Spreadsheet Information"),
-      el(
-        "p",
-        { class: outcome.ok ? "ok" : "error" },
-        outcome.ok
-          ? "No errors: Save will make these changes."
-          : `${plural(outcome.errorCount, "error")}: correct the file and preview again. Nothing was written.`,
-      ),
+      el("p", { class: outcome.ok ? "ok" : "error" }, verdict(outcome)),
       summaryFacts(outcome),
       issueList("Warnings", outcome.warnings, outcome.warningCount),
       errorTable(outcome),
       outcome.errors.length && outcome.importId ? reportLinks(outcome.importId) : null,
+      outcome.errors.length && outcome.importId ? resultsLinks(outcome.importId) : null,
     );
   };
 
@@ -90,6 +110,8 @@ export async function renderImports(page) {
     progress.hidden = false;
     const bar = el("progress", { id: "save-progress", max: 1, value: 0 });
     const text = el("p", { role: "status" }, "Saving…");
+    /** @type {import("../components/import-banner.js").RateMemory} */
+    const memory = new Map();
     fill(
       progress,
       el("h2", { id: "progress-title" }, "Saving"),
@@ -107,7 +129,7 @@ export async function renderImports(page) {
           bar.max = running.progress.total;
           bar.value = running.progress.done;
         }
-        text.textContent = progressText(meta, running.progress);
+        text.textContent = runningText(meta, running, memory);
       },
       POLL_MS,
     ).catch((/** @type {unknown} */ error) => {
@@ -116,7 +138,14 @@ export async function renderImports(page) {
     });
     if (!view) return;
     progress.hidden = true;
-    showInfo(view);
+    window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));
+    if (view.state === "saved") {
+      // The past tense: what the save did, how long it took, the users it touched, the results file.
+      info.hidden = false;
+      fill(info, savedView(view), issueList("Warnings", view.warnings, view.warningCount));
+    } else showInfo(view);
+    // Directory users the save made imported: Sync All is offered right here (directory-sync.js).
+    info.append(syncOffer(page.me, view) ?? "");
     cleanKey = undefined;
     updateSave();
     const result = resultText(meta, view);
@@ -129,7 +158,7 @@ export async function renderImports(page) {
     { class: "card import-form", "aria-labelledby": "import-title", novalidate: true },
     el("h2", { id: "import-title" }, "Import users from a spreadsheet"),
     ...fields.wrappers,
-    message,
+    message.node,
     el("div", { class: "actions" }, preview, " ", save),
     previewStatus,
     el(
@@ -154,10 +183,10 @@ export async function renderImports(page) {
     void runPreview();
   });
   const runPreview = async () => {
-    message.textContent = "";
+    message.clear();
     const problem = fields.problem();
     if (problem) {
-      message.textContent = problem;
+      message.show(problem);
       return;
     }
     const key = fields.key();
@@ -166,23 +195,30 @@ export async function renderImports(page) {
     try {
       // In the background, so a long preview shows how far it is.
       const sent = fields.upload();
+      // The group first: a missing group is said at once, before the file is sent.
+      if (sent.fields.group) {
+        await call("GET /groups/members", { query: { path: sent.fields.group, limit: 1 } });
+      }
       const started = await upload("POST /imports/preview/start", sent.fields, sent.file);
+      window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));
       const outcome = await waitForImport(meta, form, started.importId, (view) => {
         previewStatus.textContent = `Previewing… ${progressText(meta, view.progress)}`;
       });
       previewStatus.textContent = "";
       if (!outcome) return;
-      cleanKey = outcome.ok ? key : undefined;
+      window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));
+      cleanKey = outcome.ok && hasChanges(outcome) ? key : undefined;
+      attributesCreated = outcome.summary.attributesCreated;
       showInfo(outcome);
       const first = outcome.errors[0];
       announce(
         outcome.ok || !first
           ? `Preview: no errors, ${outcome.summary.create} to create, ${outcome.summary.update} to update.`
-          : `Preview: ${plural(outcome.errorCount, "error")}. The first is at ${first.cell ?? "no cell"}: ${first.code}.`,
+          : `Preview: ${plural(outcome.errorCount, "error")}. The first${first.cell ? `, at ${first.cell}` : ""}: ${first.message} (${first.code})`,
       );
       await history.load();
     } catch (error) {
-      message.textContent = errorText(error);
+      message.show(error);
     } finally {
       preview.disabled = false;
       updateSave();
@@ -190,18 +226,27 @@ export async function renderImports(page) {
   };
 
   save.addEventListener("click", () => {
-    message.textContent = "";
+    message.clear();
     if (save.disabled) return;
+    if (
+      attributesCreated.length > 0 &&
+      !window.confirm(
+        `Saving creates ${plural(attributesCreated.length, "new attribute")}: ${attributesCreated.join(", ")}. Save anyway?`,
+      )
+    ) {
+      return;
+    }
     save.disabled = true;
     const sent = fields.upload();
     upload("POST /imports/save", sent.fields, sent.file)
       .then(async (started) => {
         announce("Save started.");
+        window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));
         await history.load();
         await follow(started.importId);
       })
       .catch((/** @type {unknown} */ error) => {
-        message.textContent = errorText(error);
+        message.show(error);
         updateSave();
       });
   });

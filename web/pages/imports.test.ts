@@ -16,6 +16,8 @@ const META: Meta = {
     { stage: "hashing", label: "Hashing passwords" },
     { stage: "saving", label: "Saving" },
   ],
+  roles: [],
+  recipientValidations: [],
 };
 
 const ME: Me = {
@@ -32,6 +34,7 @@ function view(id: string, changes: Partial<Import>): Import {
     ok: true,
     saved: false,
     importId: id,
+    kind: "users",
     file: "staff.xls",
     sheet: "Staff",
     checkpoint: "A1",
@@ -68,6 +71,8 @@ function stubServer(views: Record<string, Import[]>) {
     const method = init.method ?? "GET";
     calls.push(`${method} ${url}`);
     if (url === "/api/v1/meta") return json(META);
+    if (url.startsWith("/api/v1/groups/members?")) return json({ items: [], nextCursor: null });
+    if (url.endsWith("/users")) return json({ items: [{ address: "amy@example.com", action: "created" }] });
     if (url.startsWith("/api/v1/imports?"))
       return json({ items: history, total: history.length, page: 1, pageSize: 20 });
     if (method === "POST") {
@@ -163,11 +168,17 @@ describe("the imports page", () => {
     expect(main.querySelector("h2#progress-title")?.textContent).toBe("Saving");
     await vi.advanceTimersByTimeAsync(1000);
     expect((main.querySelector("#save-progress") as HTMLProgressElement).max).toBe(2);
-    expect(main.textContent).toContain("Hashing passwords: 1 / 2");
+    expect(main.textContent).toContain("Hashing passwords 50% (1 of 2)");
     await vi.advanceTimersByTimeAsync(1000);
     expect(status.textContent).toBe("Import saved. Saved: 2 created, 0 updated, 0 unchanged.");
     expect((main.querySelector("[aria-labelledby=progress-title]") as HTMLElement).hidden).toBe(true);
     expect(button("Save").disabled).toBe(true);
+    // The results in the past tense, with the users it created.
+    expect(main.querySelector("#results-title")?.textContent).toBe("Import saved");
+    expect(main.textContent).toContain("Created 2 users, updated 0 (0 unchanged).");
+    expect(main.textContent).not.toContain("Users to create");
+    expect(main.querySelector('a[href="#/user/amy%40example.com"]')).not.toBeNull();
+    expect(server.calls).toContain("GET /api/v1/groups/members?path=Staff&limit=1");
     expect(server.calls.filter((c) => c.startsWith("POST"))).toEqual([
       "POST /api/v1/imports/preview/start",
       "POST /api/v1/imports/save",
@@ -187,7 +198,7 @@ describe("the imports page", () => {
     expect(byLabel("Import Into Profile Group").disabled).toBe(true);
     main.querySelector("form")?.dispatchEvent(new Event("submit", { cancelable: true }));
     await vi.advanceTimersByTimeAsync(150);
-    expect(status.textContent).toBe("Preview: 1 error. The first is at D3: yes_no_invalid.");
+    expect(status.textContent).toBe("Preview: 1 error. The first, at D3: not yes or no (yes_no_invalid)");
     expect([...main.querySelectorAll("tbody td")].map((td) => td.textContent)).toEqual([
       "D3",
       "3",

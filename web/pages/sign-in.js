@@ -1,6 +1,8 @@
 import { call } from "../api.js";
 import { el, field } from "../dom.js";
-import { announce, errorText } from "../ui.js";
+import { announce } from "../ui.js";
+import { formMessages, onSubmit } from "../components/messages.js";
+import { passwordField } from "../components/password-rules.js";
 /** @typedef {import("../app.js").SignInPage} SignInPage */
 /** @typedef {import("../app.js").Page} Page */
 
@@ -13,30 +15,27 @@ export function renderSignIn(page) {
     autocomplete: "current-password",
     required: true,
   });
-  const message = el("p", { class: "error", role: "alert" });
+  const messages = formMessages({ email, password });
   const form = el(
     "form",
     { class: "card narrow" },
     email.wrapper,
     password.wrapper,
-    message,
+    messages.node,
     el("button", { type: "submit" }, "Sign in"),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    message.textContent = "";
-    try {
-      page.onSignedIn(
-        await call("POST /auth/sign-in", {
-          body: { email: email.input.value, password: password.input.value },
-        }),
-      );
-    } catch (error) {
-      message.textContent = errorText(error);
+  onSubmit(
+    form,
+    messages,
+    async () => {
+      const body = { email: email.input.value, password: password.input.value };
+      page.onSignedIn(await call("POST /auth/sign-in", { body }));
+    },
+    () => {
       password.input.value = "";
       password.input.focus();
-    }
-  });
+    },
+  );
   page.show("Sign in", form);
   email.input.focus();
 }
@@ -52,13 +51,22 @@ export function renderChangePassword(page) {
     autocomplete: "current-password",
     required: true,
   });
-  const next = field("New password", { type: "password", autocomplete: "new-password", required: true });
+  const next = passwordField("New password");
   const again = field("Repeat new password", {
     type: "password",
     autocomplete: "new-password",
     required: true,
   });
-  const message = el("p", { class: "error", role: "alert" });
+  const messages = formMessages(
+    { current, next, again },
+    {
+      password_incorrect: "current",
+      password_weak: "next",
+      password_too_short: "next",
+      password_too_long: "next",
+      password_reused: "next",
+    },
+  );
   const form = el(
     "form",
     { class: "card narrow" },
@@ -66,24 +74,25 @@ export function renderChangePassword(page) {
     current.wrapper,
     next.wrapper,
     again.wrapper,
-    message,
+    messages.node,
     el("button", { type: "submit" }, "Change password"),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (next.input.value !== again.input.value) {
-      message.textContent = "The two new passwords differ.";
-      return;
-    }
-    try {
+  onSubmit(
+    form,
+    messages,
+    async () => {
+      next.rules.markBroken(undefined);
+      if (next.input.value !== again.input.value) {
+        messages.showAt("again", "The two new passwords differ: type the same one twice.");
+        return;
+      }
       const me = await call("POST /auth/password", {
         body: { currentPassword: current.input.value, newPassword: next.input.value },
       });
       announce("Password changed.");
       page.onSignedIn(me);
-    } catch (error) {
-      message.textContent = errorText(error);
-    }
-  });
+    },
+    (error) => next.rules.markBroken(error),
+  );
   page.show("Change your password", form);
 }

@@ -1,10 +1,13 @@
 import { call, enc } from "../api.js";
 import { el, field } from "../dom.js";
 import { serverFacts } from "../server-facts.js";
-import { announce, errorText } from "../ui.js";
+import { announce, announceOnNextPage, errorText } from "../ui.js";
 import { facts } from "../components/facts.js";
-import { when } from "../components/format.js";
-import { pageCount, pager } from "../components/pager.js";
+import { formatNumber, plural, when } from "../components/format.js";
+import { formMessages, onSubmit } from "../components/messages.js";
+import { keysetPager } from "../components/pager.js";
+import { passwordField } from "../components/password-rules.js";
+import { dataTable } from "../components/table.js";
 /** @import { User } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
 
@@ -12,6 +15,81 @@ const PAGE_SIZE = 25;
 
 /** How the console names each user type. @type {Record<User["type"], string>} */
 const TYPE_NAMES = { directory: "Directory User", imported: "Manually Imported User", manual: "Manual user" };
+
+/** Which form field an error code is about, on the user forms. */
+const FIELD_OF_CODE = {
+  address_invalid: "email",
+  address_taken: "email",
+  domain_not_internal: "email",
+  user_name_invalid: "name",
+  password_weak: "password",
+  password_too_short: "password",
+  password_too_long: "password",
+  group_path_invalid: "groups",
+  group_not_found: "groups",
+  alias_limit_exceeded: "aliases",
+  note_invalid: "note",
+};
+
+/**
+ * A user's status in words: never empty.
+ * @param {User} user
+ */
+export const statusOf = (user) =>
+  user.locked ? "Locked" : user.forceChangePassword ? "Must change password" : "Active";
+
+/** @param {string} text */
+const commaList = (text) =>
+  text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+/**
+ * Add user: a manual user with a name, an optional password (the rules beside it) and groups.
+ * @param {Page} page
+ */
+function addUserForm(page) {
+  const email = field("Email", { type: "email", name: "email", autocomplete: "off", required: true });
+  const name = field("Name", { name: "name", required: true });
+  const password = passwordField("Password (optional: without one the user cannot sign in yet)", {
+    required: false,
+  });
+  const force = field("Must change the password at first sign-in", { type: "checkbox", checked: true });
+  const groups = field("Groups (comma separated, e.g. Staff/London)", { name: "groups" });
+  const messages = formMessages({ email, name, password, groups }, FIELD_OF_CODE);
+  const form = el(
+    "form",
+    { class: "add-user narrow", "aria-label": "Add user" },
+    email.wrapper,
+    name.wrapper,
+    password.wrapper,
+    force.wrapper,
+    groups.wrapper,
+    messages.node,
+    el("button", { type: "submit" }, "Add user"),
+  );
+  onSubmit(
+    form,
+    messages,
+    async () => {
+      password.rules.markBroken(undefined);
+      const user = await call("POST /users", {
+        body: {
+          email: email.input.value.trim(),
+          name: name.input.value.trim(),
+          ...(password.input.value ? { password: password.input.value } : {}),
+          forceChangePassword: force.input.checked,
+          ...(groups.input.value.trim() ? { groups: commaList(groups.input.value) } : {}),
+        },
+      });
+      announceOnNextPage(`${user.email} added.`);
+      await page.go(`#/user/${enc(user.email)}`);
+    },
+    (error) => password.rules.markBroken(error),
+  );
+  return el("details", { class: "card add-user-card" }, el("summary", {}, "Add user"), form);
+}
 
 /**
  * @param {Page} page
@@ -24,107 +102,163 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
     value: query.q,
     placeholder: "address, alias, name or attribute",
   });
+  /**
+   * A labelled select of [value, text] options.
+   * @param {string} label
+   * @param {string} name
+   * @param {[string, string][]} options
+   */
+  const choice = (label, name, options) => {
+    const select = el("select", { name }, ...options.map(([value, text]) => el("option", { value }, text)));
+    return { wrapper: el("label", {}, `${label} `, select), select };
+  };
+  const sort = choice("Sort by", "sort", [
+    ["address", "Address"],
+    ["name", "Name"],
+    ["type", "Type"],
+    ["updated", "Last changed"],
+  ]);
+  const type = choice("Type", "type", [["", "Any type"], ...Object.entries(TYPE_NAMES)]);
+  const status = choice("Status", "status", [
+    ["", "Any status"],
+    ["active", "Active"],
+    ["locked", "Locked"],
+  ]);
+  const group = field("In group", { name: "group", placeholder: "e.g. Staff/London" });
   const form = el(
     "form",
     { class: "search", role: "search" },
     search.wrapper,
+    sort.wrapper,
+    type.wrapper,
+    status.wrapper,
+    group.wrapper,
     el("button", { type: "submit" }, "Search"),
   );
   const results = el("div");
+  let pageSize = PAGE_SIZE;
   /**
-   * @param {string} q
-   * @param {number} number
+   * One keyset page of the list as the form asks for it (sort, filters, search: exact matches first).
+   * @param {string | null} cursor
+   * @param {number} first the position of the page's first user
    */
-  const load = async (q, number) => {
-    const data = await call("GET /users", { query: { q, page: number, pageSize: PAGE_SIZE } });
-    const rows = data.items.map((user) =>
-      el(
-        "tr",
-        {},
-        el("td", {}, el("a", { href: `#/user/${enc(user.email)}` }, user.email)),
-        el("td", {}, user.name),
-        el("td", {}, user.type),
-        el("td", {}, user.aliases.join(", ")),
-        el("td", {}, user.locked ? "Locked" : ""),
-      ),
-    );
-    const nav = pager({
-      label: "Pages",
-      page: number,
-      pages: pageCount(data.total, PAGE_SIZE),
-      go: (next) => void load(q, next),
-      suffix: ` (${data.total} users)`,
-      always: true,
+  const load = async (cursor, first) => {
+    const q = search.input.value;
+    const data = await call("GET /users", {
+      query: {
+        q,
+        limit: pageSize,
+        ...(cursor ? { cursor } : {}),
+        sort: /** @type {"address" | "name" | "type" | "updated"} */ (sort.select.value),
+        ...(type.select.value ? { type: type.select.value } : {}),
+        ...(status.select.value ? { status: /** @type {"locked" | "active"} */ (status.select.value) } : {}),
+        ...(group.input.value.trim() ? { group: group.input.value.trim() } : {}),
+      },
     });
-    const table = el(
-      "table",
-      {},
-      el("caption", {}, q ? `Users matching “${q}”` : "All users"),
-      el(
-        "thead",
-        {},
-        el(
-          "tr",
-          {},
-          ...["Email", "Name", "Type", "Aliases", "Status"].map((h) => el("th", { scope: "col" }, h)),
-        ),
-      ),
-      el("tbody", {}, ...rows),
-    );
-    results.replaceChildren(table, ...(nav ? [nav] : []));
-    announce(data.total === 1 ? "1 user found." : `${data.total} users found.`);
+    const nav = keysetPager({
+      label: "User pages",
+      nextCursor: data.nextCursor,
+      prevCursor: data.prevCursor,
+      shown: data.items.length,
+      first: data.prevCursor === null ? 1 : first,
+      total: data.total,
+      totalCapped: data.totalCapped,
+      pageSize,
+      sizes: [25, 50, 100, 200],
+      noun: "users",
+      go: (move) => {
+        pageSize = move.pageSize;
+        load(move.cursor, move.first).catch((error) => announce(errorText(error)));
+      },
+    });
+    const table = dataTable({
+      caption: q ? `Users matching “${q}”` : "All users",
+      headers: ["Email", "Name", "Type", "Aliases", "Status"],
+      rows: data.items.map((user) => [
+        el("a", { href: `#/user/${enc(user.email)}` }, user.email),
+        user.name,
+        TYPE_NAMES[user.type],
+        user.aliases.join(", ") || "None",
+        statusOf(user),
+      ]),
+      empty: q ? `No user matches “${q}”.` : "No users yet: add one with Add user, or import a spreadsheet.",
+    });
+    results.replaceChildren(table, nav);
+    announce(`${data.totalCapped ? "More than " : ""}${plural(data.total, "user")} found.`);
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    load(search.input.value, 1).catch((error) => announce(errorText(error)));
+    load(null, 1).catch((error) => announce(errorText(error)));
   });
-  page.show("Users", form, results);
-  await load(query.q, query.page);
+  sort.select.addEventListener("change", () => form.requestSubmit());
+  page.show("Users", addUserForm(page), form, results);
+  await load(null, 1);
 }
 
 /** @param {boolean} flag */
 const yes = (flag) => (flag ? "Yes" : "No");
 
 /**
+ * A page of addresses of one direction of delegate access, and how many there are beyond it.
+ * @param {{ items: string[], total: number }} list
+ */
+const delegateText = (list) =>
+  list.items.length === 0
+    ? "None"
+    : list.items.join(", ") +
+      (list.total > list.items.length ? ` and ${list.total - list.items.length} more` : "");
+
+/**
  * @param {Page} page
  * @param {string} address
  */
 export async function renderUser(page, address) {
-  const [user, meta] = await Promise.all([
+  const [user, meta, delegates] = await Promise.all([
     call("GET /users/{address}", { params: { address } }),
     serverFacts(),
+    call("GET /users/{address}/delegates", { params: { address }, query: { pageSize: 50 } }),
   ]);
-  const message = el("p", { class: "error", role: "alert" });
   /**
+   * Runs a change; the page is drawn again when it is done, else the error goes beside its field.
+   * @param {ReturnType<typeof formMessages>} messages
    * @param {() => Promise<unknown>} work
    * @param {string} done
+   * @param {(error: unknown) => void} [also]
    */
-  const act = async (work, done) => {
-    message.textContent = "";
+  const act = async (messages, work, done, also) => {
+    messages.clear();
     try {
       await work();
       await renderUser(page, user.email);
       announce(done);
     } catch (error) {
-      message.textContent = errorText(error);
+      also?.(error);
+      messages.show(error);
     }
   };
   const params = { address: user.email };
 
-  const password = field("New password", { type: "password", autocomplete: "new-password", required: true });
+  const password = passwordField("New password");
   const force = field("Must change at next sign-in", { type: "checkbox", checked: true });
+  const passwordMessages = formMessages({ password }, FIELD_OF_CODE);
   const passwordForm = el(
     "form",
     { class: "card", "aria-labelledby": "set-password" },
     el("h2", { id: "set-password" }, "Set password"),
     password.wrapper,
     force.wrapper,
+    passwordMessages.node,
     el("button", { type: "submit" }, "Set password"),
   );
   passwordForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = { password: password.input.value, forceChangePassword: force.input.checked };
-    void act(() => call("POST /users/{address}/password", { params, body }), "Password set.");
+    void act(
+      passwordMessages,
+      () => call("POST /users/{address}/password", { params, body }),
+      "Password set.",
+      (error) => password.rules.markBroken(error),
+    );
   });
 
   const name = field("Name", { value: user.name, required: true });
@@ -140,7 +274,10 @@ export async function renderUser(page, address) {
     key,
     ...field(label, { type: "checkbox", checked: user[key] }),
   }));
-  const note = field("Add note", { maxlength: meta.noteMaxLength });
+  const note = field(`Add note (up to ${formatNumber(meta.noteMaxLength)} characters)`, {
+    maxlength: meta.noteMaxLength,
+  });
+  const editMessages = formMessages({ name, aliases, note }, FIELD_OF_CODE);
   const editForm = el(
     "form",
     { class: "card", "aria-labelledby": "edit" },
@@ -149,6 +286,7 @@ export async function renderUser(page, address) {
     aliases.wrapper,
     ...flags.map((f) => f.wrapper),
     note.wrapper,
+    editMessages.node,
     el("button", { type: "submit" }, "Save changes"),
   );
   editForm.addEventListener("submit", (event) => {
@@ -162,9 +300,10 @@ export async function renderUser(page, address) {
       ...Object.fromEntries(flags.map((f) => [f.key, f.input.checked])),
       ...(note.input.value.trim() ? { notes: [note.input.value] } : {}),
     };
-    void act(() => call("PATCH /users/{address}", { params, body }), "Changes saved.");
+    void act(editMessages, () => call("PATCH /users/{address}", { params, body }), "Changes saved.");
   });
 
+  const actionMessages = formMessages({});
   const actions = el("div", { class: "actions" });
   if (user.locked) {
     actions.append(
@@ -172,10 +311,12 @@ export async function renderUser(page, address) {
         "button",
         {
           type: "button",
-          onclick: () => act(() => call("POST /users/{address}/unlock", { params }), "User unlocked."),
+          onclick: () =>
+            act(actionMessages, () => call("POST /users/{address}/unlock", { params }), "User unlocked."),
         },
         "Unlock",
       ),
+      actionMessages.node,
     );
   }
 
@@ -183,25 +324,18 @@ export async function renderUser(page, address) {
   if (page.me.permissions.includes("view_audit")) {
     const audit = await call("GET /users/{address}/audit", { params, query: { pageSize: 20 } });
     trail.append(
-      el(
-        "table",
-        {},
-        el("thead", {}, el("tr", {}, ...["When", "Who", "What"].map((h) => el("th", { scope: "col" }, h)))),
-        el(
-          "tbody",
-          {},
-          ...audit.items.map((e) =>
-            el("tr", {}, el("td", {}, when(e.at)), el("td", {}, e.actor), el("td", {}, e.action)),
-          ),
-        ),
-      ),
+      dataTable({
+        caption: `The latest ${formatNumber(audit.items.length)} of ${formatNumber(audit.total)} entries`,
+        headers: ["When", "Who", "What"],
+        rows: audit.items.map((e) => [when(e.at), e.actor, e.action]),
+        empty: "Nothing recorded yet.",
+      }),
     );
   } else trail.append(el("p", {}, "Your roles do not include viewing the audit log."));
 
   page.show(
     user.email,
     el("p", {}, el("a", { href: "#/users" }, "Back to Users")),
-    message,
     actions,
     el(
       "div",
@@ -212,6 +346,7 @@ export async function renderUser(page, address) {
         el("h2", { id: "details" }, "Details"),
         facts([
           ["Name", user.name],
+          ["Status", statusOf(user)],
           ["Type", TYPE_NAMES[user.type]],
           ["Account", user.account],
           ["Locked out", yes(user.locked)],
@@ -226,9 +361,14 @@ export async function renderUser(page, address) {
         ]),
         el("h3", {}, "Attributes"),
         Object.keys(user.attributes).length ? facts(Object.entries(user.attributes)) : el("p", {}, "None"),
+        el("h3", {}, "Delegate Mailbox Access"),
+        facts([
+          ["May open the mailboxes of", delegateText(delegates.mayOpen)],
+          ["Their mailbox may be opened by", delegateText(delegates.openedBy)],
+        ]),
         el("h3", {}, "Notes"),
         user.notes.length
-          ? el("ul", {}, ...user.notes.map((n) => el("li", {}, `${n.text} — ${n.by}, ${n.at.slice(0, 10)}`)))
+          ? el("ul", {}, ...user.notes.map((n) => el("li", {}, `${n.text} — ${n.by}, ${when(n.at)}`)))
           : el("p", {}, "None"),
       ),
       el("div", {}, passwordForm, editForm),

@@ -1,15 +1,16 @@
 import { createAccount, addDomain, initDirectory } from "../../services/accounts-service.js";
-import { listAudit } from "../../services/audit-service.js";
+import { streamAudit } from "../../services/audit-service.js";
 import { createGroup, showGroup } from "../../services/groups-service.js";
 import { setPasswordPolicy } from "../../services/password-policy-service.js";
 import { assignRole } from "../../services/users/assign-role.js";
 import { createUser } from "../../services/users/create-user.js";
-import { getUser, listUsers } from "../../services/users/find-users.js";
+import { getUser, streamUsers } from "../../services/users/find-users.js";
 import { migrateToLatest } from "../../store/migrate.js";
 import { openDatabase } from "../../store/open-database.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
 import { chooseDatabaseUrl, printJson, withDirectory } from "../directory-session.js";
-import { defineListCommand, defineShowCommand } from "../read-commands.js";
+import { writeList } from "../json-stream.js";
+import { defineShowCommand, defineStreamedListCommand } from "../read-commands.js";
 import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "../shared-options.js";
 
 export const initCommand = defineCommand(
@@ -174,9 +175,9 @@ export const usersAddCommand = defineCommand(
   },
 );
 
-export const usersListCommand = defineListCommand(
-  { path: ["users", "list"], summary: "List users." },
-  listUsers,
+export const usersListCommand = defineStreamedListCommand(
+  { path: ["users", "list"], summary: "List users, by primary address (streamed: any number of users)." },
+  streamUsers,
   (u) => `${u.email}\t${u.name}\t${u.type}\t${u.account}\n`,
 );
 
@@ -198,7 +199,10 @@ export const rolesAssignCommand = defineCommand(
     summary: "Give a user an administrator role.",
     positionals: [
       { name: "EMAIL", description: "The user's address." },
-      { name: "ROLE", description: 'The role\'s name, quoted, e.g. "Basic Administrator".' },
+      {
+        name: "ROLE",
+        description: 'The role\'s name or short name, any case: "Basic Administrator" (quoted) or Basic.',
+      },
     ],
     options: DB_OPTION,
     extraArgumentHint: "quote a role name with spaces",
@@ -273,14 +277,13 @@ export const auditListCommand = defineCommand(
     },
   },
   async ({ options }, io) => {
-    const entries = await withDirectory(options.db, (context) =>
-      listAudit(context, { account: options.account, limit: options.limit }),
+    // Streamed as read, a page at a time: an audit log of millions of rows never sits in memory.
+    await withDirectory(options.db, (context) =>
+      writeList(io, streamAudit(context, { account: options.account, limit: options.limit }), {
+        json: options.json,
+        line: (e) => `${e.at}\t${e.actor}\t${e.action}\t${e.account}\t${e.address ?? ""}\n`,
+      }),
     );
-    if (options.json) printJson(entries, io.stdout);
-    else
-      io.stdout(
-        entries.map((e) => `${e.at}\t${e.actor}\t${e.action}\t${e.account}\t${e.address ?? ""}\n`).join(""),
-      );
     return EXIT_OK;
   },
 );

@@ -1,20 +1,21 @@
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
-import { MAX_NOTE_LENGTH } from "../../directory/note.js";
+import { writeFileSync } from "node:fs";
+import { extname } from "node:path";
 import { isAppError } from "../../errors/app-error.js";
 import { dispatchOutbox } from "../../services/dispatch-outbox.js";
 import { dispatchOptionsFromEnv } from "../mail-options.js";
-import { findDefaultImporter, listImports, showImport } from "../../services/imports/import-queries.js";
+import { listImports, showImport } from "../../services/imports/import-queries.js";
 import {
   EMPTY_SUMMARY,
   type GroupOverride,
   type ImportOutcome,
   type IssueView,
 } from "../../services/imports/import-states.js";
+import { importResultsFile } from "../../services/imports/results-file.js";
 import { previewImport, saveImport } from "../../services/imports/run-import.js";
 import { listOutbox } from "../../services/outbox-service.js";
 import { UsageError } from "../command-spec.js";
-import { EXIT_OK, EXIT_REFUSED, defineCommand, type CliCommand, type CliIo } from "../command.js";
+import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
+import { checkNoteOption, importerContext, importVerdict, runImportFile } from "../import-file-io.js";
 import { printJson, withDirectory } from "../directory-session.js";
 import { defineListCommand, defineShowCommand } from "../read-commands.js";
 import { describeForCli } from "../error-hints.js";
@@ -22,7 +23,7 @@ import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "../shared-options.js";
 import { createProgressBar } from "../progress-bar.js";
 
 /** An outcome for a failure that happened before the import could be recorded. */
-function refusedOutcome(file: string, code: string, message: string): ImportOutcome {
+export function refusedOutcome(file: string, code: string, message: string): ImportOutcome {
   return {
     ok: false,
     saved: false,
@@ -51,7 +52,7 @@ function countLine(listed: number, total: number, byCode: Readonly<Record<string
   return `${total.toLocaleString("en-US")}; the first ${listed.toLocaleString("en-US")} listed; ${codes}`;
 }
 
-function issueTable(
+export function issueTable(
   title: string,
   issues: readonly IssueView[],
   total: number,
@@ -72,11 +73,6 @@ function issueTable(
 
 function formatOutcome(outcome: ImportOutcome): string {
   const s = outcome.summary;
-  const verdict = outcome.saved
-    ? "Saved."
-    : outcome.ok
-      ? "Preview: no errors (nothing was written; run again with --save to save)."
-      : "Cannot be saved: nothing was written.";
   const lines = [
     `Spreadsheet Information (import ${outcome.importId ?? "not recorded"})`,
     `  File:                 ${outcome.file}`,
@@ -95,15 +91,9 @@ function formatOutcome(outcome: ImportOutcome): string {
     ...issueTable("Errors", outcome.errors, outcome.errorCount, outcome.errorCounts),
     ...issueTable("Warnings", outcome.warnings, outcome.warningCount, outcome.warningCounts),
     "",
-    verdict,
+    importVerdict(outcome),
   ];
   return lines.join("\n") + "\n";
-}
-
-function print(outcome: ImportOutcome, json: boolean, io: CliIo): number {
-  if (json) printJson(outcome, io.stdout);
-  else io.stdout(formatOutcome(outcome));
-  return outcome.ok ? EXIT_OK : EXIT_REFUSED;
 }
 
 export const importCommand = defineCommand(
@@ -128,9 +118,15 @@ export const importCommand = defineCommand(
       note: {
         type: "string",
         value: "TEXT",
-        description: "A note attached to the users the import changes.",
+        description: "A note attached to every user the file names (the same text never twice).",
       },
       save: { type: "boolean", description: "Save the import (without it, only preview)." },
+      results: {
+        type: "string",
+        value: "OUT.xls|OUT.csv",
+        description:
+          "Also write the results file: the sheet with Status and Error columns, ready to fix and import again.",
+      },
       ...JSON_OPTION,
       ...ACCOUNT_OPTION,
       ...DB_OPTION,
@@ -138,62 +134,62 @@ export const importCommand = defineCommand(
     oneOf: [["group", "override"], ["upload-only"]],
   },
   async ({ positionals, options }, io) => {
-    const path = positionals.FILE;
     const override: GroupOverride | undefined = options.override;
     const note = options.note;
-    if (note !== undefined && (note.trim() === "" || Array.from(note.trim()).length > MAX_NOTE_LENGTH)) {
-      throw new UsageError(`--note must be 1 to ${MAX_NOTE_LENGTH} characters`);
-    }
-    const json = options.json;
-    const fileName = basename(path);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(path);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return print(
-        refusedOutcome(fileName, "file_unreadable", `${path} could not be opened: ${reason}`),
-        json,
-        io,
-      );
+    checkNoteOption(note);
+    const resultsPath = options.results;
+    const resultsFormat = resultsPath === undefined ? undefined : extname(resultsPath).toLowerCase().slice(1);
+    if (resultsFormat !== undefined && resultsFormat !== "xls" && resultsFormat !== "csv") {
+      throw new UsageError("--results must name an .xls or a .csv file");
     }
     const bar = io.stderrIsTty === true ? createProgressBar(io.stderr) : undefined;
-    try {
-      const outcome = await withDirectory(options.db, async (context) => {
-        const as = options.as ?? (await findDefaultImporter(context.db, options.account));
-        const importer = { ...context, actor: { kind: "user" as const, email: as } };
-        const request = {
-          fileName,
-          bytes,
-          account: options.account,
-          group: options.group,
-          override,
-          note,
-          onProgress: bar?.update,
-        };
-        const result = options.save
-          ? await saveImport(importer, request)
-          : await previewImport(importer, request);
-        bar?.finish(result.ok);
-        // After commit: send what the import queued (the failure mail); without SMTP_URL it stays queued.
-        await dispatchOutbox(context.db, dispatchOptionsFromEnv(context.now));
-        return result;
-      });
-      return print(outcome, json, io);
-    } catch (error) {
-      bar?.finish(false);
-      // With --json, stdout carries one object even when the import is refused before it starts.
-      if (json && isAppError(error) && error.code !== "usage") {
-        return print(refusedOutcome(fileName, error.code, describeForCli(error)), json, io);
-      }
-      throw error;
-    }
+    return runImportFile({
+      path: positionals.FILE,
+      json: options.json,
+      io,
+      refused: refusedOutcome,
+      format: formatOutcome,
+      onThrow: () => bar?.finish(false),
+      run: (fileName, bytes) =>
+        withDirectory(options.db, async (context) => {
+          const importer = await importerContext(context, options.as, options.account);
+          const request = {
+            fileName,
+            bytes,
+            account: options.account,
+            group: options.group,
+            override,
+            note,
+            onProgress: bar?.update,
+          };
+          const result = options.save
+            ? await saveImport(importer, request)
+            : await previewImport(importer, request);
+          bar?.finish(result.ok);
+          if (resultsPath !== undefined && result.importId !== null) {
+            try {
+              const format = resultsFormat === "csv" ? "csv" : "xls";
+              writeFileSync(resultsPath, (await importResultsFile(importer, result.importId, format)).bytes);
+            } catch (error) {
+              // The outcome still prints: the results file is an extra.
+              if (!isAppError(error)) throw error;
+              io.stderr(`${describeForCli(error)}\n`);
+            }
+          }
+          // After commit: send what the import queued (the failure mail); without SMTP_URL it stays queued.
+          await dispatchOutbox(context.db, dispatchOptionsFromEnv(context.now));
+          return result;
+        }),
+    });
   },
 );
 
 export const importsListCommand = defineListCommand(
-  { path: ["imports", "list"], summary: "List every import: who, when, file, state and summary." },
-  listImports,
+  {
+    path: ["imports", "list"],
+    summary: "List every import, newest first: who, when, file, state and summary.",
+  },
+  async (context, request) => (await listImports(context, request)).reverse(),
   (i) =>
     `${i.importId ?? ""}  ${i.at}  ${i.state.padEnd(9)}  ${i.by}  ${i.file}  ` +
     `create ${i.summary.create}, update ${i.summary.update}, unchanged ${i.summary.unchanged}, errors ${i.errorCount}\n`,

@@ -7,9 +7,17 @@ import { ImportRunner } from "../../jobs/import-runner.js";
 import { dispatchOutbox } from "../../services/dispatch-outbox.js";
 import { dispatchOptionsFromEnv } from "../mail-options.js";
 import { failInterruptedImports } from "../../services/imports/import-recovery.js";
-import { DEFAULT_SYNC_INTERVAL_MS, startSyncScheduler } from "../../jobs/sync-scheduler.js";
+import {
+  DEFAULT_SYNC_INTERVAL_MS,
+  MAX_SYNC_INTERVAL_MINUTES,
+  startSyncScheduler,
+} from "../../jobs/sync-scheduler.js";
+import { SyncRunner } from "../../jobs/sync-runner.js";
+import { DEFAULT_LEASE_MS, startSharedMachinery } from "../../jobs/several-servers.js";
+import { RateLimiter } from "../../http/rate-limit.js";
 import { RecipientIndex } from "../../services/recipient-index.js";
-import { syncAllAccounts } from "../../services/sync/run-sync.js";
+import { failInterruptedSyncRuns } from "../../services/sync/sync-run-record.js";
+import { OidcHost } from "../../http/oidc/oidc-host.js";
 import { startServer } from "../../http/server.js";
 import { DEFAULT_FIRST_ADMINISTRATOR, ensureFirstAdministrator } from "../../services/first-run.js";
 import { migrateToLatest } from "../../store/migrate.js";
@@ -30,6 +38,15 @@ function parseListen(text: string): { host: string; port: number } {
   const port = Number(match?.[2]);
   if (!match?.[1] || port > 65535) throw new UsageError(`--smtp-listen needs HOST:PORT, not "${text}"`);
   return { host: match[1].replace(/^\[(.*)\]$/, "$1"), port };
+}
+
+function parsePublicUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || !["http:", "https:"].includes(url.protocol) || url.search !== "" || url.hash !== "") {
+    throw new UsageError(`--public-url needs an http(s) URL without query or fragment, not "${text}"`);
+  }
+  return url.href.replace(/\/+$/, "");
 }
 
 /** The SMTP listener's flood-limit flags, the limit each sets and what it means; unset ones keep DEFAULT_SMTP_LIMITS. */
@@ -112,7 +129,17 @@ export const serveCommand = defineCommand(
       ...SMTP_LIMIT_OPTIONS,
       "sync-every-minutes": {
         type: "count",
-        description: "How often Sync All runs (default: every 8 hours).",
+        description: `How often Sync All runs, 1 to ${MAX_SYNC_INTERVAL_MINUTES} (a week); default: every 8 hours.`,
+      },
+      "sync-every-seconds": {
+        type: "count",
+        description: "How often Sync All runs, 1 to 3600 s, for trials and tests (instead of minutes).",
+      },
+      "job-lease-seconds": {
+        type: "count",
+        default: DEFAULT_LEASE_MS / 1000,
+        description:
+          "On PostgreSQL: how long an import lives on once its server stops beating, 1 to 300 s; then another server fails it.",
       },
       "max-upload-mb": {
         type: "count",
@@ -125,6 +152,12 @@ export const serveCommand = defineCommand(
         type: "boolean",
         description: "Trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy in front.",
       },
+      "public-url": {
+        type: "string",
+        value: "URL",
+        description:
+          "The server's public URL (https://directory.example.com): the OpenID Connect issuer is URL/oidc; default: each request's own (X-Forwarded-Host/Proto with --trust-proxy).",
+      },
     },
   },
   async ({ options: values }, io) => {
@@ -133,7 +166,22 @@ export const serveCommand = defineCommand(
     const smtp = values["smtp-listen"] === undefined ? undefined : parseListen(values["smtp-listen"]);
     const smtpLimits = parseSmtpLimits(values, smtp !== undefined);
     const minutes = values["sync-every-minutes"];
-    const intervalMs = minutes === undefined || minutes === 0 ? DEFAULT_SYNC_INTERVAL_MS : minutes * 60_000;
+    if (minutes !== undefined && minutes > MAX_SYNC_INTERVAL_MINUTES) {
+      throw new UsageError(`--sync-every-minutes needs 1 to ${MAX_SYNC_INTERVAL_MINUTES} (a week)`);
+    }
+    const seconds = values["sync-every-seconds"];
+    if (seconds !== undefined && (seconds < 1 || seconds > 3600)) {
+      throw new UsageError("--sync-every-seconds needs 1 to 3600");
+    }
+    const intervalMs =
+      seconds !== undefined
+        ? seconds * 1000
+        : minutes === undefined || minutes === 0
+          ? DEFAULT_SYNC_INTERVAL_MS
+          : minutes * 60_000;
+    const leaseSeconds = values["job-lease-seconds"];
+    if (leaseSeconds < 1 || leaseSeconds > 300) throw new UsageError("--job-lease-seconds needs 1 to 300");
+    const publicUrl = parsePublicUrl(values["public-url"]);
     const uploadMb = values["max-upload-mb"];
     if (uploadMb < 1 || uploadMb > 1024) throw new UsageError("--max-upload-mb needs 1 to 1024");
     // Without a key the server still serves the console and recipient checks; only scheduled sync needs it.
@@ -142,10 +190,11 @@ export const serveCommand = defineCommand(
       secrets = createSecretBox(loadSecretKey());
     } catch {
       io.stderr(
-        "mailroster: secret_key_missing: scheduled Sync All is off until MAILROSTER_SECRET_KEY is set.\n",
+        "mailroster: secret_key_missing: Sync All, connectors and OpenID Connect are off until MAILROSTER_SECRET_KEY is set.\n",
       );
     }
-    const open = await openDatabase(chooseDatabaseUrl(values.db));
+    const databaseUrl = chooseDatabaseUrl(values.db);
+    const open = await openDatabase(databaseUrl);
     try {
       await migrateToLatest(open.db);
       const base = { db: open.db, hasher: createArgon2Hasher(), isCommonPassword, now: () => new Date() };
@@ -160,18 +209,79 @@ export const serveCommand = defineCommand(
       const logError = (error: unknown): void => {
         io.stderr(`mailroster: ${error instanceof Error ? error.message : String(error)}\n`);
       };
-      // One server per database: an import still uploaded or saving was cut off when the last one stopped.
-      const interrupted = await failInterruptedImports({ ...base, actor: { kind: "system", name: "serve" } });
+      const system = { ...base, actor: { kind: "system" as const, name: "serve" } };
+      const dispatch = (): Promise<unknown> => dispatchOutbox(open.db, dispatchOptionsFromEnv(base.now));
+      // On PostgreSQL several servers may share the database: import leases, NOTIFY, shared counts.
+      const shared = await startSharedMachinery({
+        url: databaseUrl,
+        db: open.db,
+        context: system,
+        leaseMs: leaseSeconds * 1000,
+        onDirectoryChange: () => {
+          recipients.invalidate();
+        },
+        onImportFailed: () => {
+          dispatch().catch(logError);
+        },
+        onError: logError,
+      });
+      // Alone, an import still uploaded or saving was cut off when the last server stopped; shared, only
+      // one whose server has not beaten for a lease (the watchdogs settle the others).
+      const interrupted = await failInterruptedImports(system, {
+        staleAfterMs: shared ? leaseSeconds * 1000 : undefined,
+      });
       if (interrupted > 0) io.stdout(`mailroster: ${interrupted} interrupted import(s) marked failed\n`);
+      // Shared, a running Sync All may be another server's: runs carry no heartbeat yet, so none is failed.
+      const stoppedRuns = shared ? 0 : await failInterruptedSyncRuns(system);
+      if (stoppedRuns > 0)
+        io.stdout(`mailroster: ${stoppedRuns} interrupted Sync All run(s) marked failed\n`);
+      // Sync All from the API and the scheduler alike, one run per account at a time, in the background.
+      const sync = new SyncRunner({
+        secrets,
+        onFinished: (account, runId, result) => {
+          io.stdout(
+            `mailroster: Sync All ${account.accountCode} (run ${runId}): created ${result.created}, ` +
+              `updated ${result.updated}, reclaimed ${result.reclaimed}, flagged ${result.flagged}, ` +
+              `removed ${result.removed}, errors ${result.errorCount}\n`,
+          );
+        },
+        onError: logError,
+      });
       const imports = new ImportRunner({
         maxFileBytes: uploadMb * 1024 * 1024,
         // After commit: send what an import queued (the failure mail); without SMTP_URL it stays queued.
-        afterImport: () => dispatchOutbox(open.db, dispatchOptionsFromEnv(base.now)),
+        afterImport: dispatch,
         onError: logError,
+        leases: shared?.leases,
       });
+      // OpenID Connect needs the secret key: it seals the signing keys (made on the first start).
+      const oidc =
+        secrets === undefined
+          ? undefined
+          : await OidcHost.start({
+              db: open.db,
+              secrets,
+              now: base.now,
+              publicUrl,
+              trustProxy: values["trust-proxy"],
+              onError: logError,
+            });
       const signal = waitForSignal();
       const cookies = { secureCookies: values["secure-cookies"], trustProxy: values["trust-proxy"] };
-      const server = await startServer(createApp({ ...base, ...cookies, recipients, imports }), host, port);
+      const server = await startServer(
+        createApp({
+          ...base,
+          ...cookies,
+          recipients,
+          imports,
+          sync,
+          oidc,
+          // Ten sign-in attempts a minute per client and per address, counted by every server together.
+          signInLimiter: shared && new RateLimiter(10, 60_000, base.now, shared.signInStore),
+        }),
+        host,
+        port,
+      );
       io.stdout(`mailroster console: ${server.url}\n`);
       io.stdout(`mailroster: API on ${server.url}\n`);
       if (firstSignIn) {
@@ -195,16 +305,9 @@ export const serveCommand = defineCommand(
           ? undefined
           : startSyncScheduler({
               intervalMs,
-              run: async () => {
-                for (const [account, result] of await syncAllAccounts(context, { secrets })) {
-                  io.stdout(
-                    `mailroster: Sync All ${account}: created ${result.created}, updated ${result.updated}, ` +
-                      `reclaimed ${result.reclaimed}, flagged ${result.flagged}, removed ${result.removed}, ` +
-                      `errors ${result.errors.length}\n`,
-                  );
-                }
-              },
+              run: () => sync.runAllAccounts(context),
               onError: logError,
+              claim: shared?.syncSchedule,
             });
       io.stdout("Press Ctrl+C to stop.\n");
       const received = await signal;
@@ -214,6 +317,8 @@ export const serveCommand = defineCommand(
       await server.close();
       // A save in progress finishes (or fails) and is recorded before the database closes.
       await imports.close();
+      await sync.close();
+      await shared?.close();
       return EXIT_OK;
     } finally {
       await open.close();

@@ -5,7 +5,8 @@ import { cellRef } from "../../sheet/cell-ref.js";
 import { fileTooLarge } from "../../sheet/xls/read-errors.js";
 import { DEFAULT_MAX_XLS_BYTES, readXls, type XlsWorkbook } from "../../sheet/xls/read-xls.js";
 import { UsageError } from "../command-spec.js";
-import { EXIT_OK, defineCommand, type CliIo } from "../command.js";
+import { EXIT_OK, defineCommand } from "../command.js";
+import { StreamingWriter } from "../json-stream.js";
 import { JSON_OPTION } from "../shared-options.js";
 
 export const sheetDumpCommand = defineCommand(
@@ -31,8 +32,11 @@ export const sheetDumpCommand = defineCommand(
     const fileName = basename(path);
     const bytes = await readUpload(path, fileName, maxBytes);
     const workbook = readXls(bytes, { fileName, maxBytes, reuseInput: true });
-    if (options.json) writeJson(workbook, io);
-    else writeText(workbook, io);
+    // Written as it is read, waiting for a slow reader (a pipe into jq): memory stays that of the workbook.
+    const out = new StreamingWriter(io);
+    if (options.json) await writeJson(workbook, out);
+    else await writeText(workbook, out);
+    await out.flush();
     return EXIT_OK;
   },
 );
@@ -58,44 +62,39 @@ async function readUpload(path: string, fileName: string, maxBytes: number): Pro
   }
 }
 
-function writeJson(workbook: XlsWorkbook, io: CliIo): void {
+async function writeJson(workbook: XlsWorkbook, out: StreamingWriter): Promise<void> {
   // Streamed sheet by sheet and in chunks, so a 65,535-row sheet never becomes one giant object.
-  io.stdout(`{"format":${JSON.stringify(workbook.format)},"sheets":[`);
-  workbook.sheets.forEach((sheet, s) => {
-    io.stdout(
+  await out.write(`{"format":${JSON.stringify(workbook.format)},"sheets":[`);
+  for (const [s, sheet] of workbook.sheets.entries()) {
+    await out.write(
       `${s > 0 ? "," : ""}{"name":${JSON.stringify(sheet.name)},"visible":${sheet.visible},"cells":[`,
     );
-    let chunk = "";
     let first = true;
     for (const cell of sheet.cells()) {
       const text = JSON.stringify(cell.text);
       // Text and error cells hold their text as the value: encode it once.
       const value = typeof cell.value === "string" ? text : String(cell.value);
-      chunk += `${first ? "" : ","}{"ref":"${cellRef(cell.row, cell.col)}","kind":"${cell.kind}","value":${value},"text":${text}}`;
+      const full = out.write(
+        `${first ? "" : ","}{"ref":"${cellRef(cell.row, cell.col)}","kind":"${cell.kind}","value":${value},"text":${text}}`,
+      );
+      if (full) await full;
       first = false;
-      if (chunk.length > 1 << 16) {
-        io.stdout(chunk);
-        chunk = "";
-      }
     }
-    io.stdout(`${chunk}]}`);
-  });
-  io.stdout("]}\n");
+    await out.write("]}");
+  }
+  await out.write("]}\n");
 }
 
-function writeText(workbook: XlsWorkbook, io: CliIo): void {
-  io.stdout(`${workbook.fileName}: ${workbook.format}, ${workbook.sheets.length} worksheet(s)\n`);
+async function writeText(workbook: XlsWorkbook, out: StreamingWriter): Promise<void> {
+  await out.write(`${workbook.fileName}: ${workbook.format}, ${workbook.sheets.length} worksheet(s)\n`);
   for (const sheet of workbook.sheets) {
     const hidden = sheet.visible ? "" : ` (${sheet.visibility})`;
-    io.stdout(`\n== ${sheet.name}${hidden}: ${sheet.cellCount} cell(s)\n`);
-    let chunk = "";
+    await out.write(`\n== ${sheet.name}${hidden}: ${sheet.cellCount} cell(s)\n`);
     for (const cell of sheet.cells()) {
-      chunk += `${cellRef(cell.row, cell.col).padEnd(8)}${cell.kind.padEnd(7)}${JSON.stringify(cell.text)}\n`;
-      if (chunk.length > 1 << 16) {
-        io.stdout(chunk);
-        chunk = "";
-      }
+      const full = out.write(
+        `${cellRef(cell.row, cell.col).padEnd(8)}${cell.kind.padEnd(7)}${JSON.stringify(cell.text)}\n`,
+      );
+      if (full) await full;
     }
-    io.stdout(chunk);
   }
 }

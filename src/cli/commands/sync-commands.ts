@@ -1,78 +1,18 @@
 import { createSecretBox, loadSecretKey } from "../../adapters/secret-box.js";
-import { addConnector, listConnectors } from "../../services/sync/connectors.js";
-import { RecipientIndex } from "../../services/recipient-index.js";
+import { checkRecipientInDatabase } from "../../services/recipient-index.js";
 import {
   setRecipientValidation,
   setUnknownRecipientAction,
 } from "../../services/recipient-settings-service.js";
 import { syncAll } from "../../services/sync/run-sync.js";
+import { listSyncRunHistory, showSyncRun } from "../../services/sync/sync-runs.js";
+import type { SyncRunListItem } from "../../services/sync/sync-run-views.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
+import { UsageError } from "../command-spec.js";
 import { printJson, withDirectory } from "../directory-session.js";
-import { defineListCommand, defineShowCommand } from "../read-commands.js";
+import { defineShowCommand } from "../read-commands.js";
 import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "../shared-options.js";
-
-export const connectorsAddCommand = defineCommand(
-  {
-    path: ["connectors", "add"],
-    summary: "Add an LDAP connector; the bind password is encrypted with MAILROSTER_SECRET_KEY.",
-    positionals: [{ name: "NAME", description: "The connector's name." }],
-    options: {
-      // The service checks the type, so a wrong one is refused with its code.
-      type: {
-        type: "string",
-        value: "ldap|active-directory",
-        required: true,
-        description: "The server's kind.",
-      },
-      url: { type: "string", value: "URL", required: true, description: "ldap://HOST or ldaps://HOST." },
-      "bind-dn": { type: "string", value: "DN", required: true, description: "The DN to bind as." },
-      "bind-password": {
-        type: "string",
-        value: "PW",
-        required: true,
-        description: "Its password (stored encrypted, never shown again).",
-      },
-      "base-dn": { type: "string", value: "DN", required: true, description: "Where to search for users." },
-      filter: { type: "string", value: "FILTER", description: "An LDAP filter for the users to sync." },
-      "start-tls": { type: "boolean", description: "Upgrade ldap:// to TLS with StartTLS." },
-      "ca-file": { type: "string", value: "PATH", description: "A CA certificate (PEM) to trust." },
-      "remove-missing": {
-        type: "boolean",
-        description: "Remove users the directory no longer lists (mark and sweep).",
-      },
-      ...ACCOUNT_OPTION,
-      ...DB_OPTION,
-    },
-  },
-  async ({ positionals, options }, io) => {
-    const request = {
-      name: positionals.NAME,
-      type: options.type,
-      url: options.url,
-      bindDn: options["bind-dn"],
-      bindPassword: options["bind-password"],
-      baseDn: options["base-dn"],
-      filter: options.filter,
-      startTls: options["start-tls"],
-      caFile: options["ca-file"],
-      removeMissing: options["remove-missing"],
-      account: options.account,
-    };
-    const secrets = createSecretBox(loadSecretKey());
-    const connector = await withDirectory(options.db, (context) => addConnector(context, secrets, request));
-    // The password is never printed back, not even masked.
-    io.stdout(
-      `Added connector ${connector.name} (${connector.type}, ${connector.url}) to ${connector.account}.\n`,
-    );
-    return EXIT_OK;
-  },
-);
-
-export const connectorsListCommand = defineListCommand(
-  { path: ["connectors", "list"], summary: "List the LDAP connectors (never their passwords)." },
-  listConnectors,
-  (c) => `${c.account}\t${c.name}\t${c.type}\t${c.url}\t${c.baseDn}\n`,
-);
+import { CONNECTOR_COMMANDS } from "./connector-commands.js";
 
 export const syncCommand = defineCommand(
   {
@@ -98,6 +38,62 @@ export const syncCommand = defineCommand(
     }
     return EXIT_OK;
   },
+);
+
+/** One run as a line: when, state and result, the counts, the errors, and why it failed. */
+function runLine(run: SyncRunListItem): string {
+  const counts =
+    `created ${run.created}, updated ${run.updated}, reclaimed ${run.reclaimed}, ` +
+    `flagged ${run.flagged}, removed ${run.removed}, errors ${run.errorCount}`;
+  const result = run.result === null ? run.state : `${run.state} (${run.result})`;
+  const failure = run.failure === null ? "" : `\t${run.failure.code}: ${run.failure.message}`;
+  return `${run.runId}\t${run.startedAt}\t${result}\t${run.by}\t${counts}${failure}\n`;
+}
+
+export const syncRunsCommand = defineCommand(
+  {
+    path: ["sync", "runs"],
+    summary: "The account's Sync All runs, newest first, a page at a time.",
+    positionals: [],
+    options: {
+      page: { type: "count", default: 1, description: "The page, from 1." },
+      "page-size": { type: "count", default: 50, description: "Runs per page, 1 to 200." },
+      ...JSON_OPTION,
+      ...ACCOUNT_OPTION,
+      ...DB_OPTION,
+    },
+  },
+  async ({ options }, io) => {
+    const pageSize = options["page-size"];
+    if (options.page < 1 || pageSize < 1 || pageSize > 200) {
+      throw new UsageError("--page needs 1 or more, --page-size 1 to 200");
+    }
+    const page = await withDirectory(options.db, (context) =>
+      listSyncRunHistory(context, { account: options.account, page: options.page, pageSize }),
+    );
+    if (options.json) printJson(page, io.stdout);
+    else {
+      io.stdout(page.items.map(runLine).join(""));
+      io.stdout(
+        `page ${page.page} of ${Math.max(1, Math.ceil(page.total / pageSize))} (${page.total} runs)\n`,
+      );
+    }
+    return EXIT_OK;
+  },
+);
+
+export const syncShowCommand = defineShowCommand(
+  {
+    path: ["sync", "show"],
+    summary: "One Sync All run: its state, counts, first errors and why it failed.",
+    positional: { name: "RUN_ID", description: "The run's id (sync runs lists them)." },
+  },
+  showSyncRun,
+  (run) =>
+    runLine(run) +
+    run.errors
+      .map((e) => `  ${e.connector}: ${e.code}${e.dn === undefined ? "" : ` (${e.dn})`}: ${e.message}\n`)
+      .join(""),
 );
 
 /** The service checks the mode, so a wrong one is refused with its code (recipient_validation_invalid). */
@@ -164,14 +160,16 @@ export const recipientsCheckCommand = defineShowCommand(
     summary: "The verdict RCPT TO would get: accept (250), defer (451) or reject (550).",
     positional: { name: "ADDRESS", description: "The recipient's address." },
   },
-  (context, address) => new RecipientIndex(context.db).check(address),
+  // A point look-up: one process asking about one address loads nothing else.
+  (context, address) => checkRecipientInDatabase(context.db, address),
   (result) => `${result.address}: ${result.verdict} (${result.smtpCode})\n`,
 );
 
 export const SYNC_COMMANDS: readonly CliCommand[] = [
-  connectorsAddCommand,
-  connectorsListCommand,
+  ...CONNECTOR_COMMANDS,
   syncCommand,
+  syncRunsCommand,
+  syncShowCommand,
   domainsSetCommand,
   recipientsSetCommand,
   recipientsCheckCommand,

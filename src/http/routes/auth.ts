@@ -28,9 +28,10 @@ export const authRoutes = new ApiRouter("/auth", "Sign-in")
       const limiter = c.get("deps").signInLimiter;
       if (limiter) {
         // Per client and per address: a sweep of addresses and a hammering of one are both slowed.
+        // Shared by every server on one PostgreSQL (hitShared), else counted in this process.
         const wait = Math.max(
-          limiter.hit(`ip:${clientAddress(c)}`),
-          limiter.hit(`user:${addressKey(body.email)}`),
+          await limiter.hitShared(`ip:${clientAddress(c)}`),
+          await limiter.hitShared(`user:${addressKey(body.email)}`),
         );
         if (wait > 0) {
           c.header("Retry-After", String(wait));

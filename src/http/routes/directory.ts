@@ -4,21 +4,31 @@ import {
   getPasswordPolicy,
   listAttributes,
   listDomains,
+  listPasswordRules,
   listRoles,
 } from "../../services/directory-views-service.js";
+import { setRecipientValidation } from "../../services/recipient-settings-service.js";
 import { setPasswordPolicy } from "../../services/password-policy-service.js";
 import { listAccountAudit } from "../../services/users/user-audit.js";
 import { PERMISSIONS } from "../../directory/roles.js";
 import { ApiRouter } from "../api-router.js";
-import { accountQuery, auditEntrySchema, pageOf, pageQuery, passwordPolicySchema } from "../schemas.js";
+import {
+  accountQuery,
+  auditEntrySchema,
+  keysetPageOf,
+  keysetQuery,
+  pageQuery,
+  passwordPolicySchema,
+} from "../schemas.js";
 
-const domainSchema = z
-  .object({
-    domain: z.string(),
-    account: z.string(),
-    recipientValidation: z.enum(["accept-all", "known-recipients", "directory-users"]),
-  })
-  .meta({ id: "Domain" });
+const recipientValidation = z.enum(["accept-all", "known-recipients", "directory-users"]).meta({
+  description:
+    "What the SMTP listener accepts for the domain: accept-all, known-recipients (any user or alias of the directory) or directory-users (only users synchronised from a directory).",
+});
+const domainSchema = z.object({ domain: z.string(), account: z.string(), recipientValidation }).meta({
+  id: "Domain",
+  examples: [{ domain: "example.com", account: "acme", recipientValidation: "known-recipients" }],
+});
 const policyReply = z.object({ account: z.string(), policy: passwordPolicySchema });
 const accountOnly = z.object(accountQuery);
 
@@ -57,13 +67,25 @@ export const domainRoutes = new ApiRouter("/domains", "Domains")
       query: accountOnly,
       body: z.object({
         domain: z.string().min(1).max(253),
-        recipientValidation: z.enum(["accept-all", "known-recipients", "directory-users"]).optional(),
+        recipientValidation: recipientValidation.optional(),
       }),
       response: domainSchema,
       status: 201,
     },
     ({ query, body, principal, services }) =>
       addDomain(services, { ...body, account: query.account ?? principal?.accountCode }),
+  )
+  .add(
+    {
+      method: "patch",
+      path: "/{domain}",
+      summary: "Change an internal domain's recipient validation.",
+      access: "signed-in",
+      params: z.object({ domain: z.string().min(1).max(253) }),
+      body: z.object({ recipientValidation }),
+      response: domainSchema,
+    },
+    ({ params, body, services }) => setRecipientValidation(services, { domain: params.domain, ...body }),
   );
 
 export const roleRoutes = new ApiRouter("/roles", "Roles").add(
@@ -112,6 +134,35 @@ export const policyRoutes = new ApiRouter("/password-policy", "Password policy")
     },
     ({ query, body, principal, services }) =>
       setPasswordPolicy(services, { account: query.account ?? principal?.accountCode, changes: body }),
+  )
+  .add(
+    {
+      method: "get",
+      path: "/rules",
+      summary:
+        "The password rules in force, in words, as shown beside password fields; readable by anyone signed in, also before a forced password change.",
+      access: "during-password-change",
+      query: accountOnly,
+      response: z
+        .object({
+          account: z.string(),
+          rules: z.array(z.object({ code: z.string(), text: z.string() })),
+        })
+        .meta({
+          id: "PasswordRules",
+          examples: [
+            {
+              account: "acme",
+              rules: [
+                { code: "password_too_short", text: "At least 8 characters" },
+                { code: "password_too_common", text: "Not a commonly used password" },
+              ],
+            },
+          ],
+        }),
+    },
+    ({ query, principal, services }) =>
+      listPasswordRules(services, { account: query.account ?? principal?.accountCode }),
   );
 
 export const auditRoutes = new ApiRouter("/audit", "Audit log").add(
@@ -120,8 +171,13 @@ export const auditRoutes = new ApiRouter("/audit", "Audit log").add(
     path: "",
     summary: "The account's audit log, newest first; optionally about one address.",
     access: "signed-in",
-    query: z.object({ ...accountQuery, ...pageQuery, address: z.string().max(254).optional() }),
-    response: pageOf(auditEntrySchema, "AuditPage"),
+    query: z.object({
+      ...accountQuery,
+      ...pageQuery,
+      ...keysetQuery,
+      address: z.string().max(254).optional(),
+    }),
+    response: keysetPageOf(auditEntrySchema, "AuditPage"),
   },
   ({ query, principal, services }) =>
     listAccountAudit(services, { ...query, account: query.account ?? principal?.accountCode }),

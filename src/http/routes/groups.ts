@@ -2,14 +2,28 @@ import { z } from "zod";
 import { addGroupMembers, createGroup } from "../../services/groups-service.js";
 import { listGroupTree, showGroupMembers } from "../../services/directory-views-service.js";
 import { ApiRouter } from "../api-router.js";
-import { accountQuery } from "../schemas.js";
+import { accountQuery, keysetQuery } from "../schemas.js";
 
 const groupNode = z
-  .object({ path: z.string(), name: z.string(), parent: z.string().nullable(), members: z.int() })
+  .object({
+    path: z.string(),
+    name: z.string(),
+    parent: z.string().nullable(),
+    members: z.int(),
+    totalMembers: z.int().meta({ description: "Members of the group and of every group under it." }),
+  })
   .meta({ id: "GroupNode" });
 const groupMembers = z
   .object({ path: z.string(), members: z.array(z.string()) })
   .meta({ id: "GroupMembers" });
+const groupMembersPage = groupMembers
+  .extend({
+    total: z.int(),
+    totalCapped: z.boolean(),
+    nextCursor: z.string().nullable(),
+    prevCursor: z.string().nullable(),
+  })
+  .meta({ id: "GroupMembersPage" });
 const pathField = z.string().min(1).max(1000);
 
 // A group is addressed by its path, which holds slashes: it travels in the query or body, not the URL path.
@@ -18,7 +32,8 @@ export const groupRoutes = new ApiRouter("/groups", "Groups")
     {
       method: "get",
       path: "",
-      summary: "Every profile group of the account, parents before children, with direct member counts.",
+      summary:
+        "Every profile group of the account, parents before children, with direct member counts and totals with subgroups.",
       access: "signed-in",
       query: z.object(accountQuery),
       response: z.array(groupNode),
@@ -33,8 +48,10 @@ export const groupRoutes = new ApiRouter("/groups", "Groups")
       summary: "Create a group and its missing parents.",
       access: "signed-in",
       query: z.object(accountQuery),
-      body: z.object({ path: pathField }),
-      response: z.object({ path: z.string(), created: z.array(z.string()) }),
+      body: z.object({ path: pathField }).meta({ examples: [{ path: "Staff/London" }] }),
+      response: z
+        .object({ path: z.string(), created: z.array(z.string()) })
+        .meta({ examples: [{ path: "Staff/London", created: ["Staff", "Staff/London"] }] }),
       status: 201,
     },
     ({ query, body, principal, services }) =>
@@ -44,13 +61,19 @@ export const groupRoutes = new ApiRouter("/groups", "Groups")
     {
       method: "get",
       path: "/members",
-      summary: "The members of one group.",
+      summary:
+        "A page of one group's direct members by address (200 unless `limit` says; `cursor` for the next).",
       access: "signed-in",
-      query: z.object({ ...accountQuery, path: pathField }),
-      response: groupMembers,
+      query: z.object({ ...accountQuery, ...keysetQuery, path: pathField }),
+      response: groupMembersPage,
     },
     ({ query, principal, services }) =>
-      showGroupMembers(services, { path: query.path, account: query.account ?? principal?.accountCode }),
+      showGroupMembers(services, {
+        path: query.path,
+        account: query.account ?? principal?.accountCode,
+        cursor: query.cursor,
+        limit: query.limit,
+      }),
   )
   .add(
     {

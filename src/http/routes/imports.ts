@@ -5,7 +5,8 @@ import type { ImportRunner } from "../../jobs/import-runner.js";
 import type { Principal } from "../../services/auth-service.js";
 import { importErrorReport, importTemplate, XLS_TYPE } from "../../services/imports/import-files.js";
 import { listImportHistory } from "../../services/imports/import-history.js";
-import { showImport } from "../../services/imports/import-queries.js";
+import { importResultsFile } from "../../services/imports/results-file.js";
+import { listImportedUsers, showImport } from "../../services/imports/import-queries.js";
 import { ApiRouter } from "../api-router.js";
 import type { AppEnv } from "../http-env.js";
 import type { UploadedFile } from "../multipart.js";
@@ -15,12 +16,14 @@ import {
   importOutcomeSchema,
   importViewSchema,
   IMPORT_STATES,
-  pageOf,
+  noteText,
   pageQuery,
+  keysetPageOf,
+  keysetQuery,
 } from "../schemas.js";
 
 /** A form sends an empty field for an empty input: the same as leaving the field out. */
-const optionalText = (max: number) =>
+export const optionalText = (max: number) =>
   z
     .string()
     .max(max)
@@ -33,7 +36,7 @@ const uploadFields = z
     group: optionalText(1000),
     uploadOnly: z.enum(["true", "false"]).optional(),
     override: z.enum(["add", "overwrite"]).optional(),
-    note: optionalText(400),
+    note: noteText.optional().transform((value) => (value === "" ? undefined : value)),
     account: optionalText(32),
   })
   .refine((f) => (f.group !== undefined) !== (f.uploadOnly === "true"), {
@@ -60,7 +63,7 @@ const XLS_TYPES = new Set([
   "application/x-xls",
 ]);
 
-function requireXls(file: UploadedFile | undefined): UploadedFile {
+export function requireXls(file: UploadedFile | undefined): UploadedFile {
   // A file input left empty still sends a part, with no name and no bytes.
   if (file?.field !== "file" || (file.fileName === "" && file.bytes.length === 0)) {
     throw new AppError(
@@ -79,7 +82,7 @@ function requireXls(file: UploadedFile | undefined): UploadedFile {
   return file;
 }
 
-function runnerOf(c: Context<AppEnv>): ImportRunner {
+export function runnerOf(c: Context<AppEnv>): ImportRunner {
   const runner = c.get("deps").imports;
   if (!runner) throw new Error("createApp always sets the import runner");
   return runner;
@@ -102,7 +105,12 @@ function importRequest(
 }
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const startedSchema = z
+const importedUsersSchema = z
+  .object({
+    items: z.array(z.object({ address: z.string(), action: z.enum(["created", "updated"]) })).max(50),
+  })
+  .meta({ id: "ImportedUsers" });
+export const startedSchema = z
   .object({ importId: z.string(), state: z.enum(IMPORT_STATES) })
   .meta({ id: "ImportStarted" });
 
@@ -123,14 +131,16 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
       path: "",
       summary: "The account's import history, newest first, with the progress of a save still running.",
       access: "signed-in",
-      query: z.object({ ...accountQuery, ...pageQuery }),
-      response: pageOf(importListItemSchema, "ImportPage"),
+      query: z.object({ ...accountQuery, ...pageQuery, ...keysetQuery }),
+      response: keysetPageOf(importListItemSchema, "ImportPage"),
     },
     async ({ query, principal, services, c }) => {
       const page = await listImportHistory(services, {
         account: query.account ?? principal?.accountCode,
         page: query.page,
         pageSize: query.pageSize,
+        cursor: query.cursor,
+        limit: query.limit,
       });
       const runner = runnerOf(c);
       return {
@@ -195,7 +205,8 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
     },
     async ({ params, services, c }) => ({
       ...(await showImport(services, params.id)),
-      progress: runnerOf(c).progressOf(params.id) ?? null,
+      // Wherever it runs: another server's save shows the progress that server last wrote to the record.
+      progress: (await runnerOf(c).progressAnywhere(services, params.id)) ?? null,
     }),
   )
   .download(
@@ -219,4 +230,39 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
       produces: "text/csv",
     },
     ({ params, services }) => importErrorReport(services, params.id, "csv"),
+  )
+  .add(
+    {
+      method: "get",
+      path: "/{id}/users",
+      summary:
+        "The first 50 users a saved import created or changed, in the order it wrote them (the summary counts them all).",
+      access: "signed-in",
+      params: idParams,
+      response: importedUsersSchema,
+    },
+    async ({ params, services }) => ({ items: await listImportedUsers(services, params.id) }),
+  )
+  .download(
+    {
+      method: "get",
+      path: "/{id}/results.xls",
+      summary:
+        "The results file as .xls: the uploaded sheet with Status (Created, Updated, Unchanged, Error, Skipped) and Error columns, ready to fix and upload again.",
+      access: "signed-in",
+      params: idParams,
+      produces: XLS_TYPE,
+    },
+    ({ params, services }) => importResultsFile(services, params.id, "xls"),
+  )
+  .download(
+    {
+      method: "get",
+      path: "/{id}/results.csv",
+      summary: "The results file as CSV (UTF-8): the uploaded sheet with Status and Error columns.",
+      access: "signed-in",
+      params: idParams,
+      produces: "text/csv",
+    },
+    ({ params, services }) => importResultsFile(services, params.id, "csv"),
   );

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { RECIPIENT_VALIDATIONS, type RecipientValidation } from "../../directory/account.js";
 import { MAX_NOTE_LENGTH } from "../../directory/note.js";
+import { ROLES } from "../../directory/roles.js";
 import { ApiRouter } from "../api-router.js";
 import { IMPORT_STATES, importProgressSchema } from "../schemas.js";
 
@@ -11,6 +13,13 @@ const STAGE_LABELS: Readonly<Record<ImportStage, string>> = {
   reading: "Reading the spreadsheet",
   hashing: "Hashing passwords",
   saving: "Saving",
+};
+
+/** What each recipient validation mode of an internal domain is called, and what it does, in the console. */
+const RECIPIENT_VALIDATION_LABELS: Readonly<Record<RecipientValidation, string>> = {
+  "accept-all": "Accept all: every address of the domain is accepted",
+  "known-recipients": "Known recipients: any user or alias in the directory",
+  "directory-users": "Directory users: only users synchronised from a directory",
 };
 
 /** The states of an import still at work in the server: a client polls while an import is in one. */
@@ -25,6 +34,15 @@ const metaSchema = z
     importStates: z.array(z.enum(IMPORT_STATES)),
     runningImportStates: z.array(z.enum(IMPORT_STATES)),
     importStages: z.array(z.object({ stage: importProgressSchema.shape.stage, label: z.string() })),
+    /** The administrator roles: `adminrole` and role assignment accept the full or the short name. */
+    roles: z.array(z.object({ id: z.string(), name: z.string(), shortName: z.string() })),
+    /** An internal domain's recipient validation modes, as the console names them. */
+    recipientValidations: z.array(
+      z.object({
+        mode: z.enum(RECIPIENT_VALIDATIONS as [RecipientValidation, ...RecipientValidation[]]),
+        label: z.string(),
+      }),
+    ),
   })
   .meta({ id: "Meta" });
 
@@ -33,7 +51,8 @@ export const metaRoutes = new ApiRouter("/meta", "Meta").add(
   {
     method: "get",
     path: "",
-    summary: "The server's limits (note length, upload size), import states and the labels of import stages.",
+    summary:
+      "The server's limits (note length, upload size), import states, the labels of import stages and the administrator roles' names.",
     access: "signed-in",
     response: metaSchema,
   },
@@ -46,6 +65,11 @@ export const metaRoutes = new ApiRouter("/meta", "Meta").add(
       importStages: importProgressSchema.shape.stage.options.map((stage) => ({
         stage,
         label: STAGE_LABELS[stage],
+      })),
+      roles: ROLES.map(({ id, name, shortName }) => ({ id, name, shortName })),
+      recipientValidations: RECIPIENT_VALIDATIONS.map((mode) => ({
+        mode,
+        label: RECIPIENT_VALIDATION_LABELS[mode],
       })),
     }),
 );

@@ -9,16 +9,30 @@ import { unlockUser } from "../../services/users/unlock-user.js";
 import { updateUserDetails } from "../../services/users/update-user.js";
 import { listUserAudit } from "../../services/users/user-audit.js";
 import { ApiRouter } from "../api-router.js";
-import { accountQuery, auditEntrySchema, pageOf, pageQuery, userSchema } from "../schemas.js";
+import {
+  accountQuery,
+  auditEntrySchema,
+  keysetPageOf,
+  keysetQuery,
+  noteText,
+  pageQuery,
+  userSchema,
+} from "../schemas.js";
 
 const addressParams = z.object({ address: z.string().min(3).max(254) });
 
 const searchQuery = z.object({
   ...accountQuery,
   ...pageQuery,
+  ...keysetQuery,
   q: z.string().max(254).optional(),
   field: z.enum(["any", "address", "alias", "name", "attribute"]).optional(),
   attribute: z.string().max(100).optional(),
+  attributeValue: z.string().max(MAX_ATTRIBUTE_VALUE_LENGTH).optional(),
+  sort: z.enum(["address", "name", "type", "updated"]).optional(),
+  type: z.string().max(40).optional(),
+  status: z.enum(["locked", "active"]).optional(),
+  group: z.string().max(1000).optional(),
 });
 
 const editableFields = {
@@ -35,25 +49,38 @@ const editableFields = {
     .record(z.string().max(MAX_ATTRIBUTE_NAME_LENGTH), z.string().max(2 * MAX_ATTRIBUTE_VALUE_LENGTH))
     .optional(),
   groups: z.array(z.string().max(1000)).max(100).optional(),
-  notes: z.array(z.string().max(100)).max(10).optional(),
+  notes: z.array(noteText).max(10).optional(),
 };
 
-const createBody = z.object({
-  ...editableFields,
-  email: z.string().min(3).max(254),
-  name: z.string().min(1).max(200),
-  password: z.string().min(1).max(1024).optional(),
-});
+const createBody = z
+  .object({
+    ...editableFields,
+    email: z.string().min(3).max(254),
+    name: z.string().min(1).max(200),
+    password: z.string().min(1).max(1024).optional(),
+  })
+  .meta({
+    examples: [
+      {
+        email: "jane.doe@example.com",
+        name: "Jane Doe",
+        password: "Copper-Kettle-93",
+        forceChangePassword: true,
+        groups: ["Staff/London"],
+      },
+    ],
+  });
 
-const usersPage = pageOf(userSchema, "UserPage");
-const auditPage = pageOf(auditEntrySchema, "AuditPage");
+const usersPage = keysetPageOf(userSchema, "UserPage");
+const auditPage = keysetPageOf(auditEntrySchema, "AuditPage");
 
 export const userRoutes = new ApiRouter("/users", "Users")
   .add(
     {
       method: "get",
       path: "",
-      summary: "Search users by address, alias, name or attribute value (any part, any case); paginated.",
+      summary:
+        "Search users by address, alias, name or attribute value (any part, any case; exact matches first), filter by type, status, group or attribute = value, sort; keyset pages (cursor, limit) or the older page/pageSize.",
       access: "signed-in",
       query: searchQuery,
       response: usersPage,
@@ -64,6 +91,13 @@ export const userRoutes = new ApiRouter("/users", "Users")
         text: query.q,
         field: query.field,
         attribute: query.attribute,
+        attributeValue: query.attributeValue,
+        sort: query.sort,
+        type: query.type,
+        status: query.status,
+        group: query.group,
+        cursor: query.cursor,
+        limit: query.limit,
         page: query.page,
         pageSize: query.pageSize,
       }),
@@ -133,7 +167,8 @@ export const userRoutes = new ApiRouter("/users", "Users")
     {
       method: "post",
       path: "/{address}/roles",
-      summary: "Assign an administrator role (by name, e.g. Basic Administrator).",
+      summary:
+        "Assign an administrator role by its name or short name, any case (Basic Administrator or Basic; GET /meta lists them).",
       access: "signed-in",
       params: addressParams,
       body: z.object({ role: z.string().min(1).max(100) }),
@@ -148,7 +183,7 @@ export const userRoutes = new ApiRouter("/users", "Users")
       summary: "The user's audit trail, newest first.",
       access: "signed-in",
       params: addressParams,
-      query: z.object(pageQuery),
+      query: z.object({ ...pageQuery, ...keysetQuery }),
       response: auditPage,
     },
     ({ params, query, services }) => listUserAudit(services, params.address, query),

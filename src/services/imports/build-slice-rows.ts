@@ -17,6 +17,8 @@ export interface SliceContext {
   /** Password hashes by address key. */
   readonly hashes: ReadonlyMap<string, string>;
   readonly note: string | null;
+  /** Users who already hold a note of the same text: they get no second copy. */
+  readonly noted: ReadonlySet<string>;
   readonly groupId: string | undefined;
   readonly now: string;
   /** Attribute definition ids by `accountId:nameKey`. */
@@ -41,7 +43,7 @@ export interface SliceRows {
 
 /** Planned users -> the rows to write for them, each table's apart; writes nothing. */
 export function buildSliceRows(slice: SliceContext, users: readonly PlannedUser[]): SliceRows {
-  const { run, hashes, note, groupId, now, definitionIds } = slice;
+  const { run, hashes, note, noted, groupId, now, definitionIds } = slice;
   const { actor } = run;
   const rows: SliceRows = {
     inserts: [],
@@ -134,7 +136,8 @@ export function buildSliceRows(slice: SliceContext, users: readonly PlannedUser[
     if (planned.joinsGroup && groupId !== undefined)
       members.push({ account_id: run.account.id, group_id: groupId, user_id: userId });
     const touched = planned.action !== "unchanged" || planned.joinsGroup;
-    if (touched && note !== null) {
+    // "This note is associated with all of them": every row of the file, changed or not.
+    if (note !== null && !noted.has(userId)) {
       notes.push({
         id: newId(),
         account_id: planned.accountId,

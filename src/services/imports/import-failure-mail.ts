@@ -15,7 +15,7 @@ export async function queueImportFailedMail(
   failed: {
     readonly importId: string;
     readonly account: { readonly id: string; readonly code: string };
-    readonly outcome: ImportOutcome;
+    readonly outcome: ImportOutcome<unknown>;
   },
 ): Promise<void> {
   const { importId, account, outcome } = failed;

@@ -1,5 +1,5 @@
 import { buildErrorReport } from "../../import/error-report.js";
-import { IMPORT_TEMPLATE_HEADERS, IMPORT_TEMPLATE_SHEET } from "../../import/import-template.js";
+import { importTemplateSheets } from "../../import/import-template.js";
 import { writeCsv } from "../../sheet/csv/write-csv.js";
 import { writeXls } from "../../sheet/xls/write-xls.js";
 import type { ServiceContext } from "../context.js";
@@ -16,7 +16,7 @@ export const XLS_TYPE = "application/vnd.ms-excel";
 export const CSV_TYPE = "text/csv; charset=utf-8";
 
 /** The uploaded name without its extension, reduced to characters every browser and file system take. */
-function reportBaseName(file: string): string {
+export function reportBaseName(file: string): string {
   const stem = file.replace(/\.[^.]*$/, "");
   return stem.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "import";
 }
@@ -36,11 +36,11 @@ export async function importErrorReport(
     : { fileName, contentType: CSV_TYPE, bytes: writeCsv(rows) };
 }
 
-/** The blank import template: the headers at A1 of one sheet, ready for rows below. */
+/** The blank import template: the headers at A1 of its first sheet, the accepted role names on the second. */
 export function importTemplate(): FileDownload {
   return {
     fileName: "mailroster-import-template.xls",
     contentType: XLS_TYPE,
-    bytes: writeXls([{ name: IMPORT_TEMPLATE_SHEET, rows: [[...IMPORT_TEMPLATE_HEADERS]] }]),
+    bytes: writeXls(importTemplateSheets()),
   };
 }

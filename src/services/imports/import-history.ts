@@ -1,18 +1,27 @@
-import type { ImportSummary } from "../../import/plan-import.js";
-import { listImportRowsPage, type ImportListRow } from "../../store/imports-repository.js";
+import {
+  listImportRowsPage,
+  pageImportRowsByKeyset,
+  type ImportListRow,
+} from "../../store/imports-repository.js";
+import { readKeysetPage } from "../keyset-cursor.js";
 import { resolveAccountWithinReach } from "../account-lookup.js";
 import { authorize, type ServiceContext } from "../context.js";
 import {
+  parseImportKind,
   parseImportOptions,
   parseImportSummary,
   type ImportMode,
+  type ImportKind,
   type ImportState,
   type ImportView,
+  type ImportViewSummary,
 } from "./import-states.js";
 
 /** One line of the import history: the import without its lists of issues, which only the detail shows. */
 export interface ImportListItem {
   importId: string;
+  /** users, or delegates (delegate mailbox access). */
+  kind: ImportKind;
   state: ImportState;
   mode: ImportMode;
   file: string;
@@ -22,7 +31,7 @@ export interface ImportListItem {
   updatedAt: string;
   note: string | null;
   options: ImportView["options"];
-  summary: ImportSummary;
+  summary: ImportViewSummary;
   ok: boolean;
   saved: boolean;
   errorCount: number;
@@ -34,6 +43,7 @@ function mapListItem(row: ImportListRow): ImportListItem {
   const { options, mode } = parseImportOptions(row);
   return {
     importId: row.id,
+    kind: parseImportKind(row),
     state: row.state as ImportState,
     mode,
     file: row.file_name,
@@ -51,16 +61,62 @@ function mapListItem(row: ImportListRow): ImportListItem {
   };
 }
 
-/** The import history of an account, newest first, one page at a time; needs `import_users` there. */
+/**
+ * The import history of an account, newest first, one page at a time; needs `import_users` there. With a
+ * `cursor` or `limit`, a keyset page (nextCursor/prevCursor); otherwise the older page/pageSize.
+ */
 export async function listImportHistory(
   context: ServiceContext,
-  request: { account?: string | undefined; page: number; pageSize: number },
-): Promise<{ items: ImportListItem[]; total: number; page: number; pageSize: number }> {
+  request: {
+    account?: string | undefined;
+    page: number;
+    pageSize: number;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  },
+): Promise<{
+  items: ImportListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  nextCursor: string | null;
+  prevCursor: string | null;
+  totalCapped: boolean;
+}> {
   const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "import_users");
+  if (request.cursor !== undefined || request.limit !== undefined) {
+    const limit = request.limit ?? request.pageSize;
+    const page = await readKeysetPage({
+      list: "imports",
+      cursor: request.cursor,
+      limit,
+      fetch: (keyset) => pageImportRowsByKeyset(context.db, account.id, keyset),
+      position: (row) => [row.created_at, row.id],
+    });
+    // An account's imports number in the hundreds: the count below is exact.
+    const { total } = await listImportRowsPage(context.db, account.id, { offset: 0, limit: 0 });
+    return {
+      items: page.rows.map(mapListItem),
+      nextCursor: page.nextCursor,
+      prevCursor: page.prevCursor,
+      total,
+      totalCapped: false,
+      page: 1,
+      pageSize: limit,
+    };
+  }
   const { rows, total } = await listImportRowsPage(context.db, account.id, {
     offset: (request.page - 1) * request.pageSize,
     limit: request.pageSize,
   });
-  return { items: rows.map(mapListItem), total, page: request.page, pageSize: request.pageSize };
+  return {
+    items: rows.map(mapListItem),
+    nextCursor: null,
+    prevCursor: null,
+    total,
+    totalCapped: false,
+    page: request.page,
+    pageSize: request.pageSize,
+  };
 }

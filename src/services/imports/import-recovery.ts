@@ -6,8 +6,14 @@ import {
   updateImportInStates,
   type ImportRow,
 } from "../../store/imports-repository.js";
+import {
+  beatJobHeartbeat,
+  deleteJobHeartbeat,
+  findJobHeartbeat,
+} from "../../store/job-heartbeats-repository.js";
 import type { ServiceContext } from "../context.js";
 import { queueImportUnfinishedMail } from "./import-failure-mail.js";
+import type { ImportProgress } from "./import-request.js";
 import type { IssueView } from "./import-states.js";
 
 // States an import passes through while a process works on it; one left there with no process is stuck.
@@ -48,16 +54,92 @@ async function failUnfinished(
 }
 
 /**
- * At server start: an import still uploaded or saving was cut off by the previous process stopping, and no
- * process will finish it. Assumes one server per database, as `serve` runs; returns how many it failed.
+ * At server start: an import still uploaded or saving was cut off by a process stopping, and no process will
+ * finish it. With `staleAfterMs` (several servers on one database) only an import whose server has shown no
+ * sign of life for that long is failed: another server may be running the rest. Returns how many it failed.
  */
-export async function failInterruptedImports(context: ServiceContext): Promise<number> {
+export async function failInterruptedImports(
+  context: ServiceContext,
+  options: { staleAfterMs?: number | undefined } = {},
+): Promise<number> {
   let failed = 0;
+  const now = context.now().getTime();
   for (const row of await listImportRowsInStates(context.db, UNFINISHED)) {
-    const message = `The server stopped while this import was ${row.state === "saving" ? "being saved" : "being read"}; nothing was written.`;
-    if (await failUnfinished(context, row, "import_interrupted", message)) failed++;
+    if (options.staleAfterMs !== undefined && now - (await lastSignOf(context, row)) < options.staleAfterMs) {
+      continue;
+    }
+    if (await failInterrupted(context, row)) failed++;
   }
   return failed;
+}
+
+function failInterrupted(context: ServiceContext, row: ImportRow): Promise<boolean> {
+  const message = `The server stopped while this import was ${row.state === "saving" ? "being saved" : "being read"}; nothing was written.`;
+  return failUnfinished(context, row, "import_interrupted", message);
+}
+
+/** The key of an import's heartbeat row. */
+function heartbeatOf(id: string): string {
+  return `import:${id}`;
+}
+
+/** When the server running an import last showed it was alive: its heartbeat, else the record's last change. */
+async function lastSignOf(context: ServiceContext, row: ImportRow): Promise<number> {
+  const beat = await findJobHeartbeat(context.db, heartbeatOf(row.id));
+  return Math.max(Date.parse(row.updated_at), beat ? Date.parse(beat.heartbeat_at) : 0);
+}
+
+/**
+ * The running server's sign of life and progress, written to the record (at most about once a second), so
+ * every server can show the progress and tell a live import from an orphan. False once it has finished.
+ */
+export function recordImportHeartbeat(
+  context: ServiceContext,
+  id: string,
+  progress: ImportProgress | undefined,
+): Promise<void> {
+  const json = progress === undefined ? undefined : JSON.stringify(progress);
+  return beatJobHeartbeat(context.db, heartbeatOf(id), context.now().toISOString(), json);
+}
+
+/** The import has ended on this server: its heartbeat row goes. */
+export function endImportHeartbeat(context: ServiceContext, id: string): Promise<void> {
+  return deleteJobHeartbeat(context.db, heartbeatOf(id));
+}
+
+/** An unfinished import's progress as its server last wrote it; undefined when finished or not started. */
+export async function readImportProgress(
+  context: ServiceContext,
+  id: string,
+): Promise<ImportProgress | undefined> {
+  const beat = await findJobHeartbeat(context.db, heartbeatOf(id));
+  if (!beat?.progress_json) return undefined;
+  const row = await findImportById(context.db, id);
+  if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) return undefined;
+  return JSON.parse(beat.progress_json) as ImportProgress;
+}
+
+/**
+ * A lease's watchdog, on whichever server takes it: an import that finished needs nothing; one whose
+ * server's heartbeat is younger than `leaseMs` is alive, and is looked at again when its lease would end;
+ * else its server is gone (its transaction rolled back), and it is failed `import_interrupted` with the
+ * importer's mail. The update is guarded by the state, so of two servers settling one import, one fails it.
+ */
+export async function settleImportLease(
+  context: ServiceContext,
+  id: string,
+  leaseMs: number,
+): Promise<{ checkAgainAt?: Date; failed: boolean }> {
+  const row = await findImportById(context.db, id);
+  if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) {
+    await deleteJobHeartbeat(context.db, heartbeatOf(id));
+    return { failed: false };
+  }
+  const endsAt = (await lastSignOf(context, row)) + leaseMs;
+  if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
+  const failed = await failInterrupted(context, row);
+  await deleteJobHeartbeat(context.db, heartbeatOf(id));
+  return { failed };
 }
 
 /** A background import that ended in an unexpected error: record it rather than leave the import stuck. */

@@ -1,8 +1,9 @@
 import type { SheetAnalysis } from "../../import/analyze-sheet.js";
+import type { DelegateSheetAnalysis } from "../../import/delegates/read-delegate-sheet.js";
 import type { ImportIssue } from "../../import/import-issue.js";
 import type { AccountRow } from "../../store/accounts-repository.js";
 import type { Authorized, ServiceContext } from "../context.js";
-import type { GroupOverride } from "./import-states.js";
+import type { GroupOverride, ImportKind } from "./import-states.js";
 
 export interface ImportRequest {
   /** The uploaded file's name, shown in every report. */
@@ -21,12 +22,19 @@ export interface ImportRequest {
   readonly onRecorded?: ((importId: string) => void) | undefined;
 }
 
-/** bytes -> cells -> parsed rows, or the file's refusal (an issue with a file_* code). */
-export type SheetAnalyzer = (
+/** What the file of each kind of import says, before the directory is consulted. */
+export interface AnalysisOfKind {
+  readonly users: SheetAnalysis;
+  readonly delegates: DelegateSheetAnalysis;
+}
+
+/** bytes -> cells -> parsed rows of the kind asked (users by default), or the file's refusal (file_*). */
+export type SheetAnalyzer = <K extends ImportKind = "users">(
   bytes: Uint8Array,
   fileName: string,
   onProgress: ((progress: ImportProgress) => void) | undefined,
-) => Promise<SheetAnalysis | { fileError: ImportIssue }>;
+  kind?: K,
+) => Promise<AnalysisOfKind[K] | { fileError: ImportIssue }>;
 
 export interface ImportProgress {
   readonly stage: "reading" | "hashing" | "saving";
@@ -39,7 +47,10 @@ export interface ImportRun {
   readonly context: ServiceContext;
   readonly request: ImportRequest;
   readonly id: string;
+  readonly kind: ImportKind;
   readonly account: AccountRow;
   readonly actor: Authorized;
   readonly save: boolean;
+  /** The importer's note, checked (null without one). */
+  readonly note: string | null;
 }

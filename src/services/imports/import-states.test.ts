@@ -25,6 +25,7 @@ function record(changes: Partial<ImportRow>): ImportRow {
     error_count: 0,
     warning_count: 0,
     mode: null,
+    kind: "users",
     created_at: "2025-01-01T00:00:00.000Z",
     updated_at: "2025-01-01T00:00:00.000Z",
     ...changes,

@@ -1,10 +1,21 @@
 import { EMPTY_TALLY, type IssueList, type IssueTally } from "../../import/issue-list.js";
 import type { ImportIssue } from "../../import/import-issue.js";
+import type { DelegateSummary } from "../../import/delegates/plan-delegates.js";
 import type { ImportSummary } from "../../import/plan-import.js";
 import type { ImportRow } from "../../store/imports-repository.js";
 
 export type ImportState = "uploaded" | "validated" | "saving" | "saved" | "failed";
 export type GroupOverride = "add" | "overwrite";
+
+/** What an import imports: users (the default), or delegate mailbox access (a sheet of pairs). */
+export const IMPORT_KINDS = ["users", "delegates"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/**
+ * The summary the import record and its views show, for either kind: the user import's counts, and for a
+ * delegate import its own (add, remove) with the user counts at zero, so one shape serves both.
+ */
+export type ImportViewSummary = ImportSummary & Partial<Pick<DelegateSummary, "add" | "remove">>;
 
 /** Whether the administrator asked for Preview Changes or Save; null for a record older than the field. */
 export type ImportMode = "preview" | "save" | null;
@@ -16,25 +27,29 @@ export interface IssueView {
   row: number | null;
   column: string | null;
   message: string;
+  /** A warning about many users names them: the first 50, and how many more. */
+  addresses?: string[];
+  moreAddresses?: number;
 }
 
 /**
  * The Spreadsheet Information: the `--json` object of `mailroster import`. `errors` and `warnings` list
  * only the first issues (issue-list.ts: 1,000 errors, 100 warnings); the counts cover every one.
  */
-export interface ImportOutcome extends IssueTally {
+export interface ImportOutcome<S = ImportSummary> extends IssueTally {
   ok: boolean;
   saved: boolean;
   importId: string | null;
   file: string;
   sheet: string | null;
   checkpoint: string | null;
-  summary: ImportSummary;
+  summary: S;
   errors: IssueView[];
   warnings: IssueView[];
 }
 
-export interface ImportView extends ImportOutcome {
+export interface ImportView extends ImportOutcome<ImportViewSummary> {
+  kind: ImportKind;
   state: ImportState;
   mode: ImportMode;
   sha256: string;
@@ -58,15 +73,18 @@ export const EMPTY_SUMMARY: ImportSummary = {
 };
 
 /** Where an import stands once read or planned: what its record and its outcome report. */
-export interface ImportReport {
+export interface ImportReport<S = ImportSummary> {
   readonly sheet: string | null;
   readonly checkpoint: string | null;
-  readonly summary: ImportSummary;
+  readonly summary: S;
   readonly issues: IssueList;
 }
 
 function viewIssue(issue: ImportIssue): IssueView {
-  return { code: issue.code, cell: issue.cell, row: issue.row, column: issue.column, message: issue.message };
+  const { code, cell, row, column, message, addresses, moreAddresses } = issue;
+  return addresses === undefined
+    ? { code, cell, row, column, message }
+    : { code, cell, row, column, message, addresses: [...addresses], moreAddresses: moreAddresses ?? 0 };
 }
 
 function split(issues: IssueList): { errors: IssueView[]; warnings: IssueView[] } {
@@ -79,7 +97,7 @@ function split(issues: IssueList): { errors: IssueView[]; warnings: IssueView[] 
 
 /** The record's columns for a report: the first issues as JSON, every one counted. */
 export function recordFieldsOf(
-  report: ImportReport,
+  report: ImportReport<unknown>,
 ): Pick<
   ImportRow,
   | "sheet"
@@ -106,11 +124,11 @@ export function recordFieldsOf(
 }
 
 /** What previewImport and saveImport answer for a report. */
-export function outcomeOf(
+export function outcomeOf<S>(
   run: { readonly id: string; readonly request: { readonly fileName: string } },
-  report: ImportReport,
+  report: ImportReport<S>,
   saved: boolean,
-): ImportOutcome {
+): ImportOutcome<S> {
   const { errors, warnings } = split(report.issues);
   return {
     ok: !report.issues.hasErrors(),
@@ -141,8 +159,16 @@ export function parseImportOptions(row: Pick<ImportRow, "options_json" | "mode">
   };
 }
 
-export function parseImportSummary(row: Pick<ImportRow, "summary_json">): ImportSummary {
-  return row.summary_json === null ? EMPTY_SUMMARY : (JSON.parse(row.summary_json) as ImportSummary);
+/** The stored summary; a delegate import's own counts come with the user counts at zero. */
+export function parseImportSummary(row: Pick<ImportRow, "summary_json" | "kind">): ImportViewSummary {
+  const stored =
+    row.summary_json === null ? {} : (JSON.parse(row.summary_json) as Partial<ImportViewSummary>);
+  if (row.kind === "delegates") return { ...EMPTY_SUMMARY, add: 0, remove: 0, ...stored };
+  return { ...EMPTY_SUMMARY, ...stored };
+}
+
+export function parseImportKind(row: Pick<ImportRow, "kind">): ImportKind {
+  return row.kind === "delegates" ? "delegates" : "users";
 }
 
 /** The stored counts of every issue; null for a record without them (older, or still running). */
@@ -189,6 +215,7 @@ export function mapImport(row: ImportRow): ImportView {
     errors,
     warnings,
     ...tally,
+    kind: parseImportKind(row),
     state: row.state as ImportState,
     mode,
     sha256: row.sha256,

@@ -5,7 +5,7 @@ import { isRoleId, type RoleId } from "../../directory/roles.js";
 import type { DirectoryFacts, ExistingUser } from "../../import/directory-facts.js";
 import type { ParsedRow } from "../../import/read-rows.js";
 import { listAccounts, type AccountRow } from "../../store/accounts-repository.js";
-import { eachAddressByKeys } from "../../store/addresses-repository.js";
+import { eachAddressByKeys, eachAliasCountByUserIds } from "../../store/addresses-repository.js";
 import {
   eachAttributeValueByUserIds,
   findAttributeDefinitionsOfAccounts,
@@ -82,7 +82,16 @@ export async function loadDirectoryFacts(
     map.set(nameKey, v.value);
   });
   const roles = await findRolesByUserIds(db, userIds);
-  const existing = buildExistingUsers(users, attributes, roles, once);
+  // The ten-alias limit counts what each user already holds, for the users whose rows name aliases (no
+  // other row can add one): one grouped count per chunk of them, none for a file without alias columns.
+  const aliasCounts = new Map<string, number>();
+  const naming = new Set<string>();
+  for (const r of rows) {
+    const owner = r.aliases.length > 0 ? addresses.get(r.email.key) : undefined;
+    if (owner) naming.add(owner.userId);
+  }
+  await eachAliasCountByUserIds(db, [...naming], (c) => aliasCounts.set(once(c.user_id), c.aliases));
+  const existing = buildExistingUsers(users, attributes, roles, aliasCounts, once);
   const definitions = await findAttributeDefinitionsOfAccounts(db, [...within]);
   const attributeKeys = new Map<string, Set<string>>();
   for (const d of definitions) {
@@ -123,6 +132,7 @@ function buildExistingUsers(
   users: readonly ImportedUserFacts[],
   attributes: ReadonlyMap<string, Map<string, string>>,
   roles: readonly { user_id: string; role: string }[],
+  aliasCounts: ReadonlyMap<string, number>,
   once: (id: string) => string,
 ): Map<string, ExistingUser> {
   const roleIds = new Map<string, RoleId[]>();
@@ -150,6 +160,7 @@ function buildExistingUsers(
         },
         attributes: attributes.get(u.id) ?? new Map(),
         roles: roleIds.get(u.id) ?? [],
+        aliasCount: aliasCounts.get(u.id),
       },
     ]),
   );

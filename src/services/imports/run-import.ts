@@ -2,21 +2,25 @@ import { createHash } from "node:crypto";
 import { hashAll } from "../../adapters/password-hash-pool.js";
 import { parseGroupPath, type GroupPath } from "../../directory/group-path.js";
 import { parseNoteText } from "../../directory/note.js";
+import type { Permission } from "../../directory/roles.js";
 import { isAppError } from "../../errors/app-error.js";
-import { analyzeSheets, type SheetAnalysis } from "../../import/analyze-sheet.js";
+import { analyzeSheets } from "../../import/analyze-sheet.js";
 import { issueNowhere, type ImportIssue } from "../../import/import-issue.js";
 import { IssueList } from "../../import/issue-list.js";
+import type { ImportSheet } from "../../import/locate-checkpoint.js";
 import { planImport, type ImportPlan } from "../../import/plan-import.js";
 import { readXls, type XlsSheet } from "../../sheet/xls/read-xls.js";
-import { insertImport, updateImport } from "../../store/imports-repository.js";
+import { saveImportFile } from "../../store/import-files-repository.js";
+import { insertImport, updateImport, updateImportInStates } from "../../store/imports-repository.js";
 import { resolveAccountWithinReach } from "../account-lookup.js";
-import { authorize, newId, type ServiceContext } from "../context.js";
+import { authorize, newId, type ServiceContext, type Tx } from "../context.js";
 import { queueImportFailedMail } from "./import-failure-mail.js";
-import type { ImportRequest, ImportRun } from "./import-request.js";
+import type { AnalysisOfKind, ImportRequest, ImportRun } from "./import-request.js";
 import {
   EMPTY_SUMMARY,
   outcomeOf,
   recordFieldsOf,
+  type ImportKind,
   type ImportOutcome,
   type ImportReport,
 } from "./import-states.js";
@@ -24,72 +28,41 @@ import { loadDirectoryFacts, type LoadedFacts } from "./load-directory-facts.js"
 import { writeImportPlan } from "./write-import-plan.js";
 
 // The import's state machine: uploaded -> validated (a preview) | saving -> saved, or failed from any of them.
+// Every kind of import (users, delegates) runs through recordImport, analyzeUpload and finishImport; only
+// reading the rows, planning and writing are the kind's own.
 
 /** Preview Changes: validates everything, writes only the import record (validated or failed). */
 export function previewImport(context: ServiceContext, request: ImportRequest): Promise<ImportOutcome> {
-  return runImport(context, request, false);
+  return runUserImport(context, request, false);
 }
 
 /** Save: validates against the directory as it is now, then writes everything in one transaction. */
 export function saveImport(context: ServiceContext, request: ImportRequest): Promise<ImportOutcome> {
-  return runImport(context, request, true);
+  return runUserImport(context, request, true);
 }
 
-async function runImport(
+async function runUserImport(
   context: ServiceContext,
   request: ImportRequest,
   save: boolean,
 ): Promise<ImportOutcome> {
-  const note = request.note === undefined ? null : parseNoteText(request.note);
   const groupPath = request.group === undefined ? undefined : parseGroupPath(request.group);
-  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
-  // Reads only, so outside a transaction: on SQLite that waits for no write in progress.
-  const actor = await authorize(context.db, context.actor, account.id, "import_users");
-  const now = context.now().toISOString();
-  const id = newId();
-  await insertImport(context.db, {
-    id,
-    account_id: account.id,
-    actor: actor.name,
-    state: "uploaded",
-    file_name: request.fileName,
-    sha256: createHash("sha256").update(request.bytes).digest("hex"),
-    options_json: JSON.stringify({
+  const run = await recordImport(context, request, save, {
+    kind: "users",
+    permission: "import_users",
+    options: {
       group: groupPath?.path ?? null,
       override: groupPath ? (request.override ?? "add") : null,
       uploadOnly: groupPath === undefined,
-    }),
-    mode: save ? "save" : "preview",
-    note,
-    sheet: null,
-    checkpoint: null,
-    summary_json: null,
-    errors_json: "[]",
-    warnings_json: "[]",
-    issue_counts_json: null,
-    error_count: 0,
-    warning_count: 0,
-    created_at: now,
-    updated_at: now,
+    },
   });
-  request.onRecorded?.(id);
-  const run: ImportRun = { context, request, id, account, actor, save };
-
-  const analysis = request.analyze
-    ? await request.analyze(request.bytes, request.fileName, request.onProgress)
-    : readAndAnalyze(request);
-  if ("fileError" in analysis) {
-    // An unreadable file is a processing failure in a preview too: the importer hears of it.
-    return failImport(
-      run,
-      { sheet: null, checkpoint: null, summary: EMPTY_SUMMARY, issues: IssueList.of([analysis.fileError]) },
-      true,
-    );
-  }
+  const analysis = await analyzeUpload(run, "users", analyzeSheets);
+  if ("fileError" in analysis) return failUnreadable(run, analysis.fileError, EMPTY_SUMMARY);
   const where = { sheet: analysis.sheet, checkpoint: analysis.checkpoint };
   // Bounded whatever the file: the first issues of each severity, every one counted (issue-list.ts).
   const issues = IssueList.from({ issues: analysis.issues, counts: analysis.issueCounts });
-  if (!analysis.map || issues.hasErrors()) {
+  // One pass: past a sound header every row is planned, cell errors or not (the save still refuses them all).
+  if (!analysis.map) {
     return failImport(
       run,
       { ...where, summary: { ...EMPTY_SUMMARY, rows: analysis.dataRows }, issues },
@@ -102,8 +75,8 @@ async function runImport(
   await yieldToEventLoop();
   const loaded = await loadDirectoryFacts(
     context,
-    account,
-    actor,
+    run.account,
+    run.actor,
     analysis.rows,
     groupPath?.key,
     request.override ?? "add",
@@ -117,8 +90,122 @@ async function runImport(
   const plan = planImport(analysis.rows, analysis.map, loaded.facts, analysis.dataRows);
   issues.merge(plan.issues);
   const report: ImportReport = { ...where, summary: plan.summary, issues };
-  if (issues.hasErrors()) return failImport(run, report, save);
-  if (!save) {
+  return finishImport(run, report, () => prepareUserWrite(run, plan, loaded, groupPath));
+}
+
+/** Hashes the passwords the plan sets (before the transaction opens), then hands back the plan's writer. */
+async function prepareUserWrite(
+  run: ImportRun,
+  plan: ImportPlan,
+  loaded: LoadedFacts,
+  groupPath: GroupPath | undefined,
+): Promise<(tx: Tx) => Promise<void>> {
+  const progress = run.request.onProgress;
+  const toHash = plan.users.filter((u) => u.setPassword);
+  const hashes = await hashAll(
+    run.context.hasher,
+    toHash.map((u) => u.source.password ?? ""),
+    (done) => progress?.({ stage: "hashing", done, total: toHash.length }),
+  );
+  const hashByKey = new Map(toHash.map((u, i) => [u.source.email.key, hashes[i] ?? ""]));
+  progress?.({ stage: "saving", done: 0, total: plan.users.length });
+  return (tx) =>
+    writeImportPlan(tx, run, plan, {
+      loaded,
+      hashes: hashByKey,
+      note: run.note,
+      groupId: groupPath === undefined ? undefined : loaded.groupId,
+    });
+}
+
+/** What tells the kinds of import apart in their record: the kind, the permission it needs, its options. */
+export interface ImportKindRecord {
+  readonly kind: ImportKind;
+  readonly permission: Permission;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * -> uploaded: checks the note, resolves the account within the actor's reach, authorizes, and writes the
+ * import record before the file is read. A refusal here throws: there is nothing to record yet.
+ */
+export async function recordImport(
+  context: ServiceContext,
+  request: ImportRequest,
+  save: boolean,
+  record: ImportKindRecord,
+): Promise<ImportRun> {
+  const note = request.note === undefined ? null : parseNoteText(request.note);
+  const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
+  // Reads only, so outside a transaction: on SQLite that waits for no write in progress.
+  const actor = await authorize(context.db, context.actor, account.id, record.permission);
+  const now = context.now().toISOString();
+  const id = newId();
+  await insertImport(context.db, {
+    id,
+    account_id: account.id,
+    actor: actor.name,
+    state: "uploaded",
+    kind: record.kind,
+    file_name: request.fileName,
+    sha256: createHash("sha256").update(request.bytes).digest("hex"),
+    options_json: JSON.stringify(record.options),
+    mode: save ? "save" : "preview",
+    note,
+    sheet: null,
+    checkpoint: null,
+    summary_json: null,
+    errors_json: "[]",
+    warnings_json: "[]",
+    issue_counts_json: null,
+    error_count: 0,
+    warning_count: 0,
+    created_at: now,
+    updated_at: now,
+  });
+  // The upload's bytes, for the import's results file (kept 7 days).
+  await saveImportFile(context.db, { importId: id, bytes: request.bytes, createdAt: now });
+  request.onRecorded?.(id);
+  return { context, request, id, kind: record.kind, account, actor, save, note };
+}
+
+/**
+ * bytes -> the kind's parsed rows: in the request's analyzer (the server's sheet worker) when it has one,
+ * else in process with `inProcess`.
+ */
+export async function analyzeUpload<K extends ImportKind>(
+  run: ImportRun,
+  kind: K,
+  inProcess: (sheets: readonly ImportSheet[], onProgress: (rowsRead: number) => void) => AnalysisOfKind[K],
+): Promise<AnalysisOfKind[K] | { fileError: ImportIssue }> {
+  const { request } = run;
+  return request.analyze
+    ? request.analyze(request.bytes, request.fileName, request.onProgress, kind)
+    : readAndAnalyze(request, inProcess);
+}
+
+/** An unreadable file is a processing failure in a preview too: the importer hears of it. */
+export function failUnreadable<S>(
+  run: ImportRun,
+  fileError: ImportIssue,
+  summary: S,
+): Promise<ImportOutcome<S>> {
+  return failImport(run, { sheet: null, checkpoint: null, summary, issues: IssueList.of([fileError]) }, true);
+}
+
+/**
+ * A planned import's end: failed when the report has errors, validated for a preview, else saving ->
+ * saved: `prepare` does the slow work outside the transaction (hashing) and hands back the writer, which
+ * runs with the record's `saved` state in one transaction.
+ */
+export async function finishImport<S>(
+  run: ImportRun,
+  report: ImportReport<S>,
+  prepare: () => Promise<(tx: Tx) => Promise<void>>,
+): Promise<ImportOutcome<S>> {
+  const { context, id } = run;
+  if (report.issues.hasErrors()) return failImport(run, report, run.save);
+  if (!run.save) {
     await updateImport(context.db, id, {
       state: "validated",
       ...recordFieldsOf(report),
@@ -126,43 +213,23 @@ async function runImport(
     });
     return outcomeOf(run, report, false);
   }
-  return savePlan(run, report, plan, { loaded, note, groupPath });
-}
-
-/** saving -> saved: hashes the passwords the plan sets, then writes the plan and the record in one transaction. */
-async function savePlan(
-  run: ImportRun,
-  report: ImportReport,
-  plan: ImportPlan,
-  saving: { loaded: LoadedFacts; note: string | null; groupPath: GroupPath | undefined },
-): Promise<ImportOutcome> {
-  const { context, id } = run;
-  const { loaded, note, groupPath } = saving;
-  const progress = run.request.onProgress;
   await updateImport(context.db, id, { state: "saving", updated_at: context.now().toISOString() });
   try {
-    const toHash = plan.users.filter((u) => u.setPassword);
-    const hashes = await hashAll(
-      context.hasher,
-      toHash.map((u) => u.source.password ?? ""),
-      (done) => progress?.({ stage: "hashing", done, total: toHash.length }),
-    );
-    const hashByKey = new Map(toHash.map((u, i) => [u.source.email.key, hashes[i] ?? ""]));
-    progress?.({ stage: "saving", done: 0, total: plan.users.length });
+    const write = await prepare();
     await context.db.transaction().execute(async (tx) => {
-      await writeImportPlan(tx, run, plan, {
-        loaded,
-        hashes: hashByKey,
-        note,
-        groupId: groupPath === undefined ? undefined : loaded.groupId,
-      });
-      await updateImport(tx, id, {
+      await write(tx);
+      // Guarded: when another server has failed this import as interrupted (no heartbeat from this one
+      // within its lease), the save rolls back rather than write behind that record's back.
+      const moved = await updateImportInStates(tx, id, ["saving"], {
         state: "saved",
         ...recordFieldsOf(report),
         updated_at: context.now().toISOString(),
       });
+      if (!moved) throw new LeaseLost();
     });
   } catch (error) {
+    // Already failed (and its importer told) by the server that found it interrupted: nothing to add.
+    if (error instanceof LeaseLost) return outcomeOf(run, report, false);
     // A crash mid-way: the transaction rolled back, so nothing was written; record it and tell the importer.
     const issue = isUniqueViolation(error)
       ? issueNowhere(
@@ -180,7 +247,10 @@ async function savePlan(
   return outcomeOf(run, report, true);
 }
 
-function yieldToEventLoop(): Promise<void> {
+/** The import's record left `saving` while this server worked on it (another server failed it). */
+class LeaseLost extends Error {}
+
+export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -198,7 +268,10 @@ function isUniqueViolation(error: unknown): boolean {
  * bytes -> cells -> parsed rows. In a function of its own so the workbook (65,535 rows of cell indexes)
  * is garbage once the rows are parsed, instead of staying alive through the save.
  */
-function readAndAnalyze(request: ImportRequest): SheetAnalysis | { fileError: ImportIssue } {
+function readAndAnalyze<A>(
+  request: ImportRequest,
+  analyze: (sheets: readonly ImportSheet[], onProgress: (rowsRead: number) => void) => A,
+): A | { fileError: ImportIssue } {
   let sheets: readonly XlsSheet[];
   try {
     sheets = readXls(request.bytes, { fileName: request.fileName }).sheets;
@@ -207,13 +280,17 @@ function readAndAnalyze(request: ImportRequest): SheetAnalysis | { fileError: Im
     return { fileError: issueNowhere(error.code, error.message) };
   }
   const total = sheets[0]?.rowCount ?? 0;
-  return analyzeSheets(sheets, (done) =>
+  return analyze(sheets, (done) =>
     request.onProgress?.({ stage: "reading", done, total: Math.max(done, total) }),
   );
 }
 
 /** -> failed: records the report and, when asked, queues the failure mail in the same transaction. */
-async function failImport(run: ImportRun, report: ImportReport, mail: boolean): Promise<ImportOutcome> {
+export async function failImport<S>(
+  run: ImportRun,
+  report: ImportReport<S>,
+  mail: boolean,
+): Promise<ImportOutcome<S>> {
   const { context } = run;
   const result = outcomeOf(run, report, false);
   await context.db.transaction().execute(async (tx) => {

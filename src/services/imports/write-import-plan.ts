@@ -6,7 +6,7 @@ import {
   upsertAttributeValuesBulk,
 } from "../../store/attributes-repository.js";
 import { deleteGroupMembersBulk, insertGroupMembers } from "../../store/groups-repository.js";
-import { insertNotesBulk } from "../../store/notes-repository.js";
+import { findUserIdsWithNote, insertNotesBulk } from "../../store/notes-repository.js";
 import { insertPasswordHistoryBulk } from "../../store/password-history-repository.js";
 import { insertRoleAssignmentsBulk } from "../../store/roles-repository.js";
 import { insertUsersBulk, updateUsersBulk } from "../../store/users-repository.js";
@@ -53,7 +53,16 @@ export async function writeImportPlan(
   await insertAttributeDefinitionsBulk(tx, newDefinitions);
 
   const groupPath = loaded.facts.group?.path;
-  const slice: SliceContext = { ...writes, run, groupPath, now, definitionIds };
+  // The note goes to every user the file names, once: those who already hold the same text get no copy.
+  const noted =
+    writes.note === null
+      ? new Set<string>()
+      : await findUserIdsWithNote(
+          tx,
+          plan.users.flatMap((u) => (u.existing ? [u.existing.id] : [])),
+          writes.note,
+        );
+  const slice: SliceContext = { ...writes, run, groupPath, now, definitionIds, noted };
   // Each slice's rows are built while the database still writes the previous slice: on PostgreSQL, a server
   // process of its own, the two overlap instead of taking turns.
   let writing: Promise<void> | undefined;

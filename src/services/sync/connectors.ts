@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import type { SecretBox } from "../../adapters/secret-box.js";
 import {
   DEFAULT_FILTERS,
@@ -10,46 +9,51 @@ import {
 } from "../../directory/ldap-mapping.js";
 import { AppError } from "../../errors/app-error.js";
 import {
+  countConnectors,
   findConnectorByNameKey,
   insertConnector,
   listConnectors as listConnectorRows,
   type ConnectorRow,
 } from "../../store/connectors-repository.js";
 import { findAccountById } from "../../store/accounts-repository.js";
-import { resolveAccountIfNamed, resolveAccountWithinReach } from "../account-lookup.js";
+import { findLatestFinishedSyncRun } from "../../store/sync-runs-repository.js";
+import type { Executor } from "../../store/schema.js";
+import { resolveAccountWithinReach } from "../account-lookup.js";
 import { authorize, newId, writeAudit, type ServiceContext } from "../context.js";
+import {
+  MAX_CONNECTORS_PER_ACCOUNT,
+  checkCaFile,
+  checkStartTls,
+  parseConnectorName,
+  parseFilter,
+  parseLdapUrl,
+  requireSetting,
+} from "./connector-settings.js";
+import { connectorReadsOf } from "./sync-run-views.js";
+import type {
+  AddConnectorRequest,
+  ConnectorLastRun,
+  ConnectorView,
+  SyncRunState,
+} from "./sync-view-schemas.js";
 
-export interface AddConnectorRequest {
-  name: string;
-  type: string;
-  url: string;
-  bindDn: string;
-  bindPassword: string;
-  baseDn: string;
-  filter?: string | undefined;
-  startTls?: boolean | undefined;
-  caFile?: string | undefined;
-  removeMissing?: boolean | undefined;
-  account?: string | undefined;
+export type { AddConnectorRequest, ConnectorLastRun, ConnectorView } from "./sync-view-schemas.js";
+
+function viewOfMapping(mapping: AttributeMapping): ConnectorView["attributes"] {
+  return {
+    id: mapping.id,
+    primary: mapping.primary,
+    aliases: [...mapping.aliases],
+    proxyAddresses: [...mapping.proxyAddresses],
+    names: [...mapping.names],
+  };
 }
 
-/** A connector as shown: never the password, only that one is stored. */
-export interface ConnectorView {
-  name: string;
-  account: string;
-  type: DirectoryKind;
-  url: string;
-  startTls: boolean;
-  caFile: string | null;
-  bindDn: string;
-  hasBindPassword: boolean;
-  baseDn: string;
-  filter: string;
-  attributes: AttributeMapping;
-  removeMissing: boolean;
-}
-
-export function mapConnector(row: ConnectorRow, accountCode: string): ConnectorView {
+export function mapConnector(
+  row: ConnectorRow,
+  accountCode: string,
+  lastRun: ConnectorLastRun | null = null,
+): ConnectorView {
   return {
     name: row.name,
     account: accountCode,
@@ -61,41 +65,10 @@ export function mapConnector(row: ConnectorRow, accountCode: string): ConnectorV
     hasBindPassword: row.bind_password_enc.length > 0,
     baseDn: row.base_dn,
     filter: row.filter,
-    attributes: parseAttributeMapping(row.attribute_map_json),
+    attributes: viewOfMapping(parseAttributeMapping(row.attribute_map_json)),
     removeMissing: row.remove_missing === 1,
+    lastRun,
   };
-}
-
-function parseConnectorName(text: string): { name: string; key: string } {
-  const name = text.trim();
-  if (name.length === 0 || name.length > 100) {
-    throw new AppError("connector_name_invalid", "A connector name must be 1 to 100 characters.", {
-      name: text,
-    });
-  }
-  return { name, key: name.toLowerCase() };
-}
-
-function parseLdapUrl(text: string): string {
-  const url = text.trim();
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AppError("connector_url_invalid", `"${text}" is not an LDAP URL.`, { url: text });
-  }
-  if ((parsed.protocol !== "ldap:" && parsed.protocol !== "ldaps:") || parsed.hostname.length === 0) {
-    throw new AppError("connector_url_invalid", `"${text}" is not ldap:// or ldaps://.`, { url: text });
-  }
-  return `${parsed.protocol}//${parsed.host}`;
-}
-
-function requireSetting(value: string, setting: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0) {
-    throw new AppError("connector_setting_invalid", `The connector needs ${setting}.`, { setting });
-  }
-  return trimmed;
 }
 
 /** `connectors add`: stores the bind password sealed with the secret key; the password is never shown again. */
@@ -110,26 +83,19 @@ export async function addConnector(
   const bindDn = requireSetting(request.bindDn, "a bind DN");
   const baseDn = requireSetting(request.baseDn, "a base DN");
   requireSetting(request.bindPassword, "a bind password");
-  const filter = request.filter?.trim() ?? DEFAULT_FILTERS[kind];
-  if (!filter.startsWith("(") || !filter.endsWith(")")) {
-    throw new AppError("connector_setting_invalid", "An LDAP filter is written in parentheses (RFC 4515).", {
-      setting: "filter",
-    });
-  }
-  const caFile = request.caFile ?? null;
-  if (caFile !== null && !existsSync(caFile)) {
-    throw new AppError("connector_setting_invalid", `The CA file ${caFile} does not exist.`, {
-      setting: "ca",
-    });
-  }
-  if (url.startsWith("ldaps:") && request.startTls === true) {
-    throw new AppError("connector_setting_invalid", "StartTLS is for ldap://; ldaps:// is TLS already.", {
-      setting: "start-tls",
-    });
-  }
+  const filter = parseFilter(request.filter ?? DEFAULT_FILTERS[kind]);
+  const caFile = checkCaFile(request.caFile ?? null);
+  checkStartTls(url, request.startTls === true);
   return context.db.transaction().execute(async (tx) => {
     const account = await resolveAccountWithinReach(tx, context.actor, request.account);
     const actor = await authorize(tx, context.actor, account.id, "run_directory_sync");
+    if ((await countConnectors(tx, account.id)) >= MAX_CONNECTORS_PER_ACCOUNT) {
+      throw new AppError(
+        "connector_limit_reached",
+        `The account has ${MAX_CONNECTORS_PER_ACCOUNT} connectors: remove one before adding another.`,
+        { limit: MAX_CONNECTORS_PER_ACCOUNT },
+      );
+    }
     if (await findConnectorByNameKey(tx, account.id, key)) {
       throw new AppError("connector_name_taken", `The account already has a connector named ${name}.`, {
         name,
@@ -164,22 +130,60 @@ export async function addConnector(
   });
 }
 
-/** `connectors list`: every connector, or those of one account. */
+/** The last finished run of the account, as each of its connectors shows it. */
+async function lastRunsOf(
+  db: Executor,
+  accountId: string,
+): Promise<(connectorId: string) => ConnectorLastRun | null> {
+  const run = await findLatestFinishedSyncRun(db, accountId);
+  if (!run) return () => null;
+  const reads = new Map(connectorReadsOf(run).map((r) => [r.id, r]));
+  return (connectorId) => {
+    const read = reads.get(connectorId);
+    if (!read) return null;
+    return {
+      runId: run.id,
+      state: run.state as SyncRunState,
+      startedAt: run.started_at,
+      finishedAt: run.finished_at,
+      created: run.created,
+      updated: run.updated,
+      reclaimed: run.reclaimed,
+      flagged: run.flagged,
+      removed: run.removed,
+      errorCount: run.error_count,
+      entries: read.entries,
+      error: read.error,
+    };
+  };
+}
+
+/**
+ * `connectors list` and GET /connectors: the connectors of the account named (or of every account, for the
+ * operator who names none), each with its last run; needs run_directory_sync there. Never a password.
+ */
 export async function listConnectors(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<ConnectorView[]> {
-  const account = await resolveAccountIfNamed(context.db, context.actor, request.account);
-  const rows = await listConnectorRows(context.db, account?.id);
-  const codes = new Map<string, string>();
+  const everyAccount = request.account === undefined && context.actor.kind === "system";
+  let accountId: string | undefined;
+  if (!everyAccount) {
+    const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
+    await authorize(context.db, context.actor, account.id, "run_directory_sync");
+    accountId = account.id;
+  }
+  const rows = await listConnectorRows(context.db, accountId);
+  const accounts = new Map<string, { code: string; lastRun: (id: string) => ConnectorLastRun | null }>();
   const views: ConnectorView[] = [];
   for (const row of rows) {
-    let code = codes.get(row.account_id);
-    if (code === undefined) {
-      code = (await findAccountById(context.db, row.account_id))?.code ?? "";
-      codes.set(row.account_id, code);
+    let account = accounts.get(row.account_id);
+    if (account === undefined) {
+      const code = (await findAccountById(context.db, row.account_id))?.code ?? "";
+      account = { code, lastRun: await lastRunsOf(context.db, row.account_id) };
+      accounts.set(row.account_id, account);
     }
-    views.push(mapConnector(row, code));
+    views.push(mapConnector(row, account.code, account.lastRun(row.id)));
   }
   return views;
 }

@@ -1,7 +1,7 @@
 import { addressKey } from "../../directory/address.js";
 import { AppError } from "../../errors/app-error.js";
 import { findAddressesByKeys } from "../../store/addresses-repository.js";
-import { listUserIds } from "../../store/users-repository.js";
+import { listUserIds, listUserKeysAfter } from "../../store/users-repository.js";
 import { isWithinReach, resolveAccountIfNamed } from "../account-lookup.js";
 import { authorize, type ServiceContext } from "../context.js";
 import { loadUserViews, type UserView } from "./user-view.js";
@@ -26,6 +26,30 @@ export async function getUser(context: ServiceContext, email: string): Promise<U
   const view = (await findUsersByAddresses(context, [email])).get(addressKey(email));
   if (!view) throw new AppError("user_not_found", `No user has the address ${email}.`, { address: email });
   return view;
+}
+
+/**
+ * Every user (of the account, or all), a page at a time by primary address: what `users list` streams, so a
+ * million users never sit in memory at once.
+ */
+export async function* streamUsers(
+  context: ServiceContext,
+  request: { account?: string | undefined },
+  pageSize = 1000,
+): AsyncGenerator<UserView[]> {
+  const account = await resolveAccountIfNamed(context.db, context.actor, request.account);
+  let after: string | undefined;
+  for (;;) {
+    const keys = await listUserKeysAfter(context.db, account?.id, after, pageSize);
+    if (keys.length === 0) return;
+    const views = await loadUserViews(
+      context.db,
+      keys.map((k) => k.id),
+    );
+    yield keys.flatMap((k) => views.get(k.id) ?? []);
+    after = keys.at(-1)?.email_key;
+    if (keys.length < pageSize) return;
+  }
 }
 
 export async function listUsers(

@@ -7,6 +7,14 @@ import * as m0005 from "./0005-postgres-account-keys.js";
 import * as m0006 from "./0006-lockout-by-default.js";
 import * as m0007 from "./0007-import-issue-counts.js";
 import * as m0008 from "./0008-import-counts-columns.js";
+import * as m0009 from "./0009-sync-run-state.js";
+import * as m0010 from "./0010-delegates.js";
+import * as m0012 from "./0012-scim.js";
+import * as m0013 from "./0013-portal-oidc.js";
+import * as m0014 from "./0014-search.js";
+import * as m0015 from "./0015-several-servers.js";
+import * as m0016 from "./0016-oidc.js";
+import * as m0017 from "./0017-import-files.js";
 
 /** Every migration, in order; an in-code provider so dist/ needs no migration folder scan. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,6 +26,14 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0006-lockout-by-default": m0006,
   "0007-import-issue-counts": m0007,
   "0008-import-counts-columns": m0008,
+  "0009-sync-run-state": m0009,
+  "0010-delegates": m0010,
+  "0012-scim": m0012,
+  "0013-portal-oidc": m0013,
+  "0014-search": m0014,
+  "0015-several-servers": m0015,
+  "0016-oidc": m0016,
+  "0017-import-files": m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

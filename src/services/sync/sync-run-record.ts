@@ -1,0 +1,107 @@
+import type { IssueCode } from "../../errors/codes.js";
+import {
+  finishRunningSyncRun,
+  insertSyncRun,
+  listSyncRunIdsInState,
+} from "../../store/sync-runs-repository.js";
+import { describeActor, newId, type ServiceContext, type Tx } from "../context.js";
+import type { SyncError } from "./sync-errors.js";
+import type { SyncRunOutcome } from "./sync-run-outcome.js";
+import type { SyncConnectorOutcome } from "./sync-run-views.js";
+
+/**
+ * A run's record: written `running` (and committed) before any connector is read, so the history and the
+ * API show a run at work and a stopped process leaves a trace; then finished once, inside the run's write
+ * transaction, or failed with a code saying why.
+ */
+export async function recordSyncRunStart(
+  context: ServiceContext,
+  accountId: string,
+  connectorCount: number,
+): Promise<string> {
+  const id = newId();
+  await insertSyncRun(context.db, {
+    id,
+    account_id: accountId,
+    started_at: context.now().toISOString(),
+    finished_at: null,
+    status: "running",
+    created: 0,
+    updated: 0,
+    reclaimed: 0,
+    flagged: 0,
+    removed: 0,
+    errors_json: "[]",
+    state: "running",
+    actor: describeActor(context.actor),
+    connector_count: connectorCount,
+    error_count: 0,
+    error_counts_json: "{}",
+    connectors_json: "[]",
+    failure_code: null,
+    failure_message: null,
+  });
+  return id;
+}
+
+export interface SyncRunEnd {
+  readonly outcome: SyncRunOutcome;
+  readonly counts: { created: number; updated: number; reclaimed: number; flagged: number; removed: number };
+  readonly errors: readonly SyncError[];
+  readonly errorCount: number;
+  readonly errorCounts: Partial<Record<IssueCode, number>>;
+  readonly connectors: readonly SyncConnectorOutcome[];
+}
+
+/** Finishes the run in the transaction that wrote its changes: the record and the directory agree. */
+export async function recordSyncRunEnd(
+  tx: Tx,
+  context: ServiceContext,
+  runId: string,
+  end: SyncRunEnd,
+): Promise<void> {
+  await finishRunningSyncRun(tx, runId, {
+    finished_at: context.now().toISOString(),
+    state: end.outcome.state,
+    status: end.outcome.result,
+    ...end.counts,
+    errors_json: JSON.stringify(end.errors),
+    error_count: end.errorCount,
+    error_counts_json: JSON.stringify(end.errorCounts),
+    connectors_json: JSON.stringify(end.connectors),
+    failure_code: end.outcome.failure?.code ?? null,
+    failure_message: end.outcome.failure?.message ?? null,
+  });
+}
+
+/**
+ * Marks a run still `running` failed with `code` and why; false when it had already ended. The writes of a
+ * run are one transaction, so a run that did not finish wrote nothing, and "failed" is the truth.
+ */
+export async function recordSyncRunFailure(
+  context: ServiceContext,
+  runId: string,
+  code: "sync_failed" | "sync_interrupted",
+  message: string,
+): Promise<boolean> {
+  return finishRunningSyncRun(context.db, runId, {
+    finished_at: context.now().toISOString(),
+    state: "failed",
+    status: "failed",
+    failure_code: code,
+    failure_message: message,
+  });
+}
+
+/**
+ * At server start: a run still `running` was cut off by the previous process stopping, and no process will
+ * finish it. Assumes one server per database, as imports do; returns how many runs it failed.
+ */
+export async function failInterruptedSyncRuns(context: ServiceContext): Promise<number> {
+  let failed = 0;
+  for (const id of await listSyncRunIdsInState(context.db, "running")) {
+    const message = "The server stopped while Sync All was running; nothing was written. Run Sync All again.";
+    if (await recordSyncRunFailure(context, id, "sync_interrupted", message)) failed++;
+  }
+  return failed;
+}
