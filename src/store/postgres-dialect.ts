@@ -1,4 +1,14 @@
-import { PostgresAdapter, PostgresDialect, sql, type DialectAdapter, type Kysely } from "kysely";
+import {
+  PostgresAdapter,
+  PostgresDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type DialectAdapter,
+  type Kysely,
+  type SchemaMetadata,
+  type TableMetadata,
+} from "kysely";
 import type pg from "pg";
 
 /**
@@ -21,6 +31,61 @@ class SchemaMigrationLockAdapter extends PostgresAdapter {
   }
 }
 
+/**
+ * Kysely's introspector reads every schema of the database; the migrator asks it whether its own table
+ * exists, and that scan fails ("relation ... does not exist") when another schema's migration is creating
+ * tables at the same moment. Ours reads the current schema only.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{
+      schema: string;
+      table: string;
+      is_view: boolean;
+      column: string;
+      type: string;
+      nullable: boolean;
+      has_default: boolean;
+      auto: boolean;
+    }>`
+      select c.table_schema as schema, c.table_name as table, t.table_type = 'VIEW' as is_view,
+             c.column_name as column, c.udt_name as type, c.is_nullable = 'YES' as nullable,
+             c.column_default is not null as has_default,
+             coalesce(c.column_default like 'nextval(%', false) or c.is_identity = 'YES' as auto
+      from information_schema.columns c
+      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = current_schema()
+      order by c.table_name, c.ordinal_position`.execute(this.db);
+    const tables = new Map<string, TableMetadata & { columns: TableMetadata["columns"][number][] }>();
+    for (const row of rows) {
+      let table = tables.get(row.table);
+      if (!table) {
+        table = { name: row.table, schema: row.schema, isView: row.is_view, columns: [] };
+        tables.set(row.table, table);
+      }
+      table.columns.push({
+        name: row.column,
+        dataType: row.type,
+        isNullable: row.nullable,
+        isAutoIncrementing: row.auto,
+        hasDefaultValue: row.has_default,
+      });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
 export class SchemaLockingPostgresDialect extends PostgresDialect {
   constructor(pool: pg.Pool) {
     super({ pool });
@@ -28,5 +93,9 @@ export class SchemaLockingPostgresDialect extends PostgresDialect {
 
   override createAdapter(): DialectAdapter {
     return new SchemaMigrationLockAdapter();
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
   }
 }
