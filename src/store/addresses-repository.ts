@@ -2,6 +2,11 @@ import type { Selectable } from "kysely";
 import { insertRows } from "./bulk/bulk-insert.js";
 import { eachInChunks, forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { AddressesTable, Executor } from "./schema.js";
+import {
+  BULK_SEARCH_INDEX,
+  insertAliasSearchRows,
+  withSearchTriggersHeld,
+} from "./search-index-repository.js";
 
 // Every primary address and alias, keyed by address_key (unique system-wide).
 
@@ -87,12 +92,21 @@ export async function listAccountAddresses(
 
 /** New address rows, one user's alias or an import's tens of thousands alike. */
 export async function insertAddresses(db: Executor, rows: readonly AddressRow[]): Promise<void> {
-  await insertRows(
-    db,
-    "addresses",
-    ["address_key", "account_id", "user_id", "address", "kind"],
-    rows.map((a) => [a.address_key, a.account_id, a.user_id, a.address, a.kind]),
-  );
+  const insert = (tx: Executor) =>
+    insertRows(
+      tx,
+      "addresses",
+      ["address_key", "account_id", "user_id", "address", "kind"],
+      rows.map((a) => [a.address_key, a.account_id, a.user_id, a.address, a.kind]),
+    );
+  if (rows.length < BULK_SEARCH_INDEX) {
+    await insert(db);
+    return;
+  }
+  await withSearchTriggersHeld(db, async (tx) => {
+    await insert(tx);
+    await insertAliasSearchRows(tx, rows);
+  });
 }
 
 export async function deleteAliases(db: Executor, userId: string): Promise<void> {

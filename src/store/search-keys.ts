@@ -20,7 +20,13 @@ export function searchSortKey(text: string): string {
   );
 }
 
-/** Registers the keys as SQL functions on a SQLite connection (the triggers of migration 0014 call them). */
+/**
+ * Registers the keys as SQL functions on a SQLite connection (the triggers of migration 0014 call them), and the
+ * connection's switch for the insert triggers (migration 0018): `mailroster_search_triggers()` answers whether they
+ * run, `mailroster_hold_search_triggers(1)` holds them off while a bulk writer writes the index itself, `(0)` lets
+ * them run again. A flag of the connection, since SQLite has no setting local to a transaction; the bulk writer
+ * sets and clears it within its own transaction on the writer connection (search-index-repository.ts).
+ */
 export function registerSearchFunctions(connection: SQLite.Database): void {
   const options = { deterministic: true, varargs: false } as const;
   connection.function("mailroster_fold", options, (text: unknown) =>
@@ -29,4 +35,10 @@ export function registerSearchFunctions(connection: SQLite.Database): void {
   connection.function("mailroster_sort_key", options, (text: unknown) =>
     typeof text === "string" ? searchSortKey(text) : null,
   );
+  let held = false;
+  connection.function("mailroster_search_triggers", { deterministic: false }, () => (held ? 0 : 1));
+  connection.function("mailroster_hold_search_triggers", { deterministic: false }, (hold: unknown) => {
+    held = hold === 1 || hold === 1n;
+    return held ? 1 : 0;
+  });
 }

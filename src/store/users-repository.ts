@@ -9,6 +9,11 @@ import {
 import { inParameterBatches, insertRows } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, UsersTable } from "./schema.js";
+import {
+  BULK_SEARCH_INDEX,
+  insertUserSearchRows,
+  withSearchTriggersHeld,
+} from "./search-index-repository.js";
 
 // The users table: one row per user, keyed by id, its primary address unique through email_key.
 
@@ -117,12 +122,21 @@ const USER_COLUMNS = [
 ] as const satisfies readonly (keyof UserRow)[];
 
 export async function insertUsersBulk(db: Executor, rows: readonly UserRow[]): Promise<void> {
-  await insertRows(
-    db,
-    "users",
-    USER_COLUMNS,
-    rows.map((u) => USER_COLUMNS.map((c) => u[c])),
-  );
+  const insert = (tx: Executor) =>
+    insertRows(
+      tx,
+      "users",
+      USER_COLUMNS,
+      rows.map((u) => USER_COLUMNS.map((c) => u[c])),
+    );
+  if (rows.length < BULK_SEARCH_INDEX) {
+    await insert(db);
+    return;
+  }
+  await withSearchTriggersHeld(db, async (tx) => {
+    await insert(tx);
+    await insertUserSearchRows(tx, rows);
+  });
 }
 
 /** A change to one user: null leaves the column as it is. */

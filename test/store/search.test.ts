@@ -3,7 +3,10 @@ import { describe, expect, it, vi } from "vitest";
 import { installTrigram } from "../../src/store/migrations/0014-search.js";
 import type { OpenDatabase } from "../../src/store/open-database.js";
 import { searchSortKey } from "../../src/store/search-keys.js";
-import { deleteUsers } from "../../src/store/users-repository.js";
+import { deleteUsers, insertUsersBulk } from "../../src/store/users-repository.js";
+import { insertAddresses } from "../../src/store/addresses-repository.js";
+import { BULK_SEARCH_INDEX } from "../../src/store/search-index-repository.js";
+import { newUserRow } from "../../src/directory/new-user-row.js";
 import { saveUsers } from "../../src/services/users/save-users.js";
 import { searchUsers, type UserSearchRequest } from "../../src/services/users/search-users.js";
 import { setAliases } from "../../src/services/users/update-user.js";
@@ -181,6 +184,67 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
       getDb().db,
     );
     expect(Number(left[0]?.n)).toBe(6);
+  });
+
+  it("indexes a bulk insert (an import's slice) as the triggers index one user", async () => {
+    const context = await directory();
+    const db = getDb().db;
+    const account = await db
+      .selectFrom("accounts")
+      .select("id")
+      .where("code", "=", "CxAy")
+      .executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    const users = Array.from({ length: BULK_SEARCH_INDEX + 8 }, (_, i) =>
+      newUserRow({
+        accountId: account.id,
+        email: { address: `Bulk${i}@example.com`, key: `bulk${i}@example.com` },
+        name: `Bulk Ünï ${i}`,
+        type: "imported",
+        now,
+      }),
+    );
+    await db.transaction().execute(async (tx) => {
+      await insertUsersBulk(tx, users);
+      await insertAddresses(
+        tx,
+        users.flatMap((u, i) => [
+          {
+            address_key: u.email_key,
+            account_id: u.account_id,
+            user_id: u.id,
+            address: u.email,
+            kind: "primary",
+          },
+          {
+            address_key: `b${i}.alias@example.org`,
+            account_id: u.account_id,
+            user_id: u.id,
+            address: `B${i}.Alias@example.org`,
+            kind: "alias",
+          },
+        ]),
+      );
+    });
+    // Found by name in any case, by address, by alias, and listed in numeric order.
+    expect(await emails(context, { text: "BULK ÜNÏ 39", limit: 50 })).toEqual(["Bulk39@example.com"]);
+    expect(await emails(context, { text: "b7.alias", field: "alias", limit: 50 })).toEqual([
+      "Bulk7@example.com",
+    ]);
+    expect((await emails(context, { text: "bulk", limit: 3 })).slice(0, 3)).toEqual([
+      "Bulk0@example.com",
+      "Bulk1@example.com",
+      "Bulk2@example.com",
+    ]);
+    // Each row holds the keys the triggers compute in SQL, and a user inserted alone after is indexed again.
+    const { rows } = await sql<{
+      n: number | string;
+    }>`select count(*) as n from user_search s join users u on u.id = s.user_id
+      where s.address_sort <> mailroster_sort_key(u.email_key) or s.name_sort <> mailroster_sort_key(u.name)
+        or s.doc <> concat(mailroster_fold(u.name), cast(${"\n"} as text), u.email_key)`.execute(db);
+    expect(Number(rows[0]?.n)).toBe(0);
+    await saveUsers(context, { users: [{ email: "single@example.com", name: "Alone", type: "imported" }] });
+    expect(await emails(context, { text: "alone", limit: 50 })).toEqual(["single@example.com"]);
   });
 
   if (dialect === "postgres") {
