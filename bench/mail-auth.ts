@@ -4,10 +4,12 @@
  * - the check in a warm process (`checkMailSignIn`: one look-up, one argon2id verify, the audit row), with the
  *   cost of the argon2id verify alone beside it, so the rest is the difference;
  * - the whole `mailroster mail-auth` process as Dovecot runs it (credentials on fd 3, a reply program on fd
- *   4), which adds Node.js start-up and module loading: what a POP3 or SMTP AUTH login waits for.
+ *   4), which adds Node.js start-up: what a POP3 or SMTP AUTH login waits for. Twice: checking by itself
+ *   (`--db`: it loads the directory's modules and opens the database), and relaying to a warm `serve`
+ *   (`--socket`: Node.js's own modules only); and `node -e 0`, the floor of any Node.js process.
  * On a fresh SQLite file of the example directory with one user allowed pop3.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
@@ -42,11 +44,14 @@ function report(what: string, samples: readonly number[]): void {
 }
 
 /** One `mailroster mail-auth` process as Dovecot starts it: fd 3 the request, fd 4 the reply's output. */
-function runProcess(dbUrl: string, password: string): Promise<{ ms: number; code: number | null }> {
+function runProcess(
+  target: readonly string[],
+  password: string,
+): Promise<{ ms: number; code: number | null }> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [join(repo, "bin/mailroster.js"), "mail-auth", "--db", dbUrl, "/bin/true"],
+    [join(repo, "bin/mailroster.js"), "mail-auth", ...target, "/bin/true"],
     {
       env: { ...process.env, SERVICE: "pop3", ORIG_UID: "0" },
       stdio: ["ignore", "ignore", "inherit", "pipe", "pipe"],
@@ -103,14 +108,25 @@ try {
     "check minus its verify     ",
     checks.map((c, i) => c - (verify[i] ?? 0)),
   );
-  const processes: number[] = [];
-  for (let i = 0; i < 3; i++) await runProcess(`sqlite:${dbPath}`, PASSWORD);
-  for (let i = 0; i < Number(values.processes); i++) {
-    const run = await runProcess(`sqlite:${dbPath}`, PASSWORD);
-    if (run.code !== 0) throw new Error(`mail-auth exited with ${String(run.code)}`);
-    processes.push(run.ms);
+  const spawned = async (what: string, target: readonly string[]): Promise<void> => {
+    const processes: number[] = [];
+    for (let i = 0; i < 3; i++) await runProcess(target, PASSWORD);
+    for (let i = 0; i < Number(values.processes); i++) {
+      const run = await runProcess(target, PASSWORD);
+      if (run.code !== 0) throw new Error(`mail-auth exited with ${String(run.code)}`);
+      processes.push(run.ms);
+    }
+    report(what, processes);
+  };
+  await spawned("mail-auth --db (own check)  ", ["--db", `sqlite:${dbPath}`]);
+  const socket = join(dir, "mail-auth.sock");
+  const serve = await startServe(`sqlite:${dbPath}`, socket);
+  try {
+    await spawned("mail-auth --socket (serve's)", ["--socket", socket]);
+  } finally {
+    serve.kill("SIGTERM");
+    await new Promise((done) => serve.once("exit", done));
   }
-  report("mailroster mail-auth (spawn)", processes);
   const bare: number[] = [];
   for (let i = 0; i < Math.min(20, Number(values.processes)); i++) {
     const started = performance.now();
@@ -121,6 +137,26 @@ try {
 } finally {
   await open.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A real `serve` answering checks on `socket`, once it says so. */
+async function startServe(dbUrl: string, socket: string): Promise<ChildProcess> {
+  const serve = spawn(
+    process.execPath,
+    [join(repo, "bin/mailroster.js"), "serve", "--db", dbUrl, "--port", "0", "--mail-auth-socket", socket],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let said = "";
+  await new Promise<void>((ready, fail) => {
+    serve.stdout.on("data", (chunk: Buffer) => {
+      said += chunk.toString();
+      if (said.includes("mail access checks on")) ready();
+    });
+    serve.once("exit", (code) => {
+      fail(new Error(`serve exited with ${String(code)}: ${said}`));
+    });
+  });
+  return serve;
 }
 
 async function checkAndGetId(context: ServiceContext): Promise<string> {

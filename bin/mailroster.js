@@ -8,8 +8,8 @@
 import { availableParallelism } from "node:os";
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism()));
 // The compiled CLI lives in dist/ (built by `npm install` through the prepare script). `mail-auth` runs once
-// per mail login, so it loads its own command alone instead of every command's modules.
-const entry = process.argv[2] === "mail-auth" ? "../dist/cli/commands/mail-auth.js" : "../dist/cli/main.js";
+// per mail login, so it loads its own entry alone (Node.js's modules only when serve answers the check).
+const entry = process.argv[2] === "mail-auth" ? "../dist/cli/mail-auth-entry.js" : "../dist/cli/main.js";
 const { main } = await import(entry);
 
 // A reader that stops early (`| head`) is not an error worth a stack trace.

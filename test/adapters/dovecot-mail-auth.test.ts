@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import {
 } from "../support/dovecot.js";
 import { requireTools } from "../support/external-tools.js";
 import { usersXls } from "../support/import-files.js";
+import { startServe } from "../support/serve-process.js";
 
 const PASSWORD = "Tidal-Lantern-7";
 const HAVE_DOVECOT = requireTools(
@@ -49,7 +50,7 @@ describe.skipIf(!HAVE_DOVECOT).each(DIALECTS)(
       expect(saved.code, saved.stdout + saved.stderr).toBe(0);
       // mail-auth runs as Dovecot's internal user: it must open (and, in WAL mode, write beside) a SQLite file.
       if (url.startsWith("sqlite:")) shareWithDovecot(dirname(url.slice("sqlite:".length)));
-      dovecot = await startDovecot(url);
+      dovecot = await startDovecot(["--db", url]);
     }, 120_000);
 
     afterAll(async () => {
@@ -78,6 +79,36 @@ describe.skipIf(!HAVE_DOVECOT).each(DIALECTS)(
       expect(dovecot.authTest("sam@example.com", "Wrong-Guess-12", "smtp")).toBe(false);
       expect(dovecot.authTest("pia@example.com", PASSWORD, "imap")).toBe(false);
     });
+
+    it(
+      "relays each check to a running serve's socket, and fails as temporary when serve is gone",
+      SLOW,
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), "mailroster-mail-auth-socket-"));
+        // Dovecot's auth worker runs mail-auth as its internal user: the folder and the socket must let it in.
+        chmodSync(dir, 0o755);
+        const socket = join(dir, "auth.sock");
+        const serve = await startServe(url, ["--mail-auth-socket", socket, "--mail-auth-socket-mode", "666"]);
+        // No --db: only serve can answer these checks.
+        const relayed = await startDovecot(["--socket", socket]);
+        try {
+          expect(await pop3Login(relayed.pop3Port, "pia.alias@example.com", PASSWORD), relayed.log()).toBe(
+            true,
+          );
+          expect(await pop3Login(relayed.pop3Port, "sam@example.com", PASSWORD)).toBe(false);
+          expect(relayed.authTest("sam@example.com", PASSWORD, "submission")).toBe(true);
+          expect(relayed.authTest("lou@example.com", PASSWORD, "smtp")).toBe(false);
+          expect(relayed.log()).not.toMatch(/temporary failure|exited with status (?!1\b)/);
+          await serve.stop();
+          expect(await pop3Login(relayed.pop3Port, "pia@example.com", PASSWORD)).toBe(false);
+          expect(relayed.log()).toMatch(/status 111|temporary/i);
+        } finally {
+          await relayed.stop();
+          await serve.stop();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
 
     it("audits each check as the mail-auth door", async () => {
       const listed = await runCli(["audit", "list", "--json", "--limit", "1000", "--db", url]);

@@ -78,7 +78,8 @@ function waitForPort(port: number, exited: () => boolean, deadlineMs: number): P
  * free loopback port, plain text logins allowed (loopback only), the passdb `checkpassword` running the
  * compiled `bin/mailroster.js mail-auth --db URL`, and a static userdb (mail in the folder).
  */
-export async function startDovecot(dbUrl: string): Promise<Dovecot> {
+/** Dovecot with `mailroster mail-auth ARGS` as its checkpassword passdb (ARGS: --db URL, or --socket PATH). */
+export async function startDovecot(mailAuthArgs: readonly string[]): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), "mailroster-dovecot-"));
   // Dovecot's processes (another user under root) must reach the folder, the database and the log.
   chmodSync(dir, 0o755);
@@ -91,7 +92,7 @@ export async function startDovecot(dbUrl: string): Promise<Dovecot> {
   const script = join(dir, "mail-auth.sh");
   writeFileSync(
     script,
-    `#!/bin/sh\nexec "${process.execPath}" "${join(repo, "bin/mailroster.js")}" mail-auth --db '${dbUrl}' "$@"\n`,
+    `#!/bin/sh\nexec "${process.execPath}" "${join(repo, "bin/mailroster.js")}" mail-auth ${mailAuthArgs.map((a) => `'${a}'`).join(" ")} "$@"\n`,
   );
   chmodSync(script, 0o755);
   const pop3Port = await freePort();

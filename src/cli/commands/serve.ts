@@ -1,11 +1,14 @@
 import { isCommonPassword } from "../../adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../adapters/password-hasher.js";
 import { createSecretBox, loadSecretKey } from "../../adapters/secret-box.js";
+import { startMailAuthSocket, type MailAuthSocket } from "../../adapters/mail-auth-socket.js";
 import { startSmtpListener, type SmtpLimits, type SmtpListener } from "../../adapters/smtp-listener.js";
 import { createApp } from "../../http/app.js";
 import { ImportRunner } from "../../jobs/import-runner.js";
 import { dispatchOutbox } from "../../services/dispatch-outbox.js";
 import { dispatchOptionsFromEnv } from "../mail-options.js";
+import type { ServiceContext } from "../../services/context.js";
+import { checkMailSignIn } from "../../services/user-sign-in-mail.js";
 import { failInterruptedImports } from "../../services/imports/import-recovery.js";
 import {
   DEFAULT_SYNC_INTERVAL_MS,
@@ -93,6 +96,34 @@ function parseSmtpLimits(
 }
 
 /** Resolves on the first SIGINT or SIGTERM; the listeners are removed again. */
+/** The mail access checks on a Unix socket (--mail-auth-socket), through the same check as mail-auth's own. */
+async function startMailAuth(
+  path: string | undefined,
+  mode: number,
+  base: Omit<ServiceContext, "actor">,
+  onError: (error: unknown) => void,
+): Promise<MailAuthSocket | undefined> {
+  if (path === undefined) return undefined;
+  const context: ServiceContext = { ...base, actor: { kind: "system", name: "mail-auth" } };
+  try {
+    return await startMailAuthSocket({
+      path,
+      mode,
+      check: (request) =>
+        checkMailSignIn(context, {
+          email: request.user,
+          password: request.password,
+          service: request.service,
+        }),
+      onError,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `--mail-auth-socket ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -127,6 +158,18 @@ export const serveCommand = defineCommand(
         description: "Answer RCPT TO on this address with each recipient's verdict.",
       },
       ...SMTP_LIMIT_OPTIONS,
+      "mail-auth-socket": {
+        type: "string",
+        value: "PATH",
+        description:
+          "Answer `mailroster mail-auth --socket PATH` (Dovecot's checkpassword) on this Unix socket: a warm check per login.",
+      },
+      "mail-auth-socket-mode": {
+        type: "string",
+        value: "MODE",
+        default: "660",
+        description: "The socket's permissions, in octal: Dovecot's auth worker must be able to connect.",
+      },
       "sync-every-minutes": {
         type: "count",
         description: `How often Sync All runs, 1 to ${MAX_SYNC_INTERVAL_MINUTES} (a week); default: every 8 hours.`,
@@ -182,6 +225,9 @@ export const serveCommand = defineCommand(
     const leaseSeconds = values["job-lease-seconds"];
     if (leaseSeconds < 1 || leaseSeconds > 300) throw new UsageError("--job-lease-seconds needs 1 to 300");
     const publicUrl = parsePublicUrl(values["public-url"]);
+    const socketMode = values["mail-auth-socket-mode"];
+    if (!/^[0-7]{3,4}$/.test(socketMode))
+      throw new UsageError("--mail-auth-socket-mode needs octal permissions such as 660");
     const uploadMb = values["max-upload-mb"];
     if (uploadMb < 1 || uploadMb > 1024) throw new UsageError("--max-upload-mb needs 1 to 1024");
     // Without a key the server still serves the console and recipient checks; only scheduled sync needs it.
@@ -299,6 +345,13 @@ export const serveCommand = defineCommand(
         });
         io.stdout(`mailroster: SMTP recipient check on ${listener.host}:${listener.port}\n`);
       }
+      const mailAuth = await startMailAuth(
+        values["mail-auth-socket"],
+        Number.parseInt(socketMode, 8),
+        base,
+        logError,
+      );
+      if (mailAuth) io.stdout(`mailroster: mail access checks on ${mailAuth.path}\n`);
       const context = { ...base, actor: { kind: "system" as const, name: "serve" } };
       const scheduler =
         secrets === undefined
@@ -314,6 +367,7 @@ export const serveCommand = defineCommand(
       io.stdout(`mailroster: ${received}: stopping\n`);
       await scheduler?.stop();
       await listener?.close();
+      await mailAuth?.close();
       await server.close();
       // A save in progress finishes (or fails) and is recorded before the database closes.
       await imports.close();
