@@ -26,6 +26,11 @@ describe.each(DIALECTS)("mailroster serve on %s", (dialect) => {
       const first = await startServe(url);
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(first.firstSignIn?.email).toBe("admin@mailroster.local");
+      // What it did first, and what is optional and off, each with the flag or variable that turns it on.
+      expect(first.output.split("\n")[0]).toMatch(/^mailroster: (created the directory's tables in|using) /);
+      expect(first.output).toContain("Optional, off: Sync All from LDAP, connectors and OpenID Connect");
+      expect(first.output).toContain("--smtp-listen HOST:PORT");
+      expect(first.output).toContain("--mail-auth-socket PATH");
       const reply = await fetch(`${first.url}/api/v1/auth/sign-in`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -38,6 +43,7 @@ describe.each(DIALECTS)("mailroster serve on %s", (dialect) => {
       const again = await startServe(url);
       expect(again.firstSignIn).toBeUndefined();
       expect(again.output).not.toContain("Password");
+      expect(again.output.split("\n")[0]).toMatch(/^mailroster: using /);
       expect((await fetch(`${again.url}/api/v1/auth/me`)).status).toBe(401);
       expect(await again.stop()).toBe(0);
     } finally {

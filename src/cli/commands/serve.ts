@@ -29,6 +29,7 @@ import { UsageError, parseCount, type CountOption } from "../command-spec.js";
 import { EXIT_OK, defineCommand } from "../command.js";
 import { chooseDatabaseUrl } from "../directory-session.js";
 import { DB_OPTION } from "../shared-options.js";
+import { databaseLine, optionalLines, secretKeyOrNothing } from "../serve-messages.js";
 
 function parsePort(flag: number | undefined): number {
   const port = flag ?? parseCount("--port", process.env.PORT ?? "8080");
@@ -230,19 +231,13 @@ export const serveCommand = defineCommand(
       throw new UsageError("--mail-auth-socket-mode needs octal permissions such as 660");
     const uploadMb = values["max-upload-mb"];
     if (uploadMb < 1 || uploadMb > 1024) throw new UsageError("--max-upload-mb needs 1 to 1024");
-    // Without a key the server still serves the console and recipient checks; only scheduled sync needs it.
-    let secrets: ReturnType<typeof createSecretBox> | undefined;
-    try {
-      secrets = createSecretBox(loadSecretKey());
-    } catch {
-      io.stderr(
-        "mailroster: secret_key_missing: Sync All, connectors and OpenID Connect are off until MAILROSTER_SECRET_KEY is set.\n",
-      );
-    }
+    // Without a key the server still serves the console and recipient checks; a key set but malformed stops it.
+    const key = secretKeyOrNothing(loadSecretKey);
+    const secrets = key === undefined ? undefined : createSecretBox(key);
     const databaseUrl = chooseDatabaseUrl(values.db);
     const open = await openDatabase(databaseUrl);
     try {
-      await migrateToLatest(open.db);
+      io.stdout(databaseLine(databaseUrl, await migrateToLatest(open.db)));
       const base = { db: open.db, hasher: createArgon2Hasher(), isCommonPassword, now: () => new Date() };
       const firstSignIn = await ensureFirstAdministrator(
         { ...base, actor: { kind: "system", name: "serve" } },
@@ -329,7 +324,7 @@ export const serveCommand = defineCommand(
         port,
       );
       io.stdout(`mailroster console: ${server.url}\n`);
-      io.stdout(`mailroster: API on ${server.url}\n`);
+      io.stdout(`mailroster: API on ${server.url}/api/v1, documented at ${server.url}/api/docs\n`);
       if (firstSignIn) {
         io.stdout(
           `First sign-in (shown once; you will choose a new password):\n` +
@@ -362,6 +357,13 @@ export const serveCommand = defineCommand(
               onError: logError,
               claim: shared?.syncSchedule,
             });
+      io.stdout(
+        optionalLines({
+          secretKey: secrets !== undefined,
+          smtp: listener !== undefined,
+          mailAuth: mailAuth !== undefined,
+        }),
+      );
       io.stdout("Press Ctrl+C to stop.\n");
       const received = await signal;
       io.stdout(`mailroster: ${received}: stopping\n`);
