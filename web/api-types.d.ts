@@ -505,6 +505,8 @@ export interface JsonRoutes {
   };
   /** One import: options, note, state, summary, errors, warnings, and a running save's progress. */
   "GET /imports/{id}": { input: { params: { id: string } }; reply: Import };
+  /** Save the previewed upload: commits the file a clean preview checked, kept with it on the server (no second upload), in the background; fails with import_changed_since_preview, writing nothing, when the directory changed since the preview. Poll GET /imports/{id} of the save's id. */
+  "POST /imports/{id}/save": { input: { params: { id: string } }; reply: ImportStarted };
   /** The first 50 users a saved import created or changed, in the order it wrote them (the summary counts them all). */
   "GET /imports/{id}/users": { input: { params: { id: string } }; reply: ImportedUsers };
   /** Delegate mailbox access: who (primary) may open whose mailbox (delegate); search either address, filter by primary; paginated. */

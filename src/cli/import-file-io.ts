@@ -83,9 +83,14 @@ export async function runImportFile<O extends { readonly ok: boolean }>(
 }
 
 /** An outcome's last line: saved, a clean preview, or a file that cannot be saved. */
-export function importVerdict(outcome: { readonly ok: boolean; readonly saved: boolean }): string {
+export function importVerdict(
+  outcome: { readonly ok: boolean; readonly saved: boolean; readonly importId: string | null },
+  kind: "users" | "delegates" = "users",
+): string {
   if (outcome.saved) return "Saved.";
-  return outcome.ok
-    ? "Preview: no errors (nothing was written; run again with --save to save)."
-    : "Cannot be saved: nothing was written.";
+  if (!outcome.ok) return "Cannot be saved: nothing was written.";
+  // Only a user import's preview can be saved by its id (imports save); a delegate sheet is run again.
+  return kind === "users" && outcome.importId !== null
+    ? `Preview: no errors (nothing was written; save this preview with \`mailroster imports save ${outcome.importId}\`, or run again with --save).`
+    : "Preview: no errors (nothing was written; run again with --save to save).";
 }

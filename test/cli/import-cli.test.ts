@@ -57,6 +57,31 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
     expect((await cli("groups", "add", "Staff")).code).toBe(0);
   }
 
+  it("saves a clean preview by its id (imports save), and refuses one the directory has since outgrown", async () => {
+    await init();
+    const file = xlsFile(
+      "wave.xls",
+      ["email", "name"],
+      ["amy@example.com", "Amy"],
+      ["bob@example.com", "Bob"],
+    );
+    const preview = await cli("import", file, "--group", "Staff", "--json");
+    expect(preview.code).toBe(0);
+    const id = String(json(preview).importId);
+    const saved = await cli("imports", "save", id, "--json");
+    expect([saved.code, json(saved).saved, (json(saved).summary as { create: number }).create]).toEqual([
+      0,
+      true,
+      2,
+    ]);
+    // Saved already: the preview now plans two updates, not two creations.
+    const again = await cli("imports", "save", id, "--json");
+    expect(again.code).toBe(1);
+    expect(json(again).errors).toEqual([expect.objectContaining({ code: "import_changed_since_preview" })]);
+    const text = await cli("imports", "save", "no-such-import");
+    expect([text.code, text.stderr]).toEqual([1, expect.stringContaining("import_not_found")]);
+  });
+
   it("previews, saves, lists and shows imports with the exact JSON shape and exit codes", async () => {
     await init();
     const path = xlsFile("users.xls", ["email", "name", "pop"], ["jane@example.com", "Jane", "yes"]);

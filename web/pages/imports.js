@@ -74,6 +74,9 @@ export async function renderImports(page) {
   // Save needs a clean preview of exactly what would be sent now.
   /** @type {string | undefined} */
   let cleanKey;
+  /** The clean preview Save commits: its upload is kept on the server, so nothing is sent twice. */
+  /** @type {string | undefined} */
+  let cleanPreviewId;
   /** The attributes the clean preview creates: Save asks first. */
   /** @type {string[]} */
   let attributesCreated = [];
@@ -208,6 +211,7 @@ export async function renderImports(page) {
       if (!outcome) return;
       window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));
       cleanKey = outcome.ok && hasChanges(outcome) ? key : undefined;
+      cleanPreviewId = outcome.importId ?? undefined;
       attributesCreated = outcome.summary.attributesCreated;
       showInfo(outcome);
       const first = outcome.errors[0];
@@ -236,9 +240,9 @@ export async function renderImports(page) {
     ) {
       return;
     }
+    if (cleanPreviewId === undefined) return;
     save.disabled = true;
-    const sent = fields.upload();
-    upload("POST /imports/save", sent.fields, sent.file)
+    call("POST /imports/{id}/save", { params: { id: cleanPreviewId } })
       .then(async (started) => {
         announce("Save started.");
         window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));

@@ -34,7 +34,7 @@ function formatOutcome(outcome: DelegateImportOutcome): string {
     ...issueTable("Errors", outcome.errors, outcome.errorCount, outcome.errorCounts),
     ...issueTable("Warnings", outcome.warnings, outcome.warningCount, outcome.warningCounts),
     "",
-    importVerdict(outcome),
+    importVerdict(outcome, "delegates"),
     "",
   ].join("\n");
 }

@@ -12,10 +12,17 @@ import {
 } from "../../services/imports/import-states.js";
 import { importResultsFile } from "../../services/imports/results-file.js";
 import { previewImport, saveImport } from "../../services/imports/run-import.js";
+import { previewedImportRequest } from "../../services/imports/save-previewed-import.js";
 import { listOutbox } from "../../services/outbox-service.js";
 import { UsageError } from "../command-spec.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
-import { checkNoteOption, importerContext, importVerdict, runImportFile } from "../import-file-io.js";
+import {
+  checkNoteOption,
+  importerContext,
+  importVerdict,
+  printImportOutcome,
+  runImportFile,
+} from "../import-file-io.js";
 import { printJson, withDirectory } from "../directory-session.js";
 import { defineListCommand, defineShowCommand } from "../read-commands.js";
 import { describeForCli } from "../error-hints.js";
@@ -96,17 +103,21 @@ function formatOutcome(outcome: ImportOutcome): string {
   return lines.join("\n") + "\n";
 }
 
+const AS_OPTION = {
+  as: {
+    type: "string",
+    value: "EMAIL",
+    description: "The administrator who imports (default: the account's first Super Administrator).",
+  },
+} as const;
+
 export const importCommand = defineCommand(
   {
     path: ["import"],
     summary: "Preview (or with --save, save) an import of users from an .xls spreadsheet.",
     positionals: [{ name: "FILE", description: "The .xls spreadsheet." }],
     options: {
-      as: {
-        type: "string",
-        value: "EMAIL",
-        description: "The administrator who imports (default: the account's first Super Administrator).",
-      },
+      ...AS_OPTION,
       group: { type: "string", value: "PATH", description: "The profile group the users are placed in." },
       override: {
         type: "string",
@@ -184,6 +195,37 @@ export const importCommand = defineCommand(
   },
 );
 
+export const importsSaveCommand = defineCommand(
+  {
+    path: ["imports", "save"],
+    summary:
+      "Save a clean preview's upload, kept with it (no second upload); writes nothing and fails with import_changed_since_preview when the directory changed since the preview.",
+    positionals: [
+      { name: "ID", description: "The clean preview's import id, as import and imports list show it." },
+    ],
+    options: { ...AS_OPTION, ...JSON_OPTION, ...DB_OPTION },
+  },
+  async ({ positionals, options }, io) => {
+    const bar = io.stderrIsTty === true ? createProgressBar(io.stderr) : undefined;
+    const spec = { json: options.json, io, format: formatOutcome };
+    try {
+      const outcome = await withDirectory(options.db, async (context) => {
+        const request = await previewedImportRequest(context, positionals.ID);
+        const importer = await importerContext(context, options.as, request.account);
+        const result = await saveImport(importer, { ...request, onProgress: bar?.update });
+        bar?.finish(result.ok);
+        await dispatchOutbox(context.db, dispatchOptionsFromEnv(context.now));
+        return result;
+      });
+      return printImportOutcome(outcome, spec);
+    } catch (error) {
+      bar?.finish(false);
+      if (!options.json || !isAppError(error) || error.code === "usage") throw error;
+      return printImportOutcome(refusedOutcome(positionals.ID, error.code, describeForCli(error)), spec);
+    }
+  },
+);
+
 export const importsListCommand = defineListCommand(
   {
     path: ["imports", "list"],
@@ -223,6 +265,7 @@ export const outboxListCommand = defineCommand(
 
 export const IMPORT_COMMANDS: readonly CliCommand[] = [
   importCommand,
+  importsSaveCommand,
   importsListCommand,
   importsShowCommand,
   outboxListCommand,

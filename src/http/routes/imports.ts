@@ -6,6 +6,7 @@ import type { Principal } from "../../services/auth-service.js";
 import { importErrorReport, importTemplate, XLS_TYPE } from "../../services/imports/import-files.js";
 import { listImportHistory } from "../../services/imports/import-history.js";
 import { importResultsFile } from "../../services/imports/results-file.js";
+import { previewedImportRequest } from "../../services/imports/save-previewed-import.js";
 import { listImportedUsers, showImport } from "../../services/imports/import-queries.js";
 import { ApiRouter } from "../api-router.js";
 import type { AppEnv } from "../http-env.js";
@@ -208,6 +209,20 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
       // Wherever it runs: another server's save shows the progress that server last wrote to the record.
       progress: (await runnerOf(c).progressAnywhere(services, params.id)) ?? null,
     }),
+  )
+  .add(
+    {
+      method: "post",
+      path: "/{id}/save",
+      summary:
+        "Save the previewed upload: commits the file a clean preview checked, kept with it on the server (no second upload), in the background; fails with import_changed_since_preview, writing nothing, when the directory changed since the preview. Poll GET /imports/{id} of the save's id.",
+      access: "signed-in",
+      params: idParams,
+      response: startedSchema,
+      status: 202,
+    },
+    async ({ params, services, c }) =>
+      runnerOf(c).startSave(services, await previewedImportRequest(services, params.id)),
   )
   .download(
     {

@@ -1,6 +1,7 @@
 import type { SheetAnalysis } from "../../import/analyze-sheet.js";
 import type { DelegateSheetAnalysis } from "../../import/delegates/read-delegate-sheet.js";
 import type { ImportIssue } from "../../import/import-issue.js";
+import type { ImportSummary } from "../../import/plan-import.js";
 import type { AccountRow } from "../../store/accounts-repository.js";
 import type { Authorized, ServiceContext } from "../context.js";
 import type { GroupOverride, ImportKind } from "./import-states.js";
@@ -18,6 +19,13 @@ export interface ImportRequest {
   readonly onProgress?: ((progress: ImportProgress) => void) | undefined;
   /** Reads the file instead of the in-process reader: the server parses untrusted uploads in a worker. */
   readonly analyze?: SheetAnalyzer | undefined;
+  /**
+   * Save the previewed upload: what its clean preview planned. A save whose plan differs (the directory changed
+   * since) fails with import_changed_since_preview and writes nothing.
+   */
+  readonly expectedSummary?: ImportSummary | undefined;
+  /** The preview this save commits, kept in the save's options. */
+  readonly previewId?: string | undefined;
   /** Called once the import record exists (state uploaded): a background save answers with its id. */
   readonly onRecorded?: ((importId: string) => void) | undefined;
 }

@@ -25,6 +25,7 @@ import {
   type ImportReport,
 } from "./import-states.js";
 import { loadDirectoryFacts, type LoadedFacts } from "./load-directory-facts.js";
+import { samePlan } from "./save-previewed-import.js";
 import { writeImportPlan } from "./write-import-plan.js";
 
 // The import's state machine: uploaded -> validated (a preview) | saving -> saved, or failed from any of them.
@@ -54,6 +55,7 @@ async function runUserImport(
       group: groupPath?.path ?? null,
       override: groupPath ? (request.override ?? "add") : null,
       uploadOnly: groupPath === undefined,
+      ...(request.previewId === undefined ? {} : { previewId: request.previewId }),
     },
   });
   const analysis = await analyzeUpload(run, "users", analyzeSheets);
@@ -89,6 +91,14 @@ async function runUserImport(
   await yieldToEventLoop();
   const plan = planImport(analysis.rows, analysis.map, loaded.facts, analysis.dataRows);
   issues.merge(plan.issues);
+  if (request.expectedSummary && !samePlan(plan.summary, request.expectedSummary)) {
+    issues.add(
+      issueNowhere(
+        "import_changed_since_preview",
+        `The directory changed since the preview: the save would now create ${plan.summary.create} and update ${plan.summary.update} users (the preview showed ${request.expectedSummary.create} and ${request.expectedSummary.update}). Nothing was written: preview the file again, then save.`,
+      ),
+    );
+  }
   const report: ImportReport = { ...where, summary: plan.summary, issues };
   return finishImport(run, report, () => prepareUserWrite(run, plan, loaded, groupPath));
 }
