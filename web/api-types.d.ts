@@ -73,6 +73,7 @@ export interface ImportListItem extends Pick<
   updatedAt: string;
   options: ImportOptions;
   note: string | null;
+  cancelRequested: boolean;
   progress: ImportProgress | null;
   importId: string;
 }
@@ -131,6 +132,9 @@ export interface Import
       "file" | "sheet" | "summary" | "ok" | "saved" | "importId" | "errorCount" | "warningCount"
     > {
   sha256: string;
+}
+export interface ImportCancelRequested {
+  importId: string;
 }
 export interface ImportedUsers {
   items: { address: string; action: "created" | "updated" }[];
@@ -393,7 +397,7 @@ export interface ImportOptions {
   override: "add" | "overwrite" | null;
   uploadOnly: boolean;
 }
-export type ImportStage = "reading" | "hashing" | "saving";
+export type ImportStage = "reading" | "checking" | "hashing" | "saving";
 export type RecipientValidation = "accept-all" | "known-recipients" | "directory-users";
 export type ConnectorLastRunState = "running" | "done" | "failed";
 export type SyncRunListItemResult = "ok" | "partial" | "failed";
@@ -507,6 +511,8 @@ export interface JsonRoutes {
   "GET /imports/{id}": { input: { params: { id: string } }; reply: Import };
   /** Save the previewed upload: commits the file a clean preview checked, kept with it on the server (no second upload), in the background; fails with import_changed_since_preview, writing nothing, when the directory changed since the preview. Poll GET /imports/{id} of the save's id. */
   "POST /imports/{id}/save": { input: { params: { id: string } }; reply: ImportStarted };
+  /** Cancel a running preview or save (from any server): it stops at its next check point, at the latest before its commit, and ends failed with import_cancelled, nothing written. 409 import_not_running once it has ended. */
+  "POST /imports/{id}/cancel": { input: { params: { id: string } }; reply: ImportCancelRequested };
   /** The first 50 users a saved import created or changed, in the order it wrote them (the summary counts them all). */
   "GET /imports/{id}/users": { input: { params: { id: string } }; reply: ImportedUsers };
   /** Delegate mailbox access: who (primary) may open whose mailbox (delegate); search either address, filter by primary; paginated. */

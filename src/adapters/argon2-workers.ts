@@ -34,10 +34,12 @@ export function runArgon2Job<R>(
   options: Argon2Options,
   threads: number,
   onProgress?: (done: number) => void,
+  signal?: AbortSignal,
 ): Promise<R[]> {
   const total = job.items.length;
   const results = new Array<R>(total);
   if (total === 0) return Promise.resolve(results);
+  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     let next = 0;
     let done = 0;
@@ -61,6 +63,17 @@ export function runArgon2Job<R>(
       next = Math.min(total, next + CHUNK);
       worker.postMessage({ op: job.op, start, items: job.items.slice(start, next) });
     };
+    // Aborted: every thread stops (a chunk in flight is dropped) and the job rejects with the signal's reason.
+    signal?.addEventListener(
+      "abort",
+      () => {
+        if (failed || done === total) return;
+        failed = true;
+        stopAll();
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
     const count = Math.max(1, Math.min(threads, Math.ceil(total / CHUNK)));
     for (let i = 0; i < count; i++) {
       const worker = new Worker(WORKER_SOURCE, {

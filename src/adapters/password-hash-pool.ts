@@ -16,12 +16,14 @@ export async function mapConcurrently<T, R>(
   concurrency: number,
   work: (item: T) => Promise<R>,
   onProgress?: (done: number) => void,
+  signal?: AbortSignal,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let done = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {
+      signal?.throwIfAborted();
       const index = next++;
       results[index] = await work(items[index] as T);
       done++;
@@ -36,7 +38,8 @@ export function hashAll(
   hasher: PasswordHasher,
   passwords: readonly string[],
   onProgress?: (done: number) => void,
+  signal?: AbortSignal,
 ): Promise<string[]> {
-  if (hasher.hashMany) return hasher.hashMany(passwords, onProgress);
-  return mapConcurrently(passwords, hashingConcurrency(), (p) => hasher.hash(p), onProgress);
+  if (hasher.hashMany) return hasher.hashMany(passwords, onProgress, signal);
+  return mapConcurrently(passwords, hashingConcurrency(), (p) => hasher.hash(p), onProgress, signal);
 }

@@ -7,7 +7,12 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hashed: string, password: string): Promise<boolean>;
   /** Many at once, on every core (password-hash-pool.ts falls back to `hash` when absent). */
-  hashMany?(passwords: readonly string[], onProgress?: (done: number) => void): Promise<string[]>;
+  /** Stops (rejecting with the signal's reason) once `signal` aborts: a cancelled import hashes no further. */
+  hashMany?(
+    passwords: readonly string[],
+    onProgress?: (done: number) => void,
+    signal?: AbortSignal,
+  ): Promise<string[]>;
 }
 
 /**
@@ -39,10 +44,10 @@ export function createArgon2Hasher(): PasswordHasher {
         return false;
       }
     },
-    hashMany: async (passwords, onProgress) =>
+    hashMany: async (passwords, onProgress, signal) =>
       passwords.length < WORKERS_FROM
         ? Promise.all(passwords.map((p) => hasher.hash(p)))
-        : runArgon2Job<string>({ op: "hash", items: passwords }, options, threads, onProgress),
+        : runArgon2Job<string>({ op: "hash", items: passwords }, options, threads, onProgress, signal),
   };
   return hasher;
 }

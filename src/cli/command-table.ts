@@ -34,7 +34,14 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import("./commands/directory-commands.js")).DIRECTORY_COMMANDS,
   },
   {
-    paths: [["import"], ["imports", "save"], ["imports", "list"], ["imports", "show"], ["outbox", "list"]],
+    paths: [
+      ["import"],
+      ["imports", "save"],
+      ["imports", "cancel"],
+      ["imports", "list"],
+      ["imports", "show"],
+      ["outbox", "list"],
+    ],
     load: async () => (await import("./commands/import-commands.js")).IMPORT_COMMANDS,
   },
   {

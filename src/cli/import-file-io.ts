@@ -94,3 +94,24 @@ export function importVerdict(
     ? `Preview: no errors (nothing was written; save this preview with \`mailroster imports save ${outcome.importId}\`, or run again with --save).`
     : "Preview: no errors (nothing was written; run again with --save to save).";
 }
+
+/**
+ * Ctrl+C while an import runs in this process cancels it: the first stops it at its next check point (it is
+ * recorded failed with import_cancelled, nothing written); a second quits at once (the database rolls back what
+ * was not committed, and the next `serve` marks the record interrupted).
+ */
+export function cancelOnInterrupt(io: CliIo): { readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    io.stderr("\nmailroster: cancelling the import (Ctrl+C again to quit at once)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", onInterrupt);
+    },
+  };
+}

@@ -81,6 +81,8 @@ export const ERROR_CODES = {
   import_not_found: "No import has that id.",
   import_not_previewed:
     "Only a user import's clean preview can be saved this way: preview the file and correct its errors first.",
+  import_not_running:
+    "The import is not running (it is already saved, failed or a finished preview): nothing to cancel.",
   import_file_expired: "The previewed file is no longer kept (uploads are kept 7 days): upload it again.",
   import_results_unavailable:
     "The import has no results file: it is still running, is not a user import, or its upload was pruned after 7 days.",
@@ -185,6 +187,7 @@ export const ISSUE_CODES = {
   import_conflict:
     "While the import was saving, another change took an address or key it was about to write; nothing was written.",
   import_interrupted: "The server stopped while the import was running; nothing was written.",
+  import_cancelled: "The import was cancelled before it was saved; nothing was written.",
   import_changed_since_preview:
     "The directory changed since the preview, so the save would do something else than it showed; nothing was written.",
   delegate_header_missing: "The header directly right of `primary` must be `delegate`.",

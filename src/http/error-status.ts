@@ -80,6 +80,7 @@ const STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   import_not_found: 404,
   import_not_previewed: 409,
   import_file_expired: 410,
+  import_not_running: 409,
   import_results_unavailable: 409,
   delegates_export_too_large: 422,
   connector_name_invalid: 400,

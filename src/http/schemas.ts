@@ -182,7 +182,7 @@ export const IMPORT_STATES = ["uploaded", "validated", "saving", "saved", "faile
 /** How far a running save has come (null when no save of this import runs in the server). */
 export const importProgressSchema = z
   .object({
-    stage: z.enum(["reading", "hashing", "saving"]),
+    stage: z.enum(["reading", "checking", "hashing", "saving"]),
     done: z.int(),
     total: z.int(),
   })
@@ -204,6 +204,8 @@ const importRecordFields = {
     uploadOnly: z.boolean(),
   }),
   note: z.string().nullable(),
+  /** Someone asked to cancel it: while it runs, it is stopping; failed, it was cancelled (import_cancelled). */
+  cancelRequested: z.boolean(),
   progress: importProgressSchema.nullable(),
 };
 

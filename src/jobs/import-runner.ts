@@ -1,4 +1,5 @@
 import type { ServiceContext } from "../services/context.js";
+import { cancelImport, importCancelRequested } from "../services/imports/cancel-import.js";
 import { failStuckImport } from "../services/imports/import-recovery.js";
 import type { ImportProgress, ImportRequest, SheetAnalyzer } from "../services/imports/import-request.js";
 import type { ImportOutcome, ImportState } from "../services/imports/import-states.js";
@@ -26,7 +27,14 @@ export type ImportRequestBody = Omit<ImportRequest, "analyze" | "onRecorded" | "
 
 interface Job {
   progress: ImportProgress;
+  /** Aborted to cancel: the import stops at its next check point. */
+  readonly cancel: AbortController;
+  /** When the record was last read for a cancel requested through another server (or the CLI). */
+  cancelCheckedAt: number;
 }
+
+/** How often a running import's record is read for a cancel requested elsewhere (at its progress reports). */
+const CANCEL_POLL_MS = 2000;
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -120,9 +128,14 @@ export class ImportRunner {
     return new Promise((resolve, reject) => {
       let id: string | undefined;
       let watch: ImportWatch | undefined;
-      const job: Job = { progress: { stage: "reading", done: 0, total: 0 } };
+      const job: Job = {
+        progress: { stage: "reading", done: 0, total: 0 },
+        cancel: new AbortController(),
+        cancelCheckedAt: Date.now(),
+      };
       const work = run(context, {
         ...request,
+        signal: job.cancel.signal,
         analyze: this.analyze,
         onRecorded: (importId) => {
           id = importId;
@@ -133,6 +146,7 @@ export class ImportRunner {
         onProgress: (progress) => {
           job.progress = progress;
           watch?.progress(progress);
+          if (id !== undefined) this.pollCancel(context, id, job);
         },
       })
         .then(
@@ -151,6 +165,32 @@ export class ImportRunner {
         });
       this.pending.add(work);
     });
+  }
+
+  /**
+   * Cancels an import: records the request (any server's import; refused with import_not_running when it has
+   * ended) and stops it at once when this process runs it. Resolves when the request is recorded; the import's
+   * record then ends failed with import_cancelled.
+   */
+  async cancel(context: ServiceContext, importId: string): Promise<{ importId: string }> {
+    const answer = await cancelImport(context, importId);
+    this.jobs.get(importId)?.cancel.abort();
+    return answer;
+  }
+
+  /** A cancel asked through another door (another server, the CLI) reaches this process's import here. */
+  private pollCancel(context: ServiceContext, importId: string, job: Job): void {
+    const now = Date.now();
+    if (now - job.cancelCheckedAt < CANCEL_POLL_MS || job.cancel.signal.aborted) return;
+    job.cancelCheckedAt = now;
+    importCancelRequested(context, importId).then(
+      (requested) => {
+        if (requested) job.cancel.abort();
+      },
+      (error: unknown) => {
+        this.report(error);
+      },
+    );
   }
 
   /** How far a running import has come; undefined when this process runs none of that id. */

@@ -51,6 +51,7 @@ const LIST_COLUMNS = [
   "warning_count",
   "mode",
   "kind",
+  "cancel_requested_at",
   "created_at",
   "updated_at",
 ] as const satisfies readonly (keyof ImportListRow)[];
@@ -87,20 +88,46 @@ export async function listImportRowsInStates(db: Executor, states: readonly stri
     .execute();
 }
 
-/** Moves an import to `changes.state` only while it is still in one of `from`; true when it moved. */
+/**
+ * Moves an import to `changes.state` only while it is still in one of `from` (and, with `uncancelled`, nobody
+ * has asked to cancel it); true when it moved.
+ */
 export async function updateImportInStates(
   db: Executor,
   id: string,
   from: readonly string[],
   changes: Updateable<ImportsTable>,
+  uncancelled = false,
 ): Promise<boolean> {
-  const result = await db
+  let query = db
     .updateTable("imports")
     .set(changes)
     .where("id", "=", id)
-    .where("state", "in", [...from])
+    .where("state", "in", [...from]);
+  if (uncancelled) query = query.where("cancel_requested_at", "is", null);
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Records a request to cancel an import still running (uploaded, or saving); true when it is running. */
+export async function requestImportCancel(db: Executor, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable("imports")
+    .set({ cancel_requested_at: at })
+    .where("id", "=", id)
+    .where("state", "in", ["uploaded", "saving"])
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Whether someone has asked to cancel the import. */
+export async function isImportCancelRequested(db: Executor, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("imports")
+    .select("cancel_requested_at")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row !== undefined && row.cancel_requested_at !== null;
 }
 
 /** A keyset page of an account's imports, newest first (the order of imports_account_created_idx). */

@@ -157,6 +157,8 @@ export interface ImportsTable {
   mode: string | null;
   /** "users" (the default) or "delegates" (migration 0010). */
   kind: string;
+  /** When someone asked to cancel the running import (migration 0019); null otherwise. */
+  cancel_requested_at: string | null;
   created_at: string;
   updated_at: string;
 }

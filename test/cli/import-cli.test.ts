@@ -78,6 +78,9 @@ describe.each(DIALECTS)("import CLI on %s", (dialect) => {
     const again = await cli("imports", "save", id, "--json");
     expect(again.code).toBe(1);
     expect(json(again).errors).toEqual([expect.objectContaining({ code: "import_changed_since_preview" })]);
+    // Nothing left to cancel once saved.
+    const cancel = await cli("imports", "cancel", String(json(saved).importId));
+    expect([cancel.code, cancel.stderr]).toEqual([1, expect.stringContaining("import_not_running")]);
     const text = await cli("imports", "save", "no-such-import");
     expect([text.code, text.stderr]).toEqual([1, expect.stringContaining("import_not_found")]);
   });

@@ -30,6 +30,7 @@ function item(changes: Partial<ImportListItem>): ImportListItem {
     saved: false,
     importId: "imp-1",
     kind: "users",
+    cancelRequested: false,
     file: "staff.xls",
     sheet: "Staff",
     summary: NO_CHANGES,

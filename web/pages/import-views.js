@@ -1,14 +1,15 @@
 // What the import pages say about an import: its result, progress and options as text, its Spreadsheet
 // Information as facts, and the links to its error report. States and stage labels come from the server.
-import { call, downloadUrl, enc } from "../api.js";
+import { ApiError, call, downloadUrl, enc } from "../api.js";
 import { el, fill } from "../dom.js";
 import { facts } from "../components/facts.js";
 import { duration, formatNumber, plural } from "../components/format.js";
 import { bannerText, describeRunning } from "../components/import-banner.js";
+import { announce } from "../ui.js";
 /** @import { Import, ImportListItem, ImportProgress, Meta, SpreadsheetInformation } from "../api-types.js" */
 /** @import { RateMemory } from "../components/import-banner.js" */
 
-/** @typedef {Pick<ImportListItem, "kind" | "state" | "mode" | "summary" | "errorCount" | "progress">} ImportResult */
+/** @typedef {Pick<ImportListItem, "kind" | "state" | "mode" | "summary" | "errorCount" | "progress" | "cancelRequested">} ImportResult */
 
 /**
  * Whether the import is still at work in the server (the page polls while it is).
@@ -63,9 +64,13 @@ export function resultText(meta, item) {
     case "validated":
       return `Previewed, no errors: ${s.create} to create, ${s.update} to update`;
     case "failed":
-      return `${failedText(item.mode)}: ${plural(item.errorCount, "error")}`;
+      return item.cancelRequested
+        ? "Cancelled: nothing was written"
+        : `${failedText(item.mode)}: ${plural(item.errorCount, "error")}`;
     default:
-      return `${item.mode === "preview" ? "Previewing" : "Saving"}… ${progressText(meta, item.progress)}`;
+      return item.cancelRequested
+        ? "Cancelling…"
+        : `${item.mode === "preview" ? "Previewing" : "Saving"}… ${progressText(meta, item.progress)}`;
   }
 }
 
@@ -229,4 +234,30 @@ export function reportLinks(id) {
       "Download error report (.csv)",
     ),
   );
+}
+
+/**
+ * Cancel for a running preview or save: asks the server to stop it (it ends failed with import_cancelled,
+ * nothing written); the button then says the import is stopping. An import that ended meanwhile needs nothing.
+ * @param {string} id
+ * @param {(error: unknown) => void} onError
+ */
+export function cancelButton(id, onError) {
+  const button = el("button", { type: "button", class: "secondary" }, "Cancel");
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    button.textContent = "Cancelling…";
+    call("POST /imports/{id}/cancel", { params: { id } }).then(
+      () => {
+        announce("Cancelling: nothing the import has not saved will be written.");
+      },
+      (/** @type {unknown} */ error) => {
+        if (error instanceof ApiError && error.code === "import_not_running") return;
+        button.disabled = false;
+        button.textContent = "Cancel";
+        onError(error);
+      },
+    );
+  });
+  return button;
 }

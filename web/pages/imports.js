@@ -19,6 +19,7 @@ import {
   runningText,
   savedView,
   summaryFacts,
+  cancelButton,
 } from "./import-views.js";
 import { IMPORTS_CHANGED_EVENT } from "../components/import-banner.js";
 import { syncOffer } from "./directory-sync.js";
@@ -66,6 +67,7 @@ export async function renderImports(page) {
   });
   const preview = el("button", { type: "submit" }, "Preview Changes");
   const previewStatus = el("p", { class: "counter", role: "status" });
+  const previewCancel = el("span", {});
   const save = el("button", { type: "button", disabled: true }, "Save");
   const info = el("section", { class: "card", "aria-labelledby": "info-title", hidden: true });
   const progress = el("section", { class: "card", "aria-labelledby": "progress-title", hidden: true });
@@ -87,11 +89,13 @@ export async function renderImports(page) {
 
   /** @param {SpreadsheetInformation} outcome */
   const verdict = (outcome) =>
-    !outcome.ok
-      ? `${plural(outcome.errorCount, "error")}: correct the file and preview again (the results file marks each row). Nothing was written.`
-      : hasChanges(outcome)
-        ? "No errors: Save will make these changes."
-        : "No errors, and nothing to change: the directory already matches the file.";
+    outcome.errors[0]?.code === "import_cancelled"
+      ? "Cancelled: nothing was written."
+      : !outcome.ok
+        ? `${plural(outcome.errorCount, "error")}: correct the file and preview again (the results file marks each row). Nothing was written.`
+        : hasChanges(outcome)
+          ? "No errors: Save will make these changes."
+          : "No errors, and nothing to change: the directory already matches the file.";
 
   /** @param {SpreadsheetInformation} outcome */
   const showInfo = (outcome) => {
@@ -122,6 +126,9 @@ export async function renderImports(page) {
       bar,
       text,
       el("p", {}, "You can leave this page: the save goes on, and Import history shows how it ends."),
+      cancelButton(id, (error) => {
+        message.show(error);
+      }),
     );
     const view = await waitForImport(
       meta,
@@ -152,7 +159,13 @@ export async function renderImports(page) {
     cleanKey = undefined;
     updateSave();
     const result = resultText(meta, view);
-    announce(view.state === "saved" ? `Import saved. ${result}.` : `Import failed: ${result}.`);
+    announce(
+      view.state === "saved"
+        ? `Import saved. ${result}.`
+        : view.cancelRequested
+          ? "Import cancelled: nothing was written."
+          : `Import failed: ${result}.`,
+    );
     await history.load();
   };
 
@@ -164,6 +177,7 @@ export async function renderImports(page) {
     message.node,
     el("div", { class: "actions" }, preview, " ", save),
     previewStatus,
+    previewCancel,
     el(
       "p",
       {},
@@ -203,11 +217,17 @@ export async function renderImports(page) {
         await call("GET /groups/members", { query: { path: sent.fields.group, limit: 1 } });
       }
       const started = await upload("POST /imports/preview/start", sent.fields, sent.file);
+      previewCancel.replaceChildren(
+        cancelButton(started.importId, (error) => {
+          message.show(error);
+        }),
+      );
       window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));
       const outcome = await waitForImport(meta, form, started.importId, (view) => {
         previewStatus.textContent = `Previewing… ${progressText(meta, view.progress)}`;
       });
       previewStatus.textContent = "";
+      previewCancel.replaceChildren();
       if (!outcome) return;
       window.dispatchEvent(new window.Event(IMPORTS_CHANGED_EVENT));
       cleanKey = outcome.ok && hasChanges(outcome) ? key : undefined;
@@ -224,6 +244,7 @@ export async function renderImports(page) {
     } catch (error) {
       message.show(error);
     } finally {
+      previewCancel.replaceChildren();
       preview.disabled = false;
       updateSave();
     }

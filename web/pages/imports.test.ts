@@ -35,6 +35,7 @@ function view(id: string, changes: Partial<Import>): Import {
     saved: false,
     importId: id,
     kind: "users",
+    cancelRequested: false,
     file: "staff.xls",
     sheet: "Staff",
     checkpoint: "A1",
@@ -181,8 +182,53 @@ describe("the imports page", () => {
     expect(server.calls).toContain("GET /api/v1/groups/members?path=Staff&limit=1");
     expect(server.calls.filter((c) => c.startsWith("POST"))).toEqual([
       "POST /api/v1/imports/preview/start",
-      "POST /api/v1/imports/save",
+      // The clean preview's upload, kept on the server: nothing is sent twice.
+      "POST /api/v1/imports/preview-1/save",
     ]);
+  });
+
+  it("cancels a running save from its progress card and says nothing was written", async () => {
+    const cancelled = {
+      code: "import_cancelled",
+      cell: null,
+      row: null,
+      column: null,
+      message: "Cancelled before it was saved: nothing was written.",
+    };
+    const server = stubServer({
+      "preview-1": [view("preview-1", {})],
+      "save-1": [
+        view("save-1", {
+          state: "saving",
+          mode: "save",
+          progress: { stage: "saving", done: 512, total: 65534 },
+        }),
+        view("save-1", { state: "saving", mode: "save", cancelRequested: true }),
+        view("save-1", {
+          state: "failed",
+          mode: "save",
+          ok: false,
+          cancelRequested: true,
+          errors: [cancelled],
+          errorCount: 1,
+        }),
+      ],
+    });
+    await renderImports(page);
+    chooseFile("staff.xls");
+    type("Import Into Profile Group", "Staff");
+    main.querySelector("form")?.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.advanceTimersByTimeAsync(500);
+    button("Save").click();
+    await vi.advanceTimersByTimeAsync(1000);
+    button("Cancel").click();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.calls).toContain("POST /api/v1/imports/save-1/cancel");
+    expect(button("Cancelling…").disabled).toBe(true);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(status.textContent).toBe("Import cancelled: nothing was written.");
+    expect(main.textContent).toContain("Cancelled: nothing was written.");
+    expect(button("Save").disabled).toBe(true);
   });
 
   it("shows a preview's errors at their cells and keeps Save disabled", async () => {

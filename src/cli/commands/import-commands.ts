@@ -13,10 +13,12 @@ import {
 import { importResultsFile } from "../../services/imports/results-file.js";
 import { previewImport, saveImport } from "../../services/imports/run-import.js";
 import { previewedImportRequest } from "../../services/imports/save-previewed-import.js";
+import { cancelImport } from "../../services/imports/cancel-import.js";
 import { listOutbox } from "../../services/outbox-service.js";
 import { UsageError } from "../command-spec.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
 import {
+  cancelOnInterrupt,
   checkNoteOption,
   importerContext,
   importVerdict,
@@ -164,6 +166,7 @@ export const importCommand = defineCommand(
       run: (fileName, bytes) =>
         withDirectory(options.db, async (context) => {
           const importer = await importerContext(context, options.as, options.account);
+          const interrupt = cancelOnInterrupt(io);
           const request = {
             fileName,
             bytes,
@@ -172,10 +175,11 @@ export const importCommand = defineCommand(
             override,
             note,
             onProgress: bar?.update,
+            signal: interrupt.signal,
           };
-          const result = options.save
-            ? await saveImport(importer, request)
-            : await previewImport(importer, request);
+          const result = await (options.save ? saveImport : previewImport)(importer, request).finally(() => {
+            interrupt.dispose();
+          });
           bar?.finish(result.ok);
           if (resultsPath !== undefined && result.importId !== null) {
             try {
@@ -212,7 +216,14 @@ export const importsSaveCommand = defineCommand(
       const outcome = await withDirectory(options.db, async (context) => {
         const request = await previewedImportRequest(context, positionals.ID);
         const importer = await importerContext(context, options.as, request.account);
-        const result = await saveImport(importer, { ...request, onProgress: bar?.update });
+        const interrupt = cancelOnInterrupt(io);
+        const result = await saveImport(importer, {
+          ...request,
+          onProgress: bar?.update,
+          signal: interrupt.signal,
+        }).finally(() => {
+          interrupt.dispose();
+        });
         bar?.finish(result.ok);
         await dispatchOutbox(context.db, dispatchOptionsFromEnv(context.now));
         return result;
@@ -223,6 +234,25 @@ export const importsSaveCommand = defineCommand(
       if (!options.json || !isAppError(error) || error.code === "usage") throw error;
       return printImportOutcome(refusedOutcome(positionals.ID, error.code, describeForCli(error)), spec);
     }
+  },
+);
+
+export const importsCancelCommand = defineCommand(
+  {
+    path: ["imports", "cancel"],
+    summary:
+      "Cancel a preview or save a server is running: it stops at its next check point, at the latest before its commit, and ends failed with import_cancelled, nothing written.",
+    positionals: [{ name: "ID", description: "The running import's id, as imports list shows it." }],
+    options: { ...JSON_OPTION, ...DB_OPTION },
+  },
+  async ({ positionals, options }, io) => {
+    const answer = await withDirectory(options.db, (context) => cancelImport(context, positionals.ID));
+    if (options.json) printJson(answer, io.stdout);
+    else
+      io.stdout(
+        `Cancel requested for import ${answer.importId}: nothing it has not committed will be written.\n`,
+      );
+    return EXIT_OK;
   },
 );
 
@@ -266,6 +296,7 @@ export const outboxListCommand = defineCommand(
 export const IMPORT_COMMANDS: readonly CliCommand[] = [
   importCommand,
   importsSaveCommand,
+  importsCancelCommand,
   importsListCommand,
   importsShowCommand,
   outboxListCommand,

@@ -224,6 +224,19 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
     async ({ params, services, c }) =>
       runnerOf(c).startSave(services, await previewedImportRequest(services, params.id)),
   )
+  .add(
+    {
+      method: "post",
+      path: "/{id}/cancel",
+      summary:
+        "Cancel a running preview or save (from any server): it stops at its next check point, at the latest before its commit, and ends failed with import_cancelled, nothing written. 409 import_not_running once it has ended.",
+      access: "signed-in",
+      params: idParams,
+      response: z.object({ importId: z.string() }).meta({ id: "ImportCancelRequested" }),
+      status: 202,
+    },
+    ({ params, services, c }) => runnerOf(c).cancel(services, params.id),
+  )
   .download(
     {
       method: "get",

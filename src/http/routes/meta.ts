@@ -11,6 +11,7 @@ type ImportState = (typeof IMPORT_STATES)[number];
 /** What each stage of a running import is called where people read it (the console's progress line). */
 const STAGE_LABELS: Readonly<Record<ImportStage, string>> = {
   reading: "Reading the spreadsheet",
+  checking: "Checking the rows against the directory",
   hashing: "Hashing passwords",
   saving: "Saving",
 };

@@ -13,6 +13,7 @@ import {
   analyzeUpload,
   failImport,
   failUnreadable,
+  whileNotCancelled,
   finishImport,
   recordImport,
   yieldToEventLoop,
@@ -53,21 +54,24 @@ async function runDelegateImport(
     permission: DELEGATE_PERMISSION,
     options: { group: null, override: null, uploadOnly: true },
   });
-  const analysis = await analyzeUpload(run, "delegates", analyzeDelegateSheets);
-  if ("fileError" in analysis) return failUnreadable(run, analysis.fileError, EMPTY_DELEGATE_SUMMARY);
-  const where = { sheet: analysis.sheet, checkpoint: analysis.checkpoint };
-  const issues = IssueList.from({ issues: analysis.issues, counts: analysis.issueCounts });
-  if (analysis.checkpoint === null) {
-    return failImport(run, { ...where, summary: EMPTY_DELEGATE_SUMMARY, issues }, save);
-  }
-  // The rows that read well are checked against the directory even when others did not: a pair costs
-  // little to check, and the importer sees every problem of the file at once.
-  await yieldToEventLoop();
-  const facts = await loadDelegateFacts(context.db, run.account.id, analysis.rows);
-  const plan = planDelegates(analysis.rows, facts, analysis.dataRows);
-  issues.merge(plan.issues);
-  return finishImport(run, { ...where, summary: plan.summary, issues }, () => {
-    request.onProgress?.({ stage: "saving", done: 0, total: plan.adds.length + plan.removes.length });
-    return Promise.resolve((tx) => writeDelegatePlan(tx, run, plan));
+  // A cancel at any check point (the file read, the commit) ends it failed with import_cancelled.
+  return whileNotCancelled(run, EMPTY_DELEGATE_SUMMARY, async () => {
+    const analysis = await analyzeUpload(run, "delegates", analyzeDelegateSheets);
+    if ("fileError" in analysis) return failUnreadable(run, analysis.fileError, EMPTY_DELEGATE_SUMMARY);
+    const where = { sheet: analysis.sheet, checkpoint: analysis.checkpoint };
+    const issues = IssueList.from({ issues: analysis.issues, counts: analysis.issueCounts });
+    if (analysis.checkpoint === null) {
+      return failImport(run, { ...where, summary: EMPTY_DELEGATE_SUMMARY, issues }, save);
+    }
+    // The rows that read well are checked against the directory even when others did not: a pair costs
+    // little to check, and the importer sees every problem of the file at once.
+    await yieldToEventLoop();
+    const facts = await loadDelegateFacts(context.db, run.account.id, analysis.rows);
+    const plan = planDelegates(analysis.rows, facts, analysis.dataRows);
+    issues.merge(plan.issues);
+    return finishImport(run, { ...where, summary: plan.summary, issues }, () => {
+      request.onProgress?.({ stage: "saving", done: 0, total: plan.adds.length + plan.removes.length });
+      return Promise.resolve((tx) => writeDelegatePlan(tx, run, plan));
+    });
   });
 }

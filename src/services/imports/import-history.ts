@@ -30,6 +30,8 @@ export interface ImportListItem {
   at: string;
   updatedAt: string;
   note: string | null;
+  /** Someone asked to cancel it (running: stopping; failed: cancelled). */
+  cancelRequested: boolean;
   options: ImportView["options"];
   summary: ImportViewSummary;
   ok: boolean;
@@ -52,6 +54,7 @@ function mapListItem(row: ImportListRow): ImportListItem {
     at: row.created_at,
     updatedAt: row.updated_at,
     note: row.note,
+    cancelRequested: row.cancel_requested_at !== null,
     options,
     summary: parseImportSummary(row),
     ok: row.error_count === 0,

@@ -26,6 +26,11 @@ export interface ImportRequest {
   readonly expectedSummary?: ImportSummary | undefined;
   /** The preview this save commits, kept in the save's options. */
   readonly previewId?: string | undefined;
+  /**
+   * Aborted to cancel the import: it stops at its next check point (between stages, between hashing chunks,
+   * between a save's slices, inside its transaction) and ends failed with import_cancelled, nothing written.
+   */
+  readonly signal?: AbortSignal | undefined;
   /** Called once the import record exists (state uploaded): a background save answers with its id. */
   readonly onRecorded?: ((importId: string) => void) | undefined;
 }
@@ -45,7 +50,8 @@ export type SheetAnalyzer = <K extends ImportKind = "users">(
 ) => Promise<AnalysisOfKind[K] | { fileError: ImportIssue }>;
 
 export interface ImportProgress {
-  readonly stage: "reading" | "hashing" | "saving";
+  /** Reading the file, checking its rows against the directory, hashing passwords, saving. */
+  readonly stage: "reading" | "checking" | "hashing" | "saving";
   readonly done: number;
   readonly total: number;
 }

@@ -26,6 +26,7 @@ function record(changes: Partial<ImportRow>): ImportRow {
     warning_count: 0,
     mode: null,
     kind: "users",
+    cancel_requested_at: null,
     created_at: "2025-01-01T00:00:00.000Z",
     updated_at: "2025-01-01T00:00:00.000Z",
     ...changes,

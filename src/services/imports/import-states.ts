@@ -58,6 +58,8 @@ export interface ImportView extends ImportOutcome<ImportViewSummary> {
   updatedAt: string;
   options: { group: string | null; override: GroupOverride | null; uploadOnly: boolean };
   note: string | null;
+  /** Someone asked to cancel it (running: stopping; failed: cancelled). */
+  cancelRequested: boolean;
 }
 
 export const EMPTY_SUMMARY: ImportSummary = {
@@ -224,5 +226,6 @@ export function mapImport(row: ImportRow): ImportView {
     updatedAt: row.updated_at,
     options,
     note: row.note,
+    cancelRequested: row.cancel_requested_at !== null,
   };
 }

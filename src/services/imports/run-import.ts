@@ -11,7 +11,12 @@ import type { ImportSheet } from "../../import/locate-checkpoint.js";
 import { planImport, type ImportPlan } from "../../import/plan-import.js";
 import { readXls, type XlsSheet } from "../../sheet/xls/read-xls.js";
 import { saveImportFile } from "../../store/import-files-repository.js";
-import { insertImport, updateImport, updateImportInStates } from "../../store/imports-repository.js";
+import {
+  insertImport,
+  isImportCancelRequested,
+  updateImport,
+  updateImportInStates,
+} from "../../store/imports-repository.js";
 import { resolveAccountWithinReach } from "../account-lookup.js";
 import { authorize, newId, type ServiceContext, type Tx } from "../context.js";
 import { queueImportFailedMail } from "./import-failure-mail.js";
@@ -25,6 +30,7 @@ import {
   type ImportReport,
 } from "./import-states.js";
 import { loadDirectoryFacts, type LoadedFacts } from "./load-directory-facts.js";
+import { ImportCancelled, throwIfCancelled } from "./import-cancellation.js";
 import { samePlan } from "./save-previewed-import.js";
 import { writeImportPlan } from "./write-import-plan.js";
 
@@ -58,6 +64,11 @@ async function runUserImport(
       ...(request.previewId === undefined ? {} : { previewId: request.previewId }),
     },
   });
+  return whileNotCancelled(run, EMPTY_SUMMARY, () => planAndFinishUsers(run, groupPath));
+}
+
+async function planAndFinishUsers(run: ImportRun, groupPath: GroupPath | undefined): Promise<ImportOutcome> {
+  const { context, request, save } = run;
   const analysis = await analyzeUpload(run, "users", analyzeSheets);
   if ("fileError" in analysis) return failUnreadable(run, analysis.fileError, EMPTY_SUMMARY);
   const where = { sheet: analysis.sheet, checkpoint: analysis.checkpoint };
@@ -75,6 +86,8 @@ async function runUserImport(
   // ~0.1 s on 65,535 rows (SQLite answers synchronously, so the awaits alone never let a request in): the
   // server answers other requests between them.
   await yieldToEventLoop();
+  const rowCount = analysis.rows.length;
+  request.onProgress?.({ stage: "checking", done: 0, total: rowCount });
   const loaded = await loadDirectoryFacts(
     context,
     run.account,
@@ -89,7 +102,9 @@ async function runUserImport(
     );
   }
   await yieldToEventLoop();
+  throwIfCancelled(run);
   const plan = planImport(analysis.rows, analysis.map, loaded.facts, analysis.dataRows);
+  request.onProgress?.({ stage: "checking", done: rowCount, total: rowCount });
   issues.merge(plan.issues);
   if (request.expectedSummary && !samePlan(plan.summary, request.expectedSummary)) {
     issues.add(
@@ -116,7 +131,10 @@ async function prepareUserWrite(
     run.context.hasher,
     toHash.map((u) => u.source.password ?? ""),
     (done) => progress?.({ stage: "hashing", done, total: toHash.length }),
-  );
+    run.request.signal,
+  ).catch((error: unknown) => {
+    throw run.request.signal?.aborted ? new ImportCancelled() : error;
+  });
   const hashByKey = new Map(toHash.map((u, i) => [u.source.email.key, hashes[i] ?? ""]));
   progress?.({ stage: "saving", done: 0, total: plan.users.length });
   return (tx) =>
@@ -170,6 +188,7 @@ export async function recordImport(
     issue_counts_json: null,
     error_count: 0,
     warning_count: 0,
+    cancel_requested_at: null,
     created_at: now,
     updated_at: now,
   });
@@ -189,9 +208,11 @@ export async function analyzeUpload<K extends ImportKind>(
   inProcess: (sheets: readonly ImportSheet[], onProgress: (rowsRead: number) => void) => AnalysisOfKind[K],
 ): Promise<AnalysisOfKind[K] | { fileError: ImportIssue }> {
   const { request } = run;
-  return request.analyze
-    ? request.analyze(request.bytes, request.fileName, request.onProgress, kind)
+  const analysis = request.analyze
+    ? await request.analyze(request.bytes, request.fileName, request.onProgress, kind)
     : readAndAnalyze(request, inProcess);
+  throwIfCancelled(run);
+  return analysis;
 }
 
 /** An unreadable file is a processing failure in a preview too: the importer hears of it. */
@@ -216,11 +237,15 @@ export async function finishImport<S>(
   const { context, id } = run;
   if (report.issues.hasErrors()) return failImport(run, report, run.save);
   if (!run.save) {
-    await updateImport(context.db, id, {
-      state: "validated",
-      ...recordFieldsOf(report),
-      updated_at: context.now().toISOString(),
-    });
+    // Guarded: a preview cancelled (from any server) since its last check point ends cancelled, not validated.
+    const moved = await updateImportInStates(
+      context.db,
+      id,
+      ["uploaded"],
+      { state: "validated", ...recordFieldsOf(report), updated_at: context.now().toISOString() },
+      true,
+    );
+    if (!moved && (await isImportCancelRequested(context.db, id))) return failCancelled(run, report.summary);
     return outcomeOf(run, report, false);
   }
   await updateImport(context.db, id, { state: "saving", updated_at: context.now().toISOString() });
@@ -230,14 +255,20 @@ export async function finishImport<S>(
       await write(tx);
       // Guarded: when another server has failed this import as interrupted (no heartbeat from this one
       // within its lease), the save rolls back rather than write behind that record's back.
-      const moved = await updateImportInStates(tx, id, ["saving"], {
-        state: "saved",
-        ...recordFieldsOf(report),
-        updated_at: context.now().toISOString(),
-      });
+      // And not cancelled: a cancel recorded by any server before this commit wins, and nothing is written.
+      const moved = await updateImportInStates(
+        tx,
+        id,
+        ["saving"],
+        { state: "saved", ...recordFieldsOf(report), updated_at: context.now().toISOString() },
+        true,
+      );
       if (!moved) throw new LeaseLost();
     });
   } catch (error) {
+    if (error instanceof ImportCancelled || (await isImportCancelRequested(context.db, id))) {
+      return failCancelled(run, report.summary);
+    }
     // Already failed (and its importer told) by the server that found it interrupted: nothing to add.
     if (error instanceof LeaseLost) return outcomeOf(run, report, false);
     // A crash mid-way: the transaction rolled back, so nothing was written; record it and tell the importer.
@@ -259,6 +290,31 @@ export async function finishImport<S>(
 
 /** The import's record left `saving` while this server worked on it (another server failed it). */
 class LeaseLost extends Error {}
+
+/** Runs an import's steps; a cancel at any check point ends it failed with import_cancelled. */
+export async function whileNotCancelled<S>(
+  run: ImportRun,
+  summary: S,
+  steps: () => Promise<ImportOutcome<S>>,
+): Promise<ImportOutcome<S>> {
+  try {
+    return await steps();
+  } catch (error) {
+    if (error instanceof ImportCancelled) return failCancelled(run, summary);
+    throw error;
+  }
+}
+
+/** -> failed with import_cancelled; no failure mail: the importer (or a colleague) asked for it. */
+function failCancelled<S>(run: ImportRun, summary: S): Promise<ImportOutcome<S>> {
+  const issue = issueNowhere(
+    "import_cancelled",
+    run.save
+      ? "Cancelled before it was saved: nothing was written."
+      : "Cancelled while previewing: nothing was written.",
+  );
+  return failImport(run, { sheet: null, checkpoint: null, summary, issues: IssueList.of([issue]) }, false);
+}
 
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -14,6 +14,7 @@ import { newId, writeAudit, type Tx } from "../context.js";
 import { buildSliceRows, type SliceContext, type SliceRows } from "./build-slice-rows.js";
 import { endCredentialsOfReset } from "./end-credentials-of-reset.js";
 import type { ImportRun } from "./import-request.js";
+import { throwIfCancelled } from "./import-cancellation.js";
 import type { LoadedFacts } from "./load-directory-facts.js";
 
 /**
@@ -69,6 +70,8 @@ export async function writeImportPlan(
   for (let start = 0; start < plan.users.length; start += WRITE_SLICE) {
     let rows: SliceRows;
     try {
+      // Cancelled: throwing here, inside the transaction, rolls back every slice written so far.
+      throwIfCancelled(run);
       rows = buildSliceRows(slice, plan.users.slice(start, start + WRITE_SLICE));
     } catch (error) {
       // Settle the slice in flight before the transaction rolls back, so its failure is not left unheard.

@@ -16,6 +16,7 @@ import * as m0015 from "./0015-several-servers.js";
 import * as m0016 from "./0016-oidc.js";
 import * as m0017 from "./0017-import-files.js";
 import * as m0018 from "./0018-search-bulk-writes.js";
+import * as m0019 from "./0019-import-cancel.js";
 
 /** Every migration, in order; an in-code provider so dist/ needs no migration folder scan. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0016-oidc": m0016,
   "0017-import-files": m0017,
   "0018-search-bulk-writes": m0018,
+  "0019-import-cancel": m0019,
 };
 
 export const migrationProvider: MigrationProvider = {
