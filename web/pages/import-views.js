@@ -55,14 +55,14 @@ export function resultText(meta, item) {
   const s = item.summary;
   // A delegate import counts pairs (add, remove), not users.
   if (item.kind === "delegates" && (item.state === "saved" || item.state === "validated")) {
-    const counts = `${s.add ?? 0} to add, ${s.remove ?? 0} to remove, ${s.unchanged} unchanged`;
+    const counts = `${formatNumber(s.add ?? 0)} to add, ${formatNumber(s.remove ?? 0)} to remove, ${formatNumber(s.unchanged)} unchanged`;
     return item.state === "saved" ? `Saved: ${counts}` : `Previewed, no errors: ${counts}`;
   }
   switch (item.state) {
     case "saved":
-      return `Saved: ${s.create} created, ${s.update} updated, ${s.unchanged} unchanged`;
+      return `Saved: ${formatNumber(s.create)} created, ${formatNumber(s.update)} updated, ${formatNumber(s.unchanged)} unchanged`;
     case "validated":
-      return `Previewed, no errors: ${s.create} to create, ${s.update} to update`;
+      return `Previewed, no errors: ${formatNumber(s.create)} to create, ${formatNumber(s.update)} to update`;
     case "failed":
       return item.cancelRequested
         ? "Cancelled: nothing was written"
