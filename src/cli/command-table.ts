@@ -25,6 +25,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
       ["groups", "show"],
       ["users", "add"],
       ["users", "list"],
+      ["users", "search"],
       ["users", "show"],
       ["roles", "assign"],
       ["policy", "set"],

@@ -5,6 +5,39 @@ import { DIALECTS } from "../support/databases.js";
 describe.each(DIALECTS)("directory CLI on %s", (dialect) => {
   const { cli } = useCliDatabase(dialect);
 
+  it("searches users as the console does: any part, exact matches first, filters, pages", async () => {
+    expect((await cli(...initExampleArgv())).code).toBe(0);
+    for (const [email, name] of [
+      ["user10@example.com", "Ten"],
+      ["user2@example.com", "Two"],
+      ["ann@example.com", "Ann"],
+      ["joanna@example.com", "Joanna"],
+    ]) {
+      expect((await cli("users", "add", email, "--name", name)).code).toBe(0);
+    }
+    const found = await cli("users", "search", "ANN", "--json");
+    expect(found.code).toBe(0);
+    const page = JSON.parse(found.stdout) as {
+      items: { email: string }[];
+      total: number;
+      nextCursor: string | null;
+    };
+    // The exact name first, then the other matches in address order.
+    expect(page.items.map((u) => u.email)).toEqual(["ann@example.com", "joanna@example.com"]);
+    expect(page.total).toBe(2);
+    // Numbers in numeric order, a page at a time.
+    const first = await cli("users", "search", "user", "--limit", "1");
+    expect(first.stdout).toMatch(/^user2@example\.com\tTwo\t/);
+    const cursor = /--cursor (\S+)/.exec(first.stdout)?.[1] ?? "";
+    expect((await cli("users", "search", "user", "--limit", "1", "--cursor", cursor)).stdout).toMatch(
+      /^user10@example\.com\t/,
+    );
+    expect((await cli("users", "search", "", "--value", "x")).code).toBe(2);
+    expect(
+      (await cli("users", "search", "", "--attribute", "site", "--value", "Paris", "--json")).stdout,
+    ).toContain('"items": []');
+  });
+
   it("runs the commands of the issue end to end", async () => {
     expect((await cli("migrate")).code).toBe(0);
     const init = await cli(...initExampleArgv(), "--domain", "example.org");

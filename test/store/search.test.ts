@@ -92,6 +92,12 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
     expect(await emails(context, { attribute: "site", attributeValue: "Paris", limit: 50 })).toEqual([
       "ann@example.com",
     ]);
+    // Attribute values are searched when asked for (a scan), never by the indexed search of every field.
+    expect(await emails(context, { text: "paris", limit: 50 })).toEqual([]);
+    expect(await emails(context, { field: "attribute", text: "paris", limit: 50 })).toEqual([
+      "ann@example.com",
+      "joanna@example.com",
+    ]);
     expect(await emails(context, { attribute: "site", text: "paris", limit: 50 })).toEqual([
       "ann@example.com",
       "joanna@example.com",

@@ -100,7 +100,7 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
     type: "search",
     name: "q",
     value: query.q,
-    placeholder: "address, alias, name or attribute",
+    placeholder: "address, alias or name",
   });
   /**
    * A labelled select of [value, text] options.
@@ -125,6 +125,9 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
     ["locked", "Locked"],
   ]);
   const group = field("In group", { name: "group", placeholder: "e.g. Staff/London" });
+  // The attribute filter: users whose attribute holds exactly this value (an index look-up at any size).
+  const attribute = field("Attribute", { name: "attribute", placeholder: "e.g. department" });
+  const attributeValue = field("equals", { name: "attributeValue", placeholder: "e.g. Engineering" });
   const form = el(
     "form",
     { class: "search", role: "search" },
@@ -133,6 +136,8 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
     type.wrapper,
     status.wrapper,
     group.wrapper,
+    attribute.wrapper,
+    attributeValue.wrapper,
     el("button", { type: "submit" }, "Search"),
   );
   const results = el("div");
@@ -153,6 +158,9 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
         ...(type.select.value ? { type: type.select.value } : {}),
         ...(status.select.value ? { status: /** @type {"locked" | "active"} */ (status.select.value) } : {}),
         ...(group.input.value.trim() ? { group: group.input.value.trim() } : {}),
+        ...(attribute.input.value.trim()
+          ? { attribute: attribute.input.value.trim(), attributeValue: attributeValue.input.value.trim() }
+          : {}),
       },
     });
     const nav = keysetPager({

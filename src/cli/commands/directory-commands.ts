@@ -5,6 +5,8 @@ import { setPasswordPolicy } from "../../services/password-policy-service.js";
 import { assignRole } from "../../services/users/assign-role.js";
 import { createUser } from "../../services/users/create-user.js";
 import { getUser, streamUsers } from "../../services/users/find-users.js";
+import { searchUsers } from "../../services/users/search-users.js";
+import { UsageError } from "../command-spec.js";
 import { migrateToLatest } from "../../store/migrate.js";
 import { openDatabase } from "../../store/open-database.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
@@ -181,6 +183,96 @@ export const usersListCommand = defineStreamedListCommand(
   (u) => `${u.email}\t${u.name}\t${u.type}\t${u.account}\n`,
 );
 
+export const usersSearchCommand = defineCommand(
+  {
+    path: ["users", "search"],
+    summary:
+      "Search users as the console does: any part of an address, alias or name (indexed; exact matches first), filters, one page at a time (--cursor for the next).",
+    positionals: [{ name: "TEXT", description: 'The text to find ("" for none: filters alone).' }],
+    options: {
+      field: {
+        type: "string",
+        value: "FIELD",
+        choices: ["any", "address", "alias", "name", "attribute"],
+        description:
+          "Where the text is looked for (attribute: in --attribute's values, a scan). Default: any.",
+      },
+      attribute: {
+        type: "string",
+        value: "NAME",
+        description: "With --value: users whose attribute is exactly VALUE.",
+      },
+      value: {
+        type: "string",
+        value: "VALUE",
+        description: "The attribute's exact value (with --attribute).",
+      },
+      type: {
+        type: "string",
+        value: "TYPE",
+        description: "Only users of this type (imported, directory, ...).",
+      },
+      status: {
+        type: "string",
+        value: "STATUS",
+        choices: ["active", "locked"],
+        description: "Only active or locked users.",
+      },
+      group: {
+        type: "string",
+        value: "PATH",
+        description: "Only members of this group or a group under it.",
+      },
+      sort: {
+        type: "string",
+        value: "ORDER",
+        choices: ["address", "name", "type", "updated"],
+        description: "The order (default: address, numbers in numeric order).",
+      },
+      limit: { type: "count", default: 50, description: "Users a page, 1 to 1000." },
+      cursor: {
+        type: "string",
+        value: "CURSOR",
+        description: "The page after (nextCursor of the last page).",
+      },
+      ...JSON_OPTION,
+      ...ACCOUNT_OPTION,
+      ...DB_OPTION,
+    },
+  },
+  async ({ positionals, options }, io) => {
+    if (options.limit < 1 || options.limit > 1000) throw new UsageError("--limit needs 1 to 1000");
+    if (options.value !== undefined && options.attribute === undefined) {
+      throw new UsageError("--value needs --attribute");
+    }
+    const page = await withDirectory(options.db, (context) =>
+      searchUsers(context, {
+        account: options.account,
+        text: positionals.TEXT,
+        field: options.field,
+        attribute: options.attribute,
+        attributeValue: options.value,
+        type: options.type,
+        status: options.status,
+        group: options.group,
+        sort: options.sort,
+        cursor: options.cursor,
+        limit: options.limit,
+      }),
+    );
+    if (options.json) {
+      printJson(page, io.stdout);
+      return EXIT_OK;
+    }
+    for (const u of page.items) io.stdout(`${u.email}\t${u.name}\t${u.type}\t${u.account}\n`);
+    const total = `${page.total.toLocaleString("en-US")}${page.totalCapped ? "+" : ""}`;
+    io.stdout(
+      `${page.items.length} shown of ${total}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ""}\n`,
+    );
+    return EXIT_OK;
+  },
+);
+
 export const usersShowCommand = defineShowCommand(
   {
     path: ["users", "show"],
@@ -315,6 +407,7 @@ export const DIRECTORY_COMMANDS: readonly CliCommand[] = [
   groupsShowCommand,
   usersAddCommand,
   usersListCommand,
+  usersSearchCommand,
   usersShowCommand,
   rolesAssignCommand,
   policySetCommand,

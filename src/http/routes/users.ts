@@ -80,7 +80,7 @@ export const userRoutes = new ApiRouter("/users", "Users")
       method: "get",
       path: "",
       summary:
-        "Search users by address, alias, name or attribute value (any part, any case; exact matches first), filter by type, status, group or attribute = value, sort; keyset pages (cursor, limit) or the older page/pageSize.",
+        "Search users by address, alias or name (any part, any case, through a trigram index; exact matches first), or with field=attribute by attribute value (a scan); filter by type, status, group or attribute = value (indexed), sort; keyset pages (cursor, limit) or the older page/pageSize.",
       access: "signed-in",
       query: searchQuery,
       response: usersPage,

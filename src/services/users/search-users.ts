@@ -22,6 +22,8 @@ export type { UserListSort, UserSearchField } from "../../store/search-repositor
 
 /** A search's matches are counted this far (a list without text to LIST_COUNT_CAP). */
 export const TEXT_COUNT_CAP = 10_000;
+/** Text tested row by row is counted only this far: sparse matches (two letters) mean many rows per match. */
+export const SCANNED_TEXT_COUNT_CAP = 1_000;
 
 /** Exact matches shown first, before the substring matches. */
 const EXACT_FIRST = 10;
@@ -149,7 +151,13 @@ export async function searchUsers(
   const last = rows.at(-1);
   // Text is counted to a lower cap: past it each counted row is a LIKE, not an index entry.
   const cap =
-    legacyPage !== undefined ? Number.MAX_SAFE_INTEGER : prepared.hasText ? TEXT_COUNT_CAP : LIST_COUNT_CAP;
+    legacyPage !== undefined
+      ? Number.MAX_SAFE_INTEGER
+      : prepared.scansText
+        ? SCANNED_TEXT_COUNT_CAP
+        : prepared.hasText
+          ? TEXT_COUNT_CAP
+          : LIST_COUNT_CAP;
   const counted = await countUserSearch(context.db, prepared, cap);
   return {
     items: await viewsInOrder(context, [...leading, ...rows.map((r) => r.userId)]),
