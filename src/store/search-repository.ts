@@ -191,8 +191,11 @@ export interface PreparedUserSearch {
   readonly query: UserListQuery;
   readonly where: RawBuilder<SqlBool>;
   readonly hasText: boolean;
-  /** The text is tested row by row (under three characters, or common enough to match thousands). */
-  readonly scansText: boolean;
+  /**
+   * Each row of the walk is tested (text under three characters or common enough to match thousands, a
+   * group's members): counting far costs a test per row.
+   */
+  readonly testsEachRow: boolean;
 }
 
 export async function prepareUserSearch(db: Executor, query: UserListQuery): Promise<PreparedUserSearch> {
@@ -223,7 +226,7 @@ export async function prepareUserSearch(db: Executor, query: UserListQuery): Pro
     query,
     where: sql<SqlBool>`${sql.join(conditions, sql` and `)}`,
     hasText: folded !== "",
-    scansText: text !== undefined && !text.ids,
+    testsEachRow: (text !== undefined && !text.ids) || query.groupIds !== undefined,
   };
 }
 

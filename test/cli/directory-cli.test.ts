@@ -12,7 +12,7 @@ describe.each(DIALECTS)("directory CLI on %s", (dialect) => {
       ["user2@example.com", "Two"],
       ["ann@example.com", "Ann"],
       ["joanna@example.com", "Joanna"],
-    ]) {
+    ] as const) {
       expect((await cli("users", "add", email, "--name", name)).code).toBe(0);
     }
     const found = await cli("users", "search", "ANN", "--json");

@@ -22,8 +22,8 @@ export type { UserListSort, UserSearchField } from "../../store/search-repositor
 
 /** A search's matches are counted this far (a list without text to LIST_COUNT_CAP). */
 export const TEXT_COUNT_CAP = 10_000;
-/** Text tested row by row is counted only this far: sparse matches (two letters) mean many rows per match. */
-export const SCANNED_TEXT_COUNT_CAP = 1_000;
+/** Rows tested one by one (scanned text, a group filter) are counted only this far: a test per row. */
+export const ROW_TEST_COUNT_CAP = 1_000;
 
 /** Exact matches shown first, before the substring matches. */
 const EXACT_FIRST = 10;
@@ -153,8 +153,8 @@ export async function searchUsers(
   const cap =
     legacyPage !== undefined
       ? Number.MAX_SAFE_INTEGER
-      : prepared.scansText
-        ? SCANNED_TEXT_COUNT_CAP
+      : prepared.testsEachRow
+        ? ROW_TEST_COUNT_CAP
         : prepared.hasText
           ? TEXT_COUNT_CAP
           : LIST_COUNT_CAP;
