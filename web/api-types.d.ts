@@ -430,7 +430,7 @@ export interface JsonRoutes {
   "GET /auth/me": { input: Record<string, never>; reply: Me };
   /** Change your own password (required first when forced or expired); ends your other sessions. */
   "POST /auth/password": { input: { body: { currentPassword: string; newPassword: string } }; reply: Me };
-  /** Search users by address, alias, name or attribute value (any part, any case; exact matches first), filter by type, status, group or attribute = value, sort; keyset pages (cursor, limit) or the older page/pageSize. */
+  /** Search users by address, alias or name (any part, any case, through a trigram index; exact matches first), or with field=attribute by attribute value (a scan); filter by type, status, group or attribute = value (indexed), sort; keyset pages (cursor, limit) or the older page/pageSize. */
   "GET /users": {
     input: {
       query?: {

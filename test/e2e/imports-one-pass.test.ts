@@ -15,7 +15,7 @@ import type { Served } from "../support/serve-process.js";
 // `mailroster serve` (dist/) on a temporary SQLite file, in the Debian chromium.
 const DOMAIN = "mailroster.local";
 /** Enough passwords to hash that the save runs for a few seconds: long enough to watch the banner. */
-const GOOD_ROWS = 300;
+const GOOD_ROWS = 1200;
 
 const haveChromium = requireChromium("the imports end-to-end test (test/e2e/imports-one-pass.test.ts)");
 
@@ -150,7 +150,7 @@ describe.skipIf(!haveChromium)("imports in one pass, in Chromium", () => {
     await page.goto(`${served.url}/#/imports`);
     await page.getByRole("link", { name: "staff-fixed.xls" }).first().click();
     await page.getByRole("heading", { name: "Import saved" }).waitFor();
-    await page.getByText(`Created ${GOOD_ROWS + 3} users, updated 0`).waitFor();
+    await page.getByText(`Created ${(GOOD_ROWS + 3).toLocaleString("en-US")} users, updated 0`).waitFor();
     await page.getByRole("link", { name: `amy@${DOMAIN}` }).waitFor();
     expect(await page.getByText("Users to create").count()).toBe(0);
     await shot("06-saved-results-1280");

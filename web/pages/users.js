@@ -127,7 +127,10 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
   const group = field("In group", { name: "group", placeholder: "e.g. Staff/London" });
   // The attribute filter: users whose attribute holds exactly this value (an index look-up at any size).
   const attribute = field("Attribute", { name: "attribute", placeholder: "e.g. department" });
-  const attributeValue = field("equals", { name: "attributeValue", placeholder: "e.g. Engineering" });
+  const attributeValue = field("Attribute value (exact)", {
+    name: "attributeValue",
+    placeholder: "e.g. Engineering",
+  });
   const form = el(
     "form",
     { class: "search", role: "search" },
