@@ -36,8 +36,34 @@ function unwrap(result: MigrationResultSet): string[] {
   );
 }
 
-/** Applies every pending migration; returns one line per migration run. */
+/**
+ * Whether every migration this code knows is recorded as applied: one read of the bookkeeping table, where
+ * the migrator (on PostgreSQL a schema lock and an introspection of the schema) costs ~100 ms, which every CLI
+ * command would pay before its point look-up. False when the table is missing or anything is pending.
+ */
+async function isCurrent<DB>(db: Kysely<DB>): Promise<boolean> {
+  const known = Object.keys(await migrationProvider.getMigrations());
+  try {
+    // The current schema's own table on PostgreSQL: another schema on the search path may hold its own copy.
+    const table =
+      db.getExecutor().adapter instanceof PostgresAdapter
+        ? sql.id(
+            (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ??
+              "public",
+            "kysely_migration",
+          )
+        : sql.id("kysely_migration");
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return known.every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
+}
+
+/** Applies every pending migration; returns one line per migration run (none when the schema is current). */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
+  if (await isCurrent(db)) return [];
   return unwrap(await (await createMigrator(db)).migrateToLatest());
 }
 
