@@ -15,7 +15,7 @@ export const DEFAULT_LEASE_MS = 30_000;
 /** The shared pieces `serve` runs with on PostgreSQL; absent for SQLite and PGlite (one server). */
 export interface SharedMachinery {
   readonly leases: ImportLeases;
-  readonly signInStore: RateLimitStore;
+  readonly rateLimitStore: RateLimitStore;
   readonly syncSchedule: ScheduleClaim;
   /** Stops the watchdogs' worker and the listener (after the imports have ended). */
   close(): Promise<void>;
@@ -59,7 +59,7 @@ export async function startSharedMachinery(options: {
   });
   return {
     leases,
-    signInStore: createSharedRateLimitStore(db),
+    rateLimitStore: createSharedRateLimitStore(db),
     syncSchedule: createScheduleClaim(db, "sync_all", options.context.now),
     async close() {
       await listener.close();

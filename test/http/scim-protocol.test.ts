@@ -14,6 +14,8 @@ import { openDatabase } from "../../src/store/open-database.js";
 import { runCli } from "../support/cli.js";
 import { createCliDatabaseUrl, DIALECTS, useTestDatabase } from "../support/databases.js";
 import { ScimClient, GROUP, scimSetUp, USER } from "../support/scim-client.js";
+import { createApp } from "../../src/http/app.js";
+import { createSharedRateLimitStore } from "../../src/services/jobs/shared-rate-limit.js";
 
 // RFC 7643 section 7's schema for attribute definitions, and sections 5 and 6 for the other two.
 const attributeSchema: z.ZodType = z.lazy(() =>
@@ -306,6 +308,22 @@ describe.each(DIALECTS)("SCIM protocol on %s", (dialect) => {
     const limited = await scim.call("GET", "/Users");
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+
+  it("counts a token's rate across servers that share the counts", async () => {
+    const store = createSharedRateLimitStore(database().db);
+    const { system, app, scim, token } = await scimSetUp(database(), {
+      scimLimiter: new RateLimiter(5, 60_000, () => new Date(), store),
+    });
+    // Another server on the same database: its own app and limiter, the same shared counts.
+    const other = new ScimClient(
+      createApp({ ...system, scimLimiter: new RateLimiter(5, 60_000, () => new Date(), store) }),
+      token,
+    );
+    for (let i = 0; i < 3; i++) expect((await scim.call("GET", "/Users")).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await other.call("GET", "/Users")).status).toBe(200);
+    expect((await other.call("GET", "/Users")).status).toBe(429);
+    expect((await new ScimClient(app, token).call("GET", "/Users")).status).toBe(429);
   });
 
   it("logs changes and refusals for the console, newest first", async () => {

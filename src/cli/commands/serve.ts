@@ -3,7 +3,7 @@ import { createArgon2Hasher } from "../../adapters/password-hasher.js";
 import { createSecretBox, loadSecretKey } from "../../adapters/secret-box.js";
 import { startMailAuthSocket, type MailAuthSocket } from "../../adapters/mail-auth-socket.js";
 import { startSmtpListener, type SmtpLimits, type SmtpListener } from "../../adapters/smtp-listener.js";
-import { createApp } from "../../http/app.js";
+import { createApp, SCIM_REQUESTS_PER_MINUTE } from "../../http/app.js";
 import { ImportRunner } from "../../jobs/import-runner.js";
 import { dispatchOutbox } from "../../services/dispatch-outbox.js";
 import { dispatchOptionsFromEnv } from "../mail-options.js";
@@ -318,7 +318,10 @@ export const serveCommand = defineCommand(
           sync,
           oidc,
           // Ten sign-in attempts a minute per client and per address, counted by every server together.
-          signInLimiter: shared && new RateLimiter(10, 60_000, base.now, shared.signInStore),
+          signInLimiter: shared && new RateLimiter(10, 60_000, base.now, shared.rateLimitStore),
+          // A SCIM token's requests a minute, counted by every server together.
+          scimLimiter:
+            shared && new RateLimiter(SCIM_REQUESTS_PER_MINUTE, 60_000, base.now, shared.rateLimitStore),
         }),
         host,
         port,

@@ -111,7 +111,8 @@ function handle(
       caller = await authenticateScim(c);
       // Read before any transaction opens: the audit rows and the activity entry name the token.
       await scimTokenName(caller);
-      const wait = limiter.hit(caller.token.id);
+      // Shared by every server on one PostgreSQL (hitShared), else counted in this process.
+      const wait = await limiter.hitShared(`scim-token:${caller.token.id}`);
       if (wait > 0) {
         throw new AppError(
           "scim_rate_limited",
