@@ -2,11 +2,7 @@ import type { Selectable } from "kysely";
 import { insertRows } from "./bulk/bulk-insert.js";
 import { eachInChunks, forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { AddressesTable, Executor } from "./schema.js";
-import {
-  BULK_SEARCH_INDEX,
-  insertAliasSearchRows,
-  withSearchTriggersHeld,
-} from "./search-index-repository.js";
+import { insertAliasSearchRows, insertWithSearchIndex } from "./search-index-repository.js";
 
 // Every primary address and alias, keyed by address_key (unique system-wide).
 
@@ -99,14 +95,7 @@ export async function insertAddresses(db: Executor, rows: readonly AddressRow[])
       ["address_key", "account_id", "user_id", "address", "kind"],
       rows.map((a) => [a.address_key, a.account_id, a.user_id, a.address, a.kind]),
     );
-  if (rows.length < BULK_SEARCH_INDEX) {
-    await insert(db);
-    return;
-  }
-  await withSearchTriggersHeld(db, async (tx) => {
-    await insert(tx);
-    await insertAliasSearchRows(tx, rows);
-  });
+  await insertWithSearchIndex(db, rows.length, insert, (tx) => insertAliasSearchRows(tx, rows));
 }
 
 export async function deleteAliases(db: Executor, userId: string): Promise<void> {

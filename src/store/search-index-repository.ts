@@ -52,6 +52,26 @@ export async function withSearchTriggersHeld(
   }
 }
 
+/**
+ * A bulk insert of `count` rows and its index rows: small inserts (a console or SCIM write) leave the index to
+ * the triggers; large ones hold them off and write the index set-based (`index`), in one transaction.
+ */
+export async function insertWithSearchIndex(
+  db: Executor,
+  count: number,
+  insert: (tx: Executor) => Promise<void>,
+  index: (tx: Executor) => Promise<void>,
+): Promise<void> {
+  if (count < BULK_SEARCH_INDEX) {
+    await insert(db);
+    return;
+  }
+  await withSearchTriggersHeld(db, async (tx) => {
+    await insert(tx);
+    await index(tx);
+  });
+}
+
 /** The index rows of new users (their insert's triggers held off). */
 export async function insertUserSearchRows(db: Executor, users: readonly IndexedUser[]): Promise<void> {
   await insertRows(

@@ -9,11 +9,7 @@ import {
 import { inParameterBatches, insertRows } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, UsersTable } from "./schema.js";
-import {
-  BULK_SEARCH_INDEX,
-  insertUserSearchRows,
-  withSearchTriggersHeld,
-} from "./search-index-repository.js";
+import { insertUserSearchRows, insertWithSearchIndex } from "./search-index-repository.js";
 
 // The users table: one row per user, keyed by id, its primary address unique through email_key.
 
@@ -129,14 +125,7 @@ export async function insertUsersBulk(db: Executor, rows: readonly UserRow[]): P
       USER_COLUMNS,
       rows.map((u) => USER_COLUMNS.map((c) => u[c])),
     );
-  if (rows.length < BULK_SEARCH_INDEX) {
-    await insert(db);
-    return;
-  }
-  await withSearchTriggersHeld(db, async (tx) => {
-    await insert(tx);
-    await insertUserSearchRows(tx, rows);
-  });
+  await insertWithSearchIndex(db, rows.length, insert, (tx) => insertUserSearchRows(tx, rows));
 }
 
 /** A change to one user: null leaves the column as it is. */

@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Import, ImportListItem, Me, Meta } from "../api-types.js";
-import type { Page } from "../app.js";
 import { NO_CHANGES } from "../../test/support/import-summary.js";
-import { fill } from "../dom.js";
 import { renderImports } from "./imports.js";
+import { testPage } from "./test-page.js";
 
 const META: Meta = {
   noteMaxLength: 100,
@@ -103,12 +102,7 @@ describe("the imports page", () => {
     vi.unstubAllGlobals();
   });
 
-  const page: Page = {
-    show: (title, ...content) => void fill(main, title, ...content),
-    me: ME,
-    go: () => Promise.resolve(),
-    onSignedIn: () => {},
-  };
+  const page = testPage(() => main, ME);
   const byLabel = (text: string) => {
     const label = [...main.querySelectorAll("label")].find((l) => l.textContent === text);
     return main.querySelector(`#${label?.getAttribute("for") ?? "missing"}`) as HTMLInputElement;

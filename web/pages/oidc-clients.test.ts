@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Me, OidcClient } from "../api-types.js";
-import type { Page } from "../app.js";
-import { fill } from "../dom.js";
 import { renderOidcClients } from "./oidc-clients.js";
+import { testPage } from "./test-page.js";
 
 const ME: Me = {
   email: "admin@example.com",
@@ -65,12 +64,7 @@ describe("the OpenID Connect applications page", () => {
     vi.unstubAllGlobals();
   });
 
-  const page: Page = {
-    show: (title, ...content) => void fill(main, title, ...content),
-    me: ME,
-    go: () => Promise.resolve(),
-    onSignedIn: () => {},
-  };
+  const page = testPage(() => main, ME);
   const rows = () => [...main.querySelectorAll("tbody tr")].map((r) => r.textContent);
   const button = (text: string) => [...main.querySelectorAll("button")].find((b) => b.textContent === text);
 

@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Me, ScimActivity } from "../api-types.js";
-import type { Page } from "../app.js";
-import { fill } from "../dom.js";
 import { renderScim } from "./scim.js";
+import { testPage } from "./test-page.js";
 
 const ME: Me = {
   email: "admin@example.com",
@@ -50,12 +49,7 @@ describe("the SCIM provisioning page", () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  const page: Page = {
-    show: (title, ...content) => void fill(main, title, ...content),
-    me: ME,
-    go: () => Promise.resolve(),
-    onSignedIn: () => {},
-  };
+  const page = testPage(() => main, ME);
 
   it("shows the base URL from the server and the activity, newest first, then older pages", async () => {
     await renderScim(page);
