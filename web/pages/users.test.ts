@@ -1,0 +1,68 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Me } from "../api-types.js";
+import { renderUsers } from "./users.js";
+import { testPage } from "./test-page.js";
+
+const ME: Me = {
+  email: "admin@example.com",
+  name: "Admin",
+  account: "CxAy",
+  roles: ["Super Administrator"],
+  permissions: ["manage_users"],
+  passwordChange: null,
+};
+
+describe("the users page", () => {
+  let main: HTMLElement;
+  const asked: string[] = [];
+  beforeEach(() => {
+    main = document.createElement("main");
+    document.body.replaceChildren(main);
+    asked.length = 0;
+    vi.stubGlobal("fetch", (url: string) => {
+      asked.push(url);
+      const body = url.startsWith("/api/v1/users?")
+        ? {
+            items: [],
+            total: 0,
+            totalCapped: false,
+            page: 1,
+            pageSize: 25,
+            nextCursor: null,
+            prevCursor: null,
+          }
+        : url.startsWith("/api/v1/password-policy/rules")
+          ? { account: "CxAy", rules: [{ code: "min_length", text: "at least 12 characters" }] }
+          : {};
+      return Promise.resolve(
+        new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } }),
+      );
+    });
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  const input = (label: string) => {
+    const tag = [...main.querySelectorAll("label")].find((l) => l.textContent === label);
+    return main.querySelector(`#${tag?.getAttribute("for") ?? "missing"}`) as HTMLInputElement;
+  };
+
+  it("filters by an attribute's exact value, as the API's indexed filter", async () => {
+    await renderUsers(testPage(() => main, ME));
+    input("Attribute").value = "department";
+    input("Attribute value (exact)").value = "Sales";
+    main.querySelector<HTMLFormElement>("form.search")?.requestSubmit();
+    await vi.waitFor(() => {
+      expect(asked.at(-1)).toContain("attribute=department&attributeValue=Sales");
+    });
+    // Without an attribute the value alone is not sent.
+    input("Attribute").value = "";
+    main.querySelector<HTMLFormElement>("form.search")?.requestSubmit();
+    await vi.waitFor(() => {
+      expect(asked.filter((u) => u.startsWith("/api/v1/users?"))).toHaveLength(3);
+    });
+    expect(asked.at(-1)).not.toContain("attribute");
+  });
+});
