@@ -29,7 +29,7 @@ export interface IndexedAddress {
  * transaction: the caller's, or one of its own when it has none (a setting or a flag set outside a transaction
  * could reach another connection of the pool, or SQLite's reader). The flag is cleared however `write` ends.
  */
-export async function withSearchTriggersHeld(
+async function withSearchTriggersHeld(
   db: Executor,
   write: (tx: Executor) => Promise<void>,
 ): Promise<void> {
