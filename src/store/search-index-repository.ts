@@ -29,10 +29,7 @@ export interface IndexedAddress {
  * transaction: the caller's, or one of its own when it has none (a setting or a flag set outside a transaction
  * could reach another connection of the pool, or SQLite's reader). The flag is cleared however `write` ends.
  */
-async function withSearchTriggersHeld(
-  db: Executor,
-  write: (tx: Executor) => Promise<void>,
-): Promise<void> {
+async function withSearchTriggersHeld(db: Executor, write: (tx: Executor) => Promise<void>): Promise<void> {
   if (!db.isTransaction) {
     await db.transaction().execute((tx) => withSearchTriggersHeld(tx, write));
     return;
