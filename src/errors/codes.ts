@@ -98,6 +98,10 @@ export const ERROR_CODES = {
   connector_setting_invalid: "A connector setting (bind DN, base DN, filter or CA file) is missing or wrong.",
   connector_limit_reached: "An account holds at most 100 connectors.",
   sync_run_not_found: "No Sync All run has that id.",
+  sync_run_lease_lost:
+    "The Sync All run was marked failed while it ran (its server's heartbeat was missed); nothing was written.",
+  sync_already_running:
+    "Sync All of this account is already running (on this or another server, or from the command line); wait for it to end.",
   secret_key_missing: "MAILROSTER_SECRET_KEY is not set: it encrypts connector passwords at rest.",
   secret_key_invalid: "MAILROSTER_SECRET_KEY must be 32 bytes, as 64 hex digits or base64.",
   secret_undecryptable: "A stored secret cannot be decrypted with MAILROSTER_SECRET_KEY (wrong key?).",

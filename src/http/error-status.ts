@@ -91,6 +91,8 @@ const STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   connector_setting_invalid: 400,
   connector_limit_reached: 409,
   sync_run_not_found: 404,
+  sync_already_running: 409,
+  sync_run_lease_lost: 409,
   secret_key_missing: 500,
   secret_key_invalid: 500,
   secret_undecryptable: 500,

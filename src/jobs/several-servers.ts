@@ -6,15 +6,18 @@ import type { RateLimitStore } from "../http/rate-limit.js";
 import { jobSchemaOf, listenForDirectoryChanges, startJobLibrary } from "../store/job-library.js";
 import { parseDatabaseUrl } from "../store/open-database.js";
 import type { Database } from "../store/schema.js";
-import { IMPORT_WATCHDOG_QUEUE, SharedImportLeases, type ImportLeases } from "./import-leases.js";
+import { IMPORT_LEASE, type ImportLeases } from "./import-leases.js";
+import { SharedLeases, type SharedLeaseOptions } from "./leases.js";
+import { SYNC_LEASE, type SyncLeases } from "./sync-leases.js";
 import type { ScheduleClaim } from "./sync-scheduler.js";
 
-/** How long an import lives on without a heartbeat from its server, by default. */
+/** How long an import or a Sync All run lives on without a heartbeat from its server, by default. */
 export const DEFAULT_LEASE_MS = 30_000;
 
 /** The shared pieces `serve` runs with on PostgreSQL; absent for SQLite and PGlite (one server). */
 export interface SharedMachinery {
   readonly leases: ImportLeases;
+  readonly syncLeases: SyncLeases;
   readonly rateLimitStore: RateLimitStore;
   readonly syncSchedule: ScheduleClaim;
   /** Stops the watchdogs' worker and the listener (after the imports have ended). */
@@ -22,8 +25,8 @@ export interface SharedMachinery {
 }
 
 /**
- * On a PostgreSQL server (several `serve` may share it): starts the job library (the import leases'
- * watchdogs), LISTENs for directory changes (`onDirectoryChange`), and hands back the shared sign-in counts
+ * On a PostgreSQL server (several `serve` may share it): starts the job library (the watchdogs of the
+ * imports' and Sync All runs' leases), LISTENs for directory changes (`onDirectoryChange`), and hands back the shared sign-in counts
  * and the shared Sync All schedule. Undefined for a database only one process opens.
  */
 export async function startSharedMachinery(options: {
@@ -34,6 +37,8 @@ export async function startSharedMachinery(options: {
   onDirectoryChange: () => void;
   /** After a watchdog failed an import: its mail is queued. */
   onImportFailed: () => void;
+  /** After a watchdog failed a Sync All run whose server stopped. */
+  onSyncFailed?: (() => void) | undefined;
   onError: (error: unknown) => void;
 }): Promise<SharedMachinery | undefined> {
   if (parseDatabaseUrl(options.url).kind !== "postgres") return undefined;
@@ -41,15 +46,22 @@ export async function startSharedMachinery(options: {
   const jobs = await startJobLibrary({
     url,
     schema: await jobSchemaOf(db),
-    queues: [IMPORT_WATCHDOG_QUEUE],
+    queues: [IMPORT_LEASE.queue, SYNC_LEASE.queue],
     onError,
   });
-  const leases = await SharedImportLeases.start({
+  const leaseOptions: SharedLeaseOptions = {
     jobs,
     leaseMs: options.leaseMs,
     context: options.context,
-    onFailed: options.onImportFailed,
     onError,
+  };
+  const leases = await SharedLeases.start(IMPORT_LEASE, {
+    ...leaseOptions,
+    onFailed: options.onImportFailed,
+  });
+  const syncLeases = await SharedLeases.start(SYNC_LEASE, {
+    ...leaseOptions,
+    onFailed: options.onSyncFailed,
   });
   const listener = await listenForDirectoryChanges({
     url,
@@ -59,12 +71,14 @@ export async function startSharedMachinery(options: {
   });
   return {
     leases,
+    syncLeases,
     rateLimitStore: createSharedRateLimitStore(db),
     syncSchedule: createScheduleClaim(db, "sync_all", options.context.now),
     async close() {
       await listener.close();
       await jobs.stop();
       await leases.close();
+      await syncLeases.close();
     },
   };
 }

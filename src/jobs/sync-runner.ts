@@ -1,6 +1,6 @@
 import type { DirectoryReader } from "../adapters/ldap-directory.js";
 import type { SecretBox } from "../adapters/secret-box.js";
-import { AppError } from "../errors/app-error.js";
+import { AppError, isAppError } from "../errors/app-error.js";
 import type { ServiceContext } from "../services/context.js";
 import {
   listAccountsToSync,
@@ -11,6 +11,8 @@ import {
   type SyncResult,
 } from "../services/sync/run-sync.js";
 import type { SyncDependencies } from "../services/sync/read-connectors.js";
+import type { LeaseWatch } from "./leases.js";
+import { IN_PROCESS_SYNC_LEASES, type SyncLeases } from "./sync-leases.js";
 
 export interface SyncRunnerOptions {
   /** Opens the connectors' bind passwords; without it (no MAILROSTER_SECRET_KEY) Sync All is refused. */
@@ -21,6 +23,8 @@ export interface SyncRunnerOptions {
   readonly onFinished?: ((account: SyncAccount, runId: string, result: SyncResult) => void) | undefined;
   /** Where errors of background runs go (they have no request to answer). */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** Heartbeats, shared progress and lease watchdogs (PostgreSQL); nothing shared by default. */
+  readonly leases?: SyncLeases | undefined;
 }
 
 function secretKeyMissing(): AppError {
@@ -41,17 +45,27 @@ interface Job {
   progress: SyncProgress;
 }
 
+/** The run `error` names when it refused a start because the account's run is at work (anywhere). */
+function runningRunOf(error: unknown): string | undefined {
+  return isAppError(error) && error.code === "sync_already_running" ? String(error.details.runId) : undefined;
+}
+
 /**
  * Runs Sync All in the background of the server: the API's POST /sync and the scheduler both start runs
- * here, at most one per account at a time; a second start while one runs answers the running one. The jobs
- * live in memory for their progress only: the run's record in sync_runs is the truth about its state, and
- * `failInterruptedSyncRuns` settles what a stopped process left running.
+ * here, at most one per account at a time, on every server together (a unique index on the running run);
+ * a second start while one runs answers the running one. The jobs live in memory for their progress; with
+ * shared leases (several servers on PostgreSQL) the progress and a heartbeat also go to the database, and
+ * another server fails a run whose server died. The run's record in sync_runs is the truth about its state,
+ * and `failInterruptedSyncRuns` settles at start what a stopped process left running.
  */
 export class SyncRunner {
   private readonly byAccount = new Map<string, Job>();
   private readonly byRun = new Map<string, Job>();
+  private readonly leases: SyncLeases;
 
-  constructor(private readonly options: SyncRunnerOptions = {}) {}
+  constructor(private readonly options: SyncRunnerOptions = {}) {
+    this.leases = options.leases ?? IN_PROCESS_SYNC_LEASES;
+  }
 
   /** The key that opens connector passwords, or secret_key_missing: connectors cannot be added without it. */
   requireSecrets(): SecretBox {
@@ -93,34 +107,48 @@ export class SyncRunner {
     // Who may not sync learns that first; a server without its key says so next.
     const account = await prepareSync(context, request);
     const deps = this.dependencies();
-    const job = this.byAccount.get(account.accountId) ?? this.launch(context, account, deps);
-    return { runId: await job.recorded, state: "running" };
+    // Twice at most: a run at work elsewhere whose server has stopped beating is failed, then ours starts.
+    for (let attempt = 0; ; attempt++) {
+      const job = this.byAccount.get(account.accountId) ?? this.launch(context, account, deps);
+      try {
+        return { runId: await job.recorded, state: "running" };
+      } catch (error) {
+        const running = runningRunOf(error);
+        if (running === undefined) throw error;
+        await job.ended;
+        if (attempt > 0 || !(await this.leases.settleNow(context, running))) {
+          return { runId: running, state: "running" };
+        }
+      }
+    }
   }
 
   /**
    * The scheduler's Sync All: every account with a connector, one after the other, each through the same
-   * one-run-per-account rule (an account already running is waited for, not run twice).
+   * one-run-per-account rule (an account already running here is waited for, not run twice; one running on
+   * another server or from the command line is left to it).
    */
   async runAllAccounts(context: ServiceContext): Promise<void> {
     const deps = this.dependencies();
     for (const account of await listAccountsToSync(context)) {
       const job = this.byAccount.get(account.accountId) ?? this.launch(context, account, deps);
       await job.recorded.catch((error: unknown) => {
-        this.report(error);
+        if (runningRunOf(error) === undefined) this.report(error);
       });
       await job.ended;
     }
   }
 
-  /** How far a running run has come; undefined when this process runs none of that id. */
-  progressOf(runId: string): SyncProgress | undefined {
+  /** How far a running run has come, on this server or (shared leases) another; undefined once it ended. */
+  async progressOf(context: ServiceContext, runId: string): Promise<SyncProgress | undefined> {
     const job = this.byRun.get(runId);
-    return job ? { ...job.progress } : undefined;
+    return job ? { ...job.progress } : await this.leases.progressOf(context, runId);
   }
 
-  /** Waits for every running run (a graceful stop). */
+  /** Waits for every running run (a graceful stop), then stops the heartbeats. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.byAccount.values()].map((job) => job.ended));
+    await this.leases.close();
   }
 
   private launch(context: ServiceContext, account: SyncAccount, deps: SyncDependencies): Job {
@@ -141,14 +169,17 @@ export class SyncRunner {
     this.byAccount.set(account.accountId, job);
     // Whoever started the run awaits `recorded`; a run nobody waits for must not reject unhandled.
     recorded.catch(() => undefined);
+    let watch: LeaseWatch<SyncProgress> | undefined;
     const work = syncAccount(context, account, deps, {
       onStarted: (runId) => {
         job.runId = runId;
         this.byRun.set(runId, job);
+        watch = this.leases.watch(context, runId);
         onRecorded(runId);
       },
       onProgress: (progress) => {
         job.progress = progress;
+        watch?.progress(progress);
       },
     });
     job.ended = work
@@ -164,6 +195,7 @@ export class SyncRunner {
         },
       )
       .finally(() => {
+        watch?.end();
         this.byAccount.delete(account.accountId);
         if (job.runId !== undefined) this.byRun.delete(job.runId);
       });

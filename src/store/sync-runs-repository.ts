@@ -86,11 +86,6 @@ export async function findLatestFinishedSyncRun(
     .executeTakeFirst();
 }
 
-export async function listSyncRunIdsInState(db: Executor, state: string): Promise<string[]> {
-  const rows = await db.selectFrom("sync_runs").select("id").where("state", "=", state).execute();
-  return rows.map((r) => r.id);
-}
-
 /** Changes a run only while it is still `running`; true when it changed (a run finishes once). */
 export async function finishRunningSyncRun(
   db: Executor,
@@ -104,4 +99,22 @@ export async function finishRunningSyncRun(
     .where("state", "=", "running")
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** The account's run at work, if any (a unique index keeps it to one). */
+export async function findRunningSyncRun(
+  db: Executor,
+  accountId: string,
+): Promise<{ id: string; started_at: string } | undefined> {
+  return db
+    .selectFrom("sync_runs")
+    .select(["id", "started_at"])
+    .where("account_id", "=", accountId)
+    .where("state", "=", "running")
+    .executeTakeFirst();
+}
+
+/** Every run at work (one per account at most), with when it started. */
+export async function listRunningSyncRuns(db: Executor): Promise<{ id: string; started_at: string }[]> {
+  return db.selectFrom("sync_runs").select(["id", "started_at"]).where("state", "=", "running").execute();
 }

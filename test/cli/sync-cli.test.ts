@@ -3,6 +3,9 @@ import { describe, expect, it, vi } from "vitest";
 import { addCorpConnectorArgv, initExampleArgv, useLdapCli } from "../support/cli.js";
 import { DIALECTS } from "../support/databases.js";
 import { THREE_PEOPLE_FIRST_SYNC } from "../support/ldap-fixtures.js";
+import { makeContext } from "../support/service-context.js";
+import { recordSyncRunStart } from "../../src/services/sync/sync-run-record.js";
+import { openDatabase } from "../../src/store/open-database.js";
 import { requireTools } from "../support/external-tools.js";
 import { LDAP_TOOLS, ROOT_PASSWORD, SUFFIX, type Slapd } from "../support/slapd.js";
 
@@ -58,6 +61,20 @@ describe.skipIf(!ldapReady).each(DIALECTS)("sync CLI on %s", (dialect) => {
     const badMode = await cli("domains", "set", "example.com", "--recipient-validation", "everyone");
     expect(badMode.code).toBe(1);
     expect(badMode.stderr).toContain("recipient_validation_invalid");
+  });
+
+  it("refuses Sync All while a run of the account is at work elsewhere (sync_already_running)", async () => {
+    expect((await cli(...initExampleArgv())).code).toBe(0);
+    expect((await cli(...addCorpConnectorArgv("ldap://127.0.0.1:1"))).code).toBe(0);
+    // A run a server has at work.
+    const open = await openDatabase(url());
+    const account = await open.db.selectFrom("accounts").select("id").executeTakeFirstOrThrow();
+    const runId = await recordSyncRunStart(makeContext(open), account.id, 1);
+    await open.close();
+    const sync = await cli("sync", "--json");
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toContain("sync_already_running");
+    expect(sync.stderr).toContain(runId);
   });
 
   it("refuses a connector without MAILROSTER_SECRET_KEY", async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { XlsValue } from "../../src/sheet/xls/write-xls.js";
 import { createPostgresDatabase, type OpenDatabase } from "../../src/store/open-database.js";
@@ -38,6 +39,26 @@ async function until<T>(what: () => Promise<T>, ok: (value: T) => boolean, ms: n
   }
 }
 
+/** Signs in through `served` with the first sign-in it printed and changes the forced password. */
+async function signInFirst(served: Served): Promise<Session> {
+  const admin = served.firstSignIn;
+  if (!admin) throw new Error("serve printed no first sign-in");
+  const signedIn = await fetch(`${served.url}/api/v1/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(admin),
+  });
+  const me = (await signedIn.json()) as { csrfToken: string };
+  const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const session = { headers: { cookie, "x-csrf-token": me.csrfToken } };
+  const changed = await call(served.url, session, "POST", "/auth/password", {
+    currentPassword: admin.password,
+    newPassword: "Copper-Kettle-93",
+  });
+  expect(changed.status).toBe(200);
+  return session;
+}
+
 const url = await createCliDatabaseUrl("postgres");
 const onServer = !url.url.startsWith("pglite:");
 
@@ -52,21 +73,7 @@ describe.runIf(onServer)("several serve processes on one PostgreSQL", () => {
     process.env.MAILROSTER_SECRET_KEY = randomBytes(32).toString("hex");
     a = await startServe(url.url, LEASE_FLAGS);
     b = await startServe(url.url, LEASE_FLAGS);
-    const admin = a.firstSignIn;
-    if (!admin) throw new Error("serve printed no first sign-in");
-    const signedIn = await fetch(`${a.url}/api/v1/auth/sign-in`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(admin),
-    });
-    const me = (await signedIn.json()) as { csrfToken: string };
-    const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    session = { headers: { cookie, "x-csrf-token": me.csrfToken } };
-    const changed = await call(a.url, session, "POST", "/auth/password", {
-      currentPassword: admin.password,
-      newPassword: "Copper-Kettle-93",
-    });
-    expect(changed.status).toBe(200);
+    session = await signInFirst(a);
     const options = decodeURIComponent(/options=([^&]+)/.exec(url.url)?.[1] ?? "");
     db = createPostgresDatabase({ connectionString: url.url.replace(/\?.*$/, ""), options });
   }, 60_000);
@@ -188,4 +195,98 @@ describe.runIf(onServer)("several serve processes on one PostgreSQL", () => {
     const outboxAfter = await db.db.selectFrom("outbox").select("id").execute();
     expect(outboxAfter.length - outboxBefore.length).toBe(1);
   }, 90_000);
+});
+
+describe.runIf(onServer)("Sync All on two serve processes on one PostgreSQL", () => {
+  const previousKey = process.env.MAILROSTER_SECRET_KEY;
+  let syncUrl: Awaited<ReturnType<typeof createCliDatabaseUrl>> | undefined;
+  let c: Served | undefined;
+  let d: Served | undefined;
+  // An LDAP server that takes connections and never answers: a run reads it until its sockets are closed.
+  const silent = new Set<Socket>();
+  let hangUp = false;
+  const hang = createServer((socket) => {
+    if (hangUp) {
+      socket.destroy();
+      return;
+    }
+    silent.add(socket);
+    socket.on("error", () => undefined);
+  });
+
+  afterAll(async () => {
+    for (const socket of silent) socket.destroy();
+    hang.close();
+    await Promise.allSettled([c?.stop(), d?.stop()]);
+    await syncUrl?.cleanup();
+    process.env.MAILROSTER_SECRET_KEY = previousKey;
+    if (previousKey === undefined) delete process.env.MAILROSTER_SECRET_KEY;
+  });
+
+  it("runs one Sync All of an account on both servers, shows it from either, and fails it when its server dies", async () => {
+    process.env.MAILROSTER_SECRET_KEY = randomBytes(32).toString("hex");
+    syncUrl = await createCliDatabaseUrl("postgres");
+    const one = await startServe(syncUrl.url, ["--job-lease-seconds", "2"]);
+    const other = await startServe(syncUrl.url, ["--job-lease-seconds", "2"]);
+    c = one;
+    d = other;
+    const session = await signInFirst(one);
+    await new Promise<void>((resolve) => hang.listen(0, "127.0.0.1", resolve));
+    const port = (hang.address() as { port: number }).port;
+    const added = await call(one.url, session, "POST", "/connectors", {
+      name: "silent",
+      type: "ldap",
+      url: `ldap://127.0.0.1:${port}`,
+      bindDn: "cn=admin,dc=example,dc=org",
+      bindPassword: "secret",
+      baseDn: "dc=example,dc=org",
+    });
+    expect(added.status).toBe(201);
+
+    const first = await call(one.url, session, "POST", "/sync");
+    expect(first).toMatchObject({ status: 202, json: { state: "running" } });
+    const runId = String(first.json.runId);
+    // The other server answers the run at work rather than starting a second one.
+    const second = await call(other.url, session, "POST", "/sync");
+    expect(second).toMatchObject({ status: 202, json: { runId, state: "running" } });
+    const seen = await until(
+      () => call(other.url, session, "GET", `/sync/${runId}`),
+      (r) => r.json.progress !== null,
+      10_000,
+    );
+    expect(seen.json).toMatchObject({
+      state: "running",
+      progress: { stage: "reading", connectorsRead: 0, connectors: 1 },
+    });
+
+    const exited = new Promise((resolve) => one.process.once("exit", resolve));
+    one.process.kill("SIGKILL");
+    await exited;
+    const killedAt = Date.now();
+    const failed = await until(
+      () => call(other.url, session, "GET", `/sync/${runId}`),
+      (r) => r.json.state === "failed",
+      60_000,
+    );
+    expect(failed.json).toMatchObject({
+      state: "failed",
+      progress: null,
+      failure: { code: "sync_interrupted" },
+    });
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+
+    // The account runs again, on the server that is left (the LDAP server now hangs up at once).
+    hangUp = true;
+    for (const socket of silent) socket.destroy();
+    const again = await call(other.url, session, "POST", "/sync");
+    expect(again.status).toBe(202);
+    expect(again.json.runId).not.toBe(runId);
+    const ended = await until(
+      () => call(other.url, session, "GET", `/sync/${String(again.json.runId)}`),
+      (r) => r.json.state !== "running",
+      30_000,
+    );
+    expect(ended.json.state).toBe("failed");
+    expect((ended.json.failure as { code: string }).code).toBe("sync_connectors_failed");
+  }, 120_000);
 });

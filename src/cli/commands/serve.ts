@@ -19,7 +19,7 @@ import { SyncRunner } from "../../jobs/sync-runner.js";
 import { DEFAULT_LEASE_MS, startSharedMachinery } from "../../jobs/several-servers.js";
 import { RateLimiter } from "../../http/rate-limit.js";
 import { RecipientIndex } from "../../services/recipient-index.js";
-import { failInterruptedSyncRuns } from "../../services/sync/sync-run-record.js";
+import { failInterruptedSyncRuns } from "../../services/sync/sync-run-recovery.js";
 import { OidcHost } from "../../http/oidc/oidc-host.js";
 import { startServer } from "../../http/server.js";
 import { DEFAULT_FIRST_ADMINISTRATOR, ensureFirstAdministrator } from "../../services/first-run.js";
@@ -272,8 +272,10 @@ export const serveCommand = defineCommand(
         staleAfterMs: shared ? leaseSeconds * 1000 : undefined,
       });
       if (interrupted > 0) io.stdout(`mailroster: ${interrupted} interrupted import(s) marked failed\n`);
-      // Shared, a running Sync All may be another server's: runs carry no heartbeat yet, so none is failed.
-      const stoppedRuns = shared ? 0 : await failInterruptedSyncRuns(system);
+      // The same for Sync All runs: shared, a running one may be another server's, alive.
+      const stoppedRuns = await failInterruptedSyncRuns(system, {
+        staleAfterMs: shared ? leaseSeconds * 1000 : undefined,
+      });
       if (stoppedRuns > 0)
         io.stdout(`mailroster: ${stoppedRuns} interrupted Sync All run(s) marked failed\n`);
       // Sync All from the API and the scheduler alike, one run per account at a time, in the background.
@@ -287,6 +289,7 @@ export const serveCommand = defineCommand(
           );
         },
         onError: logError,
+        leases: shared?.syncLeases,
       });
       const imports = new ImportRunner({
         maxFileBytes: uploadMb * 1024 * 1024,

@@ -21,7 +21,7 @@ export const syncRoutes = new ApiRouter("/sync", "Directory Synchronization")
       method: "post",
       path: "",
       summary:
-        "Sync All: starts a run in the background and answers 202 with its id; while a run of the account is at work, answers that run. Poll GET /sync/{runId}.",
+        "Sync All: starts a run in the background and answers 202 with its id; while a run of the account is at work (on any server), answers that run. Poll GET /sync/{runId}.",
       access: "signed-in",
       query: z.object(accountQuery),
       response: syncRunStartedSchema,
@@ -47,10 +47,14 @@ export const syncRoutes = new ApiRouter("/sync", "Directory Synchronization")
         pageSize: query.pageSize,
       });
       const runner = syncRunnerOf(c);
-      return {
-        ...page,
-        items: page.items.map((item) => ({ ...item, progress: runner.progressOf(item.runId) ?? null })),
-      };
+      const items = await Promise.all(
+        page.items.map(async (item) => ({
+          ...item,
+          progress:
+            item.state === "running" ? ((await runner.progressOf(services, item.runId)) ?? null) : null,
+        })),
+      );
+      return { ...page, items };
     },
   )
   .add(
@@ -65,6 +69,6 @@ export const syncRoutes = new ApiRouter("/sync", "Directory Synchronization")
     },
     async ({ params, services, c }) => ({
       ...(await showSyncRun(services, params.runId)),
-      progress: syncRunnerOf(c).progressOf(params.runId) ?? null,
+      progress: (await syncRunnerOf(c).progressOf(services, params.runId)) ?? null,
     }),
   );

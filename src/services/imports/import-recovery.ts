@@ -6,12 +6,8 @@ import {
   updateImportInStates,
   type ImportRow,
 } from "../../store/imports-repository.js";
-import {
-  beatJobHeartbeat,
-  deleteJobHeartbeat,
-  findJobHeartbeat,
-} from "../../store/job-heartbeats-repository.js";
 import type { ServiceContext } from "../context.js";
+import { beatHeartbeat, endHeartbeat, lastSignOf, readHeartbeatProgress } from "../job-heartbeats.js";
 import { queueImportUnfinishedMail } from "./import-failure-mail.js";
 import type { ImportProgress } from "./import-request.js";
 import type { IssueView } from "./import-states.js";
@@ -65,7 +61,10 @@ export async function failInterruptedImports(
   let failed = 0;
   const now = context.now().getTime();
   for (const row of await listImportRowsInStates(context.db, UNFINISHED)) {
-    if (options.staleAfterMs !== undefined && now - (await lastSignOf(context, row)) < options.staleAfterMs) {
+    if (
+      options.staleAfterMs !== undefined &&
+      now - (await lastSignOfImport(context, row)) < options.staleAfterMs
+    ) {
       continue;
     }
     if (await failInterrupted(context, row)) failed++;
@@ -84,9 +83,8 @@ function heartbeatOf(id: string): string {
 }
 
 /** When the server running an import last showed it was alive: its heartbeat, else the record's last change. */
-async function lastSignOf(context: ServiceContext, row: ImportRow): Promise<number> {
-  const beat = await findJobHeartbeat(context.db, heartbeatOf(row.id));
-  return Math.max(Date.parse(row.updated_at), beat ? Date.parse(beat.heartbeat_at) : 0);
+function lastSignOfImport(context: ServiceContext, row: ImportRow): Promise<number> {
+  return lastSignOf(context, heartbeatOf(row.id), row.updated_at);
 }
 
 /**
@@ -98,13 +96,12 @@ export function recordImportHeartbeat(
   id: string,
   progress: ImportProgress | undefined,
 ): Promise<void> {
-  const json = progress === undefined ? undefined : JSON.stringify(progress);
-  return beatJobHeartbeat(context.db, heartbeatOf(id), context.now().toISOString(), json);
+  return beatHeartbeat(context, heartbeatOf(id), progress);
 }
 
 /** The import has ended on this server: its heartbeat row goes. */
 export function endImportHeartbeat(context: ServiceContext, id: string): Promise<void> {
-  return deleteJobHeartbeat(context.db, heartbeatOf(id));
+  return endHeartbeat(context, heartbeatOf(id));
 }
 
 /** An unfinished import's progress as its server last wrote it; undefined when finished or not started. */
@@ -112,11 +109,11 @@ export async function readImportProgress(
   context: ServiceContext,
   id: string,
 ): Promise<ImportProgress | undefined> {
-  const beat = await findJobHeartbeat(context.db, heartbeatOf(id));
-  if (!beat?.progress_json) return undefined;
+  const progress = await readHeartbeatProgress<ImportProgress>(context, heartbeatOf(id));
+  if (progress === undefined) return undefined;
   const row = await findImportById(context.db, id);
   if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) return undefined;
-  return JSON.parse(beat.progress_json) as ImportProgress;
+  return progress;
 }
 
 /**
@@ -132,13 +129,13 @@ export async function settleImportLease(
 ): Promise<{ checkAgainAt?: Date; failed: boolean }> {
   const row = await findImportById(context.db, id);
   if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) {
-    await deleteJobHeartbeat(context.db, heartbeatOf(id));
+    await endHeartbeat(context, heartbeatOf(id));
     return { failed: false };
   }
-  const endsAt = (await lastSignOf(context, row)) + leaseMs;
+  const endsAt = (await lastSignOfImport(context, row)) + leaseMs;
   if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
   const failed = await failInterrupted(context, row);
-  await deleteJobHeartbeat(context.db, heartbeatOf(id));
+  await endHeartbeat(context, heartbeatOf(id));
   return { failed };
 }
 

@@ -17,6 +17,7 @@ import {
   updateImport,
   updateImportInStates,
 } from "../../store/imports-repository.js";
+import { isUniqueViolation } from "../../store/unique-violation.js";
 import { resolveAccountWithinReach } from "../account-lookup.js";
 import { authorize, newId, type ServiceContext, type Tx } from "../context.js";
 import { queueImportFailedMail } from "./import-failure-mail.js";
@@ -318,16 +319,6 @@ function failCancelled<S>(run: ImportRun, summary: S): Promise<ImportOutcome<S>>
 
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * A unique key refused a row: someone else wrote the same address (or key) between this import's check of
- * the directory and its transaction. SQLite's and PostgreSQL's (also PGlite's) codes for it.
- */
-function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== "object" || error === null || !("code" in error)) return false;
-  const code = error.code;
-  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
 }
 
 /**

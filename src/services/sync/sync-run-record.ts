@@ -1,20 +1,46 @@
+import { AppError } from "../../errors/app-error.js";
 import type { IssueCode } from "../../errors/codes.js";
-import {
-  finishRunningSyncRun,
-  insertSyncRun,
-  listSyncRunIdsInState,
-} from "../../store/sync-runs-repository.js";
+import { findRunningSyncRun, finishRunningSyncRun, insertSyncRun } from "../../store/sync-runs-repository.js";
+import { isUniqueViolation } from "../../store/unique-violation.js";
 import { describeActor, newId, type ServiceContext, type Tx } from "../context.js";
 import type { SyncError } from "./sync-errors.js";
 import type { SyncRunOutcome } from "./sync-run-outcome.js";
 import type { SyncConnectorOutcome } from "./sync-run-views.js";
 
+/** Refused: the account's run `runId` is at work (on any server, or from the command line). */
+export function syncAlreadyRunning(runId: string): AppError {
+  return new AppError(
+    "sync_already_running",
+    `Sync All of this account is already running (run ${runId}); wait for it to end, then run it again.`,
+    { runId },
+  );
+}
+
 /**
  * A run's record: written `running` (and committed) before any connector is read, so the history and the
  * API show a run at work and a stopped process leaves a trace; then finished once, inside the run's write
- * transaction, or failed with a code saying why.
+ * transaction, or failed with a code saying why. An account has one run at work at a time, kept by a unique
+ * index across servers: a second start is refused with sync_already_running and the running run's id.
  */
 export async function recordSyncRunStart(
+  context: ServiceContext,
+  accountId: string,
+  connectorCount: number,
+): Promise<string> {
+  // Twice at most: the run that refused the first insert may have ended before it could be named.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await insertRunning(context, accountId, connectorCount);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const running = await findRunningSyncRun(context.db, accountId);
+      if (running) throw syncAlreadyRunning(running.id);
+      if (attempt > 0) throw error;
+    }
+  }
+}
+
+async function insertRunning(
   context: ServiceContext,
   accountId: string,
   connectorCount: number,
@@ -53,14 +79,17 @@ export interface SyncRunEnd {
   readonly connectors: readonly SyncConnectorOutcome[];
 }
 
-/** Finishes the run in the transaction that wrote its changes: the record and the directory agree. */
+/**
+ * Finishes the run in the transaction that wrote its changes: the record and the directory agree. A run no
+ * longer `running` was failed meanwhile (its lease ran out): the transaction rolls back, nothing is written.
+ */
 export async function recordSyncRunEnd(
   tx: Tx,
   context: ServiceContext,
   runId: string,
   end: SyncRunEnd,
 ): Promise<void> {
-  await finishRunningSyncRun(tx, runId, {
+  const finished = await finishRunningSyncRun(tx, runId, {
     finished_at: context.now().toISOString(),
     state: end.outcome.state,
     status: end.outcome.result,
@@ -72,6 +101,13 @@ export async function recordSyncRunEnd(
     failure_code: end.outcome.failure?.code ?? null,
     failure_message: end.outcome.failure?.message ?? null,
   });
+  if (!finished) {
+    throw new AppError(
+      "sync_run_lease_lost",
+      "This Sync All run was marked failed while it ran (its server's heartbeat was missed); nothing was written. Run Sync All again.",
+      { runId },
+    );
+  }
 }
 
 /**
@@ -91,17 +127,4 @@ export async function recordSyncRunFailure(
     failure_code: code,
     failure_message: message,
   });
-}
-
-/**
- * At server start: a run still `running` was cut off by the previous process stopping, and no process will
- * finish it. Assumes one server per database, as imports do; returns how many runs it failed.
- */
-export async function failInterruptedSyncRuns(context: ServiceContext): Promise<number> {
-  let failed = 0;
-  for (const id of await listSyncRunIdsInState(context.db, "running")) {
-    const message = "The server stopped while Sync All was running; nothing was written. Run Sync All again.";
-    if (await recordSyncRunFailure(context, id, "sync_interrupted", message)) failed++;
-  }
-  return failed;
 }

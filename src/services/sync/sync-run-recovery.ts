@@ -1,0 +1,79 @@
+import { findSyncRunById, listRunningSyncRuns } from "../../store/sync-runs-repository.js";
+import type { ServiceContext } from "../context.js";
+import { beatHeartbeat, endHeartbeat, lastSignOf, readHeartbeatProgress } from "../job-heartbeats.js";
+import type { SyncProgress } from "./run-sync.js";
+import { recordSyncRunFailure } from "./sync-run-record.js";
+
+// A Sync All run's lease (several servers on PostgreSQL, jobs/leases.ts): the running server's heartbeat
+// and progress, and what another server does once that heartbeat stops.
+
+const INTERRUPTED = "The server stopped while Sync All was running; nothing was written. Run Sync All again.";
+
+function heartbeatOf(runId: string): string {
+  return `sync:${runId}`;
+}
+
+export function recordSyncHeartbeat(
+  context: ServiceContext,
+  runId: string,
+  progress: SyncProgress | undefined,
+): Promise<void> {
+  return beatHeartbeat(context, heartbeatOf(runId), progress);
+}
+
+export function endSyncHeartbeat(context: ServiceContext, runId: string): Promise<void> {
+  return endHeartbeat(context, heartbeatOf(runId));
+}
+
+/** A running run's progress as its server last wrote it; undefined once it has ended. */
+export async function readSyncProgress(
+  context: ServiceContext,
+  runId: string,
+): Promise<SyncProgress | undefined> {
+  const progress = await readHeartbeatProgress<SyncProgress>(context, heartbeatOf(runId));
+  if (progress === undefined) return undefined;
+  const run = await findSyncRunById(context.db, runId);
+  return run?.state === "running" ? progress : undefined;
+}
+
+/**
+ * A lease's watchdog (or a start that found the account's run at work): a run that ended needs nothing; one
+ * whose server beat within `leaseMs` is alive; else it is failed `sync_interrupted` (its write transaction,
+ * if any, died with its server). The update is guarded by the state, so of two servers, one fails it.
+ */
+export async function settleSyncLease(
+  context: ServiceContext,
+  runId: string,
+  leaseMs: number,
+): Promise<{ checkAgainAt?: Date; failed: boolean }> {
+  const run = await findSyncRunById(context.db, runId);
+  if (run?.state !== "running") {
+    await endSyncHeartbeat(context, runId);
+    return { failed: false };
+  }
+  const endsAt = (await lastSignOf(context, heartbeatOf(runId), run.started_at)) + leaseMs;
+  if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
+  const failed = await recordSyncRunFailure(context, runId, "sync_interrupted", INTERRUPTED);
+  await endSyncHeartbeat(context, runId);
+  return { failed };
+}
+
+/**
+ * At server start: a run still `running` was cut off by a process stopping, and no process will finish it.
+ * With `staleAfterMs` (several servers on one database) only a run whose server has shown no sign of life
+ * for that long is failed: another server may be running it. Returns how many it failed.
+ */
+export async function failInterruptedSyncRuns(
+  context: ServiceContext,
+  options: { staleAfterMs?: number | undefined } = {},
+): Promise<number> {
+  let failed = 0;
+  const now = context.now().getTime();
+  for (const run of await listRunningSyncRuns(context.db)) {
+    const since = await lastSignOf(context, heartbeatOf(run.id), run.started_at);
+    if (options.staleAfterMs !== undefined && now - since < options.staleAfterMs) continue;
+    if (await recordSyncRunFailure(context, run.id, "sync_interrupted", INTERRUPTED)) failed++;
+    await endSyncHeartbeat(context, run.id);
+  }
+  return failed;
+}
