@@ -23,6 +23,9 @@ const { values } = parseArgs({
     mode: { type: "string" },
     keep: { type: "string" },
     existing: { type: "string" },
+    // SQLite: "background" checkpoints the log on a worker thread, as `serve` runs (the default); "commit"
+    // leaves them to the committing connection, as a short CLI command does (and the code before 0020 did).
+    checkpoints: { type: "string" },
   },
 });
 const mode = values.mode ?? "preview";
@@ -33,7 +36,9 @@ async function openBenchDatabase(dialect, name, create) {
   if (dialect === "sqlite") {
     const dir = join(tmpdir(), `mailroster-bench-${name}`);
     if (create) mkdirSync(dir);
-    const open = createSqliteDatabase(join(dir, "bench.db"));
+    const open = createSqliteDatabase(join(dir, "bench.db"), {
+      backgroundCheckpoints: values.checkpoints !== "commit",
+    });
     return { db: open.db, close: () => open.close(), drop: () => rmSync(dir, { recursive: true }) };
   }
   const schema = `bench_${name}`;

@@ -7,6 +7,7 @@ import { pgliteDialect } from "./pglite-dialect.js";
 import { SchemaLockingPostgresDialect } from "./postgres-dialect.js";
 import { registerSearchFunctions } from "./search-keys.js";
 import { sqliteReadWriteDialect } from "./sqlite-dialect.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -47,12 +48,20 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /**
+   * SQLite: checkpoint the write-ahead log on a worker thread instead of inside the commit that fills it
+   * (wal-checkpointer.ts). For a long-running server; a short command leaves it to its last close.
+   */
+  readonly backgroundCheckpoints?: boolean | undefined;
+}
+
 /**
  * Opens SQLite in WAL mode with foreign keys on, so it enforces what PostgreSQL enforces: a writer for
  * transactions and writes and a query-only reader for everything else (sqlite-dialect.ts), so a long write
  * does not hold up reads. An in-memory database has one connection.
  */
-export function createSqliteDatabase(path: string): OpenDatabase {
+export function createSqliteDatabase(path: string, options: OpenOptions = {}): OpenDatabase {
   const open = (): SQLite.Database => {
     try {
       const connection = new SQLite(path);
@@ -86,7 +95,18 @@ export function createSqliteDatabase(path: string): OpenDatabase {
   reader.pragma("query_only = ON");
   reader.pragma("cache_size = -8192");
   const db = new Kysely<Database>({ dialect: sqliteReadWriteDialect(writer, reader) });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  if (!options.backgroundCheckpoints) return { db, dialect: "sqlite", close: () => db.destroy() };
+  writer.pragma("wal_autocheckpoint = 0");
+  const checkpointer = startWalCheckpointer(path);
+  return {
+    db,
+    dialect: "sqlite",
+    close: async () => {
+      await checkpointer.close();
+      // The last connection to close copies what is left of the log.
+      await db.destroy();
+    },
+  };
 }
 
 export function createPostgresDatabase(config: pg.PoolConfig): OpenDatabase {
@@ -100,11 +120,11 @@ export function createPgliteDatabase(pglite: PGlite, initSql: readonly string[] 
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
 
-export async function openDatabase(url: string): Promise<OpenDatabase> {
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<OpenDatabase> {
   const target = parseDatabaseUrl(url);
   switch (target.kind) {
     case "sqlite":
-      return createSqliteDatabase(target.path);
+      return createSqliteDatabase(target.path, options);
     case "postgres": {
       const open = createPostgresDatabase({ connectionString: target.url });
       await checkReachable(open, target.url);

@@ -235,7 +235,8 @@ export const serveCommand = defineCommand(
     const key = secretKeyOrNothing(loadSecretKey);
     const secrets = key === undefined ? undefined : createSecretBox(key);
     const databaseUrl = chooseDatabaseUrl(values.db);
-    const open = await openDatabase(databaseUrl);
+    // A server checkpoints SQLite's log on a thread of its own, outside the commits it waits for.
+    const open = await openDatabase(databaseUrl, { backgroundCheckpoints: true });
     try {
       io.stdout(databaseLine(databaseUrl, await migrateToLatest(open.db)));
       const base = { db: open.db, hasher: createArgon2Hasher(), isCommonPassword, now: () => new Date() };
