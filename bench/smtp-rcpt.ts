@@ -14,7 +14,7 @@ import { RecipientIndex } from "../src/services/recipient-index.js";
 import { setRecipientValidation } from "../src/services/recipient-settings-service.js";
 import { saveUsers } from "../src/services/users/save-users.js";
 import { withExampleSqlite } from "../test/support/service-context.js";
-import { connectSmtp } from "../test/support/smtp-client.js";
+import { rcptRate } from "./smtp-load.js";
 
 const { values } = parseArgs({
   options: {
@@ -27,30 +27,6 @@ const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const connections = Number(values.connections);
 const USERS = 10_000;
-
-async function client(port: number, until: number, seed: number): Promise<number> {
-  const smtp = await connectSmtp(port);
-  const send = async (line: string): Promise<number> => (await smtp.send(line)).code;
-  await send("EHLO bench.test");
-  await send("MAIL FROM:<sender@sender.test>");
-  let checks = 0;
-  let i = seed;
-  while (performance.now() < until) {
-    // Two in three exist; the rest are unknown.
-    const n = i % 15_000;
-    const code = await send(`RCPT TO:<user${n}@example.com>`);
-    if (code !== (n < USERS ? 250 : 451)) throw new Error(`unexpected reply ${code} for user${n}`);
-    checks++;
-    i += 7;
-    if (checks % 100 === 0) {
-      await send("RSET");
-      await send("MAIL FROM:<sender@sender.test>");
-    }
-  }
-  await send("QUIT");
-  smtp.destroy();
-  return checks;
-}
 
 console.log(
   `load average ${loadavg()
@@ -76,12 +52,7 @@ await withExampleSqlite(async (context, open) => {
     const rates: number[] = [];
     try {
       for (let run = 0; run < runs; run++) {
-        const started = performance.now();
-        const until = started + seconds * 1000;
-        const counts = await Promise.all(
-          Array.from({ length: connections }, (_, c) => client(listener.port, until, c * 1_000)),
-        );
-        const rate = counts.reduce((a, b) => a + b, 0) / ((performance.now() - started) / 1000);
+        const rate = await rcptRate(listener.port, { seconds, connections, users: USERS });
         rates.push(rate);
         console.log(`run ${run + 1}: ${rate.toFixed(0)} RCPT checks/s over ${connections} connections`);
       }

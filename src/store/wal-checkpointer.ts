@@ -70,6 +70,8 @@ export function startWalCheckpointer(
   return {
     close() {
       closed ??= (async () => {
+        // Held alive until it has closed its connection: nothing else may keep the process running.
+        worker.ref();
         worker.postMessage("close");
         await ended;
         await worker.terminate();
