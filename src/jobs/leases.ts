@@ -58,8 +58,56 @@ export function inProcessLeases<P>(): Leases<P> {
   };
 }
 
+/** How long work lives on without a heartbeat from its server, by default (`serve --job-lease-seconds`). */
+export const DEFAULT_LEASE_MS = 30_000;
+
 // Progress is written at most once a second: a save reports every slice, which would be a write per slice.
 const PROGRESS_WRITE_MS = 1000;
+
+/**
+ * Beats for work `id` every `intervalMs`, with its progress at most once a second, until end(). The running
+ * half of a lease: SharedLeases adds the watchdog; a command-line run (no job library) beats alone, so a
+ * server starting meanwhile does not take it for an orphan.
+ */
+export function beatWhileRunning<P>(
+  subject: LeaseSubject<P>,
+  context: ServiceContext,
+  id: string,
+  options: { intervalMs: number; onError: (error: unknown) => void },
+): LeaseWatch<P> & { stop(): void } {
+  let latest: P | undefined;
+  let writtenAt = 0;
+  let writing = false;
+  const write = (): void => {
+    if (writing) return;
+    writing = true;
+    writtenAt = Date.now();
+    subject
+      .beat(context, id, latest)
+      .catch(options.onError)
+      .finally(() => {
+        writing = false;
+      });
+  };
+  write();
+  const timer = setInterval(write, Math.max(100, options.intervalMs));
+  timer.unref();
+  return {
+    progress: (progress) => {
+      latest = progress;
+      if (Date.now() - writtenAt >= PROGRESS_WRITE_MS) write();
+    },
+    end: () => {
+      clearInterval(timer);
+      // After the record settled; a beat still in flight may recreate the row: the watchdog removes it.
+      subject.end(context, id).catch(options.onError);
+    },
+    /** Stops beating and leaves the row: the work's lease runs out. */
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
+}
 
 export interface SharedLeaseOptions {
   readonly jobs: JobLibrary;
@@ -81,7 +129,7 @@ export interface SharedLeaseOptions {
  * watchdogs, their delivery to one server and their retries.
  */
 export class SharedLeases<P> implements Leases<P> {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<{ stop(): void }>();
 
   private constructor(
     private readonly subject: LeaseSubject<P>,
@@ -102,36 +150,20 @@ export class SharedLeases<P> implements Leases<P> {
   }
 
   watch(context: ServiceContext, id: string): LeaseWatch<P> {
-    const { leaseMs } = this.options;
-    let latest: P | undefined;
-    let writtenAt = 0;
-    let writing = false;
-    const write = (): void => {
-      if (writing) return;
-      writing = true;
-      writtenAt = Date.now();
-      this.subject
-        .beat(context, id, latest)
-        .catch(this.options.onError)
-        .finally(() => {
-          writing = false;
-        });
-    };
-    write();
-    this.sendWatchdog(id, new Date(Date.now() + leaseMs)).catch(this.options.onError);
-    const timer = setInterval(write, Math.max(100, Math.floor(leaseMs / 3)));
-    timer.unref();
-    this.timers.add(timer);
+    const { leaseMs, onError } = this.options;
+    const beat = beatWhileRunning(this.subject, context, id, {
+      intervalMs: Math.floor(leaseMs / 3),
+      onError,
+    });
+    this.sendWatchdog(id, new Date(Date.now() + leaseMs)).catch(onError);
+    this.running.add(beat);
     return {
       progress: (progress) => {
-        latest = progress;
-        if (Date.now() - writtenAt >= PROGRESS_WRITE_MS) write();
+        beat.progress(progress);
       },
       end: () => {
-        clearInterval(timer);
-        this.timers.delete(timer);
-        // After the record settled; a beat still in flight may recreate the row: the watchdog removes it.
-        this.subject.end(context, id).catch(this.options.onError);
+        this.running.delete(beat);
+        beat.end();
       },
     };
   }
@@ -146,9 +178,10 @@ export class SharedLeases<P> implements Leases<P> {
     return settled.failed;
   }
 
+  /** Stops the heartbeats (a graceful stop: the running work has ended by then). */
   close(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers.clear();
+    for (const beat of this.running) beat.stop();
+    this.running.clear();
     return Promise.resolve();
   }
 

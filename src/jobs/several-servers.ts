@@ -11,8 +11,7 @@ import { SharedLeases, type SharedLeaseOptions } from "./leases.js";
 import { SYNC_LEASE, type SyncLeases } from "./sync-leases.js";
 import type { ScheduleClaim } from "./sync-scheduler.js";
 
-/** How long an import or a Sync All run lives on without a heartbeat from its server, by default. */
-export const DEFAULT_LEASE_MS = 30_000;
+export { DEFAULT_LEASE_MS } from "./leases.js";
 
 /** The shared pieces `serve` runs with on PostgreSQL; absent for SQLite and PGlite (one server). */
 export interface SharedMachinery {

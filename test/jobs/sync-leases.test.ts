@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { DirectoryReader } from "../../src/adapters/ldap-directory.js";
 import { createApp } from "../../src/http/app.js";
+import { commandHeartbeat } from "../../src/cli/command-heartbeat.js";
 import { SharedLeases } from "../../src/jobs/leases.js";
 import { SYNC_LEASE } from "../../src/jobs/sync-leases.js";
 import { SyncRunner } from "../../src/jobs/sync-runner.js";
@@ -194,5 +195,29 @@ describe.each(DIALECTS)("Sync All leases on %s", (dialect) => {
     await runner.close();
     expect(await runState(system, String(started.json.runId))).toEqual({ state: "done", failure_code: null });
     expect(await userExists(system, "zed@example.com")).toBe(true);
+  });
+
+  it("keeps a command-line run beating on PostgreSQL, so a server's start leaves it alone", async () => {
+    const system = makeContext(database());
+    const { accountId } = await setUp(system);
+    // Started five minutes ago by `mailroster sync`, still at work.
+    const past = new Date(Date.now() - 5 * 60_000);
+    const runId = await recordSyncRunStart({ ...system, now: () => past }, accountId, 1);
+    const heartbeat = commandHeartbeat(SYNC_LEASE, system);
+    heartbeat.start(runId);
+    heartbeat.progress({ stage: "reading", connectorsRead: 0, connectors: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const failed = await failInterruptedSyncRuns(system, { staleAfterMs: 60_000 });
+    if (dialect === "postgres") {
+      expect(failed).toBe(0);
+      expect(await runState(system, runId)).toEqual({ state: "running", failure_code: null });
+    } else {
+      // SQLite: a command writes no heartbeat (one server per file fails what it finds running at its start).
+      expect(failed).toBe(1);
+    }
+    await heartbeat.end();
+    expect(
+      await system.db.selectFrom("job_heartbeats").select("job").where("job", "=", `sync:${runId}`).execute(),
+    ).toEqual([]);
   });
 });

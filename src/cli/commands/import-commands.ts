@@ -15,6 +15,9 @@ import { previewImport, saveImport } from "../../services/imports/run-import.js"
 import { previewedImportRequest } from "../../services/imports/save-previewed-import.js";
 import { cancelImport } from "../../services/imports/cancel-import.js";
 import { listOutbox } from "../../services/outbox-service.js";
+import { IMPORT_LEASE } from "../../jobs/import-leases.js";
+import type { ImportProgress } from "../../services/imports/import-request.js";
+import { commandHeartbeat } from "../command-heartbeat.js";
 import { UsageError } from "../command-spec.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
 import {
@@ -167,6 +170,7 @@ export const importCommand = defineCommand(
         withDirectory(options.db, async (context) => {
           const importer = await importerContext(context, options.as, options.account);
           const interrupt = cancelOnInterrupt(io);
+          const heartbeat = commandHeartbeat(IMPORT_LEASE, context);
           const request = {
             fileName,
             bytes,
@@ -174,12 +178,19 @@ export const importCommand = defineCommand(
             group: options.group,
             override,
             note,
-            onProgress: bar?.update,
+            onRecorded: heartbeat.start,
+            onProgress: (progress: ImportProgress) => {
+              bar?.update(progress);
+              heartbeat.progress(progress);
+            },
             signal: interrupt.signal,
           };
-          const result = await (options.save ? saveImport : previewImport)(importer, request).finally(() => {
-            interrupt.dispose();
-          });
+          const result = await (options.save ? saveImport : previewImport)(importer, request).finally(
+            async () => {
+              interrupt.dispose();
+              await heartbeat.end();
+            },
+          );
           bar?.finish(result.ok);
           if (resultsPath !== undefined && result.importId !== null) {
             try {
@@ -217,12 +228,18 @@ export const importsSaveCommand = defineCommand(
         const request = await previewedImportRequest(context, positionals.ID);
         const importer = await importerContext(context, options.as, request.account);
         const interrupt = cancelOnInterrupt(io);
+        const heartbeat = commandHeartbeat(IMPORT_LEASE, context);
         const result = await saveImport(importer, {
           ...request,
-          onProgress: bar?.update,
+          onRecorded: heartbeat.start,
+          onProgress: (progress) => {
+            bar?.update(progress);
+            heartbeat.progress(progress);
+          },
           signal: interrupt.signal,
-        }).finally(() => {
+        }).finally(async () => {
           interrupt.dispose();
+          await heartbeat.end();
         });
         bar?.finish(result.ok);
         await dispatchOutbox(context.db, dispatchOptionsFromEnv(context.now));

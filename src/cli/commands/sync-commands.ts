@@ -7,7 +7,9 @@ import {
 import { syncAll } from "../../services/sync/run-sync.js";
 import { listSyncRunHistory, showSyncRun } from "../../services/sync/sync-runs.js";
 import type { SyncRunListItem } from "../../services/sync/sync-run-views.js";
+import { SYNC_LEASE } from "../../jobs/sync-leases.js";
 import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
+import { commandHeartbeat } from "../command-heartbeat.js";
 import { UsageError } from "../command-spec.js";
 import { printJson, withDirectory } from "../directory-session.js";
 import { defineShowCommand } from "../read-commands.js";
@@ -23,9 +25,15 @@ export const syncCommand = defineCommand(
   },
   async ({ options }, io) => {
     const secrets = createSecretBox(loadSecretKey());
-    const result = await withDirectory(options.db, (context) =>
-      syncAll(context, { account: options.account }, { secrets }),
-    );
+    const result = await withDirectory(options.db, async (context) => {
+      const heartbeat = commandHeartbeat(SYNC_LEASE, context);
+      return syncAll(
+        context,
+        { account: options.account },
+        { secrets },
+        { onStarted: heartbeat.start, onProgress: heartbeat.progress },
+      ).finally(() => heartbeat.end());
+    });
     if (options.json) printJson(result, io.stdout);
     else {
       io.stdout(
