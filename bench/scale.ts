@@ -12,14 +12,13 @@ import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
-import { initDirectory } from "../src/services/accounts-service.js";
 import type { ServiceContext } from "../src/services/context.js";
 import { createGroup } from "../src/services/groups-service.js";
 import { saveImport } from "../src/services/imports/run-import.js";
 import { setRecipientValidation } from "../src/services/recipient-settings-service.js";
 import { writeXls, type XlsValue } from "../src/sheet/xls/write-xls.js";
 import { migrateToLatest } from "../src/store/migrate.js";
-import { ADMIN_PASSWORD, makeContext } from "../test/support/service-context.js";
+import { initExample, makeContext } from "../test/support/service-context.js";
 import { openBenchDatabase } from "./bench-database.js";
 import { measureCli, measureLatencies, quantile } from "./directory-latency.js";
 import { rcptRate } from "./smtp-load.js";
@@ -146,13 +145,7 @@ async function measure(dialect: "sqlite" | "postgres", users: number): Promise<v
     );
     await migrateToLatest(open.db);
     const context = makeContext(open);
-    await initDirectory(context, {
-      account: "Example Ltd",
-      code: "CxAy",
-      domains: ["example.com", "example.org"],
-      admin: "admin@example.com",
-      adminPassword: ADMIN_PASSWORD,
-    });
+    await initExample(context);
     await createGroup(context, { path: "Staff/London" });
     await setRecipientValidation(context, { domain: "example.com", recipientValidation: "known-recipients" });
     await growByImports(context, users);

@@ -1,7 +1,6 @@
 import {
-  endImportHeartbeat,
+  IMPORT_HEARTBEATS,
   readImportProgress,
-  recordImportHeartbeat,
   settleImportLease,
 } from "../services/imports/import-recovery.js";
 import type { ImportProgress } from "../services/imports/import-request.js";
@@ -25,8 +24,8 @@ export const IMPORT_WATCHDOG_QUEUE = "import-lease-watchdog";
  */
 export const IMPORT_LEASE: LeaseSubject<ImportProgress> = {
   queue: IMPORT_WATCHDOG_QUEUE,
-  beat: recordImportHeartbeat,
-  end: endImportHeartbeat,
+  beat: IMPORT_HEARTBEATS.beat,
+  end: IMPORT_HEARTBEATS.end,
   read: readImportProgress,
   settle: settleImportLease,
 };

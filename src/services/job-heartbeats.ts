@@ -5,29 +5,39 @@ import {
 } from "../store/job-heartbeats-repository.js";
 import type { ServiceContext } from "./context.js";
 
-// The heartbeat of work a server runs (an import, a Sync All run), keyed "<kind>:<id>": written by the
-// running server with its progress, read by every server to show that progress and to tell live work from
-// an orphan (jobs/leases.ts).
+// The heartbeat of work a server (or a command) runs, an import or a Sync All run, keyed "<kind>:<id>":
+// written by the running process with its progress, read by every server to show that progress and to tell
+// live work from an orphan (jobs/leases.ts).
 
-/** Writes the running server's sign of life, with the progress when given (at most about once a second). */
-export function beatHeartbeat(context: ServiceContext, key: string, progress: unknown): Promise<void> {
-  const json = progress === undefined ? undefined : JSON.stringify(progress);
-  return beatJobHeartbeat(context.db, key, context.now().toISOString(), json);
+export interface WorkHeartbeats<P> {
+  /** Writes the running process's sign of life, with the progress when given. */
+  readonly beat: (context: ServiceContext, id: string, progress: P | undefined) => Promise<void>;
+  /** The work has ended: its heartbeat row goes. */
+  readonly end: (context: ServiceContext, id: string) => Promise<void>;
+  /** When the process running the work last showed it was alive: its heartbeat, else `recordedAt`. */
+  readonly lastSignOf: (context: ServiceContext, id: string, recordedAt: string) => Promise<number>;
+  /** The progress last written; undefined before the first report or after the end. */
+  readonly progressOf: (context: ServiceContext, id: string) => Promise<P | undefined>;
 }
 
-/** The work has ended: its heartbeat row goes. */
-export function endHeartbeat(context: ServiceContext, key: string): Promise<void> {
-  return deleteJobHeartbeat(context.db, key);
-}
-
-/** When the server running the work last showed it was alive: its heartbeat, else `recordedAt`. */
-export async function lastSignOf(context: ServiceContext, key: string, recordedAt: string): Promise<number> {
-  const beat = await findJobHeartbeat(context.db, key);
-  return Math.max(Date.parse(recordedAt), beat ? Date.parse(beat.heartbeat_at) : 0);
-}
-
-/** The progress the running server last wrote; undefined before its first report or after the end. */
-export async function readHeartbeatProgress<P>(context: ServiceContext, key: string): Promise<P | undefined> {
-  const beat = await findJobHeartbeat(context.db, key);
-  return beat?.progress_json ? (JSON.parse(beat.progress_json) as P) : undefined;
+export function heartbeatsOf<P>(kind: "import" | "sync"): WorkHeartbeats<P> {
+  const key = (id: string): string => `${kind}:${id}`;
+  return {
+    beat: (context, id, progress) =>
+      beatJobHeartbeat(
+        context.db,
+        key(id),
+        context.now().toISOString(),
+        progress === undefined ? undefined : JSON.stringify(progress),
+      ),
+    end: (context, id) => deleteJobHeartbeat(context.db, key(id)),
+    lastSignOf: async (context, id, recordedAt) => {
+      const beat = await findJobHeartbeat(context.db, key(id));
+      return Math.max(Date.parse(recordedAt), beat ? Date.parse(beat.heartbeat_at) : 0);
+    },
+    progressOf: async (context, id) => {
+      const beat = await findJobHeartbeat(context.db, key(id));
+      return beat?.progress_json ? (JSON.parse(beat.progress_json) as P) : undefined;
+    },
+  };
 }

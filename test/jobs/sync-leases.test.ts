@@ -13,8 +13,8 @@ import { recordSyncRunStart } from "../../src/services/sync/sync-run-record.js";
 import {
   failInterruptedSyncRuns,
   readSyncProgress,
-  recordSyncHeartbeat,
   settleSyncLease,
+  SYNC_HEARTBEATS,
 } from "../../src/services/sync/sync-run-recovery.js";
 import type { JobLibrary } from "../../src/store/job-library.js";
 import { signInClient } from "../support/api-client.js";
@@ -124,7 +124,7 @@ describe.each(DIALECTS)("Sync All leases on %s", (dialect) => {
     const system = makeContext(database());
     const { accountId } = await setUp(system);
     const runId = await recordSyncRunStart(system, accountId, 2);
-    await recordSyncHeartbeat(system, runId, { stage: "reading", connectorsRead: 1, connectors: 2 });
+    await SYNC_HEARTBEATS.beat(system, runId, { stage: "reading", connectorsRead: 1, connectors: 2 });
     expect(await readSyncProgress(system, runId)).toEqual({
       stage: "reading",
       connectorsRead: 1,

@@ -7,7 +7,7 @@ import {
   type ImportRow,
 } from "../../store/imports-repository.js";
 import type { ServiceContext } from "../context.js";
-import { beatHeartbeat, endHeartbeat, lastSignOf, readHeartbeatProgress } from "../job-heartbeats.js";
+import { heartbeatsOf } from "../job-heartbeats.js";
 import { queueImportUnfinishedMail } from "./import-failure-mail.js";
 import type { ImportProgress } from "./import-request.js";
 import type { IssueView } from "./import-states.js";
@@ -77,31 +77,15 @@ function failInterrupted(context: ServiceContext, row: ImportRow): Promise<boole
   return failUnfinished(context, row, "import_interrupted", message);
 }
 
-/** The key of an import's heartbeat row. */
-function heartbeatOf(id: string): string {
-  return `import:${id}`;
-}
+/**
+ * The running server's sign of life and progress (at most about once a second), so every server can show the
+ * progress and tell a live import from an orphan.
+ */
+export const IMPORT_HEARTBEATS = heartbeatsOf<ImportProgress>("import");
 
 /** When the server running an import last showed it was alive: its heartbeat, else the record's last change. */
 function lastSignOfImport(context: ServiceContext, row: ImportRow): Promise<number> {
-  return lastSignOf(context, heartbeatOf(row.id), row.updated_at);
-}
-
-/**
- * The running server's sign of life and progress, written to the record (at most about once a second), so
- * every server can show the progress and tell a live import from an orphan. False once it has finished.
- */
-export function recordImportHeartbeat(
-  context: ServiceContext,
-  id: string,
-  progress: ImportProgress | undefined,
-): Promise<void> {
-  return beatHeartbeat(context, heartbeatOf(id), progress);
-}
-
-/** The import has ended on this server: its heartbeat row goes. */
-export function endImportHeartbeat(context: ServiceContext, id: string): Promise<void> {
-  return endHeartbeat(context, heartbeatOf(id));
+  return IMPORT_HEARTBEATS.lastSignOf(context, row.id, row.updated_at);
 }
 
 /** An unfinished import's progress as its server last wrote it; undefined when finished or not started. */
@@ -109,7 +93,7 @@ export async function readImportProgress(
   context: ServiceContext,
   id: string,
 ): Promise<ImportProgress | undefined> {
-  const progress = await readHeartbeatProgress<ImportProgress>(context, heartbeatOf(id));
+  const progress = await IMPORT_HEARTBEATS.progressOf(context, id);
   if (progress === undefined) return undefined;
   const row = await findImportById(context.db, id);
   if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) return undefined;
@@ -129,13 +113,13 @@ export async function settleImportLease(
 ): Promise<{ checkAgainAt?: Date; failed: boolean }> {
   const row = await findImportById(context.db, id);
   if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) {
-    await endHeartbeat(context, heartbeatOf(id));
+    await IMPORT_HEARTBEATS.end(context, id);
     return { failed: false };
   }
   const endsAt = (await lastSignOfImport(context, row)) + leaseMs;
   if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
   const failed = await failInterrupted(context, row);
-  await endHeartbeat(context, heartbeatOf(id));
+  await IMPORT_HEARTBEATS.end(context, id);
   return { failed };
 }
 

@@ -1,6 +1,6 @@
 import { findSyncRunById, listRunningSyncRuns } from "../../store/sync-runs-repository.js";
 import type { ServiceContext } from "../context.js";
-import { beatHeartbeat, endHeartbeat, lastSignOf, readHeartbeatProgress } from "../job-heartbeats.js";
+import { heartbeatsOf } from "../job-heartbeats.js";
 import type { SyncProgress } from "./run-sync.js";
 import { recordSyncRunFailure } from "./sync-run-record.js";
 
@@ -9,28 +9,15 @@ import { recordSyncRunFailure } from "./sync-run-record.js";
 
 const INTERRUPTED = "The server stopped while Sync All was running; nothing was written. Run Sync All again.";
 
-function heartbeatOf(runId: string): string {
-  return `sync:${runId}`;
-}
-
-export function recordSyncHeartbeat(
-  context: ServiceContext,
-  runId: string,
-  progress: SyncProgress | undefined,
-): Promise<void> {
-  return beatHeartbeat(context, heartbeatOf(runId), progress);
-}
-
-export function endSyncHeartbeat(context: ServiceContext, runId: string): Promise<void> {
-  return endHeartbeat(context, heartbeatOf(runId));
-}
+/** The running server's (or command's) sign of life and the run's progress. */
+export const SYNC_HEARTBEATS = heartbeatsOf<SyncProgress>("sync");
 
 /** A running run's progress as its server last wrote it; undefined once it has ended. */
 export async function readSyncProgress(
   context: ServiceContext,
   runId: string,
 ): Promise<SyncProgress | undefined> {
-  const progress = await readHeartbeatProgress<SyncProgress>(context, heartbeatOf(runId));
+  const progress = await SYNC_HEARTBEATS.progressOf(context, runId);
   if (progress === undefined) return undefined;
   const run = await findSyncRunById(context.db, runId);
   return run?.state === "running" ? progress : undefined;
@@ -48,13 +35,13 @@ export async function settleSyncLease(
 ): Promise<{ checkAgainAt?: Date; failed: boolean }> {
   const run = await findSyncRunById(context.db, runId);
   if (run?.state !== "running") {
-    await endSyncHeartbeat(context, runId);
+    await SYNC_HEARTBEATS.end(context, runId);
     return { failed: false };
   }
-  const endsAt = (await lastSignOf(context, heartbeatOf(runId), run.started_at)) + leaseMs;
+  const endsAt = (await SYNC_HEARTBEATS.lastSignOf(context, runId, run.started_at)) + leaseMs;
   if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
   const failed = await recordSyncRunFailure(context, runId, "sync_interrupted", INTERRUPTED);
-  await endSyncHeartbeat(context, runId);
+  await SYNC_HEARTBEATS.end(context, runId);
   return { failed };
 }
 
@@ -70,10 +57,10 @@ export async function failInterruptedSyncRuns(
   let failed = 0;
   const now = context.now().getTime();
   for (const run of await listRunningSyncRuns(context.db)) {
-    const since = await lastSignOf(context, heartbeatOf(run.id), run.started_at);
+    const since = await SYNC_HEARTBEATS.lastSignOf(context, run.id, run.started_at);
     if (options.staleAfterMs !== undefined && now - since < options.staleAfterMs) continue;
     if (await recordSyncRunFailure(context, run.id, "sync_interrupted", INTERRUPTED)) failed++;
-    await endSyncHeartbeat(context, run.id);
+    await SYNC_HEARTBEATS.end(context, run.id);
   }
   return failed;
 }
