@@ -17,7 +17,9 @@ const CAPPED = "MAILROSTER_HEAP_CAPPED";
 if (STREAMED_LISTS.has(process.argv.slice(2, 4).join(" ")) && process.env[CAPPED] === undefined) {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, "--max-old-space-size=96", ...process.argv.slice(1)],
+    // The young generation capped too: run as `node bin/mailroster.js` the shebang's flag is not applied, and
+    // V8's default semi-spaces (16 MB) alone put a million users' list at ~145 MB instead of ~120 MB.
+    [...process.execArgv, "--max-old-space-size=96", "--max-semi-space-size=8", ...process.argv.slice(1)],
     { stdio: "inherit", env: { ...process.env, [CAPPED]: "1" } },
   );
   // Ctrl+C reaches both processes; the child decides how the command ends.
