@@ -253,6 +253,57 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
     expect(await emails(context, { text: "alone", limit: 50 })).toEqual(["single@example.com"]);
   });
 
+  it("finds every user whose several aliases match, and short text in any part, by reading the rows", async () => {
+    const context = await directory();
+    const db = getDb().db;
+    const account = await db
+      .selectFrom("accounts")
+      .select("id")
+      .where("code", "=", "CxAy")
+      .executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    // 400 users with three aliases each holding "qzx": 1,200 alias rows, more than the 1,000 candidates read.
+    const users = Array.from({ length: 400 }, (_, i) =>
+      newUserRow({
+        accountId: account.id,
+        email: { address: `many${i}@example.com`, key: `many${i}@example.com` },
+        name: `Many ${i}`,
+        type: "imported",
+        now,
+      }),
+    );
+    await db.transaction().execute(async (tx) => {
+      await insertUsersBulk(tx, users);
+      await insertAddresses(
+        tx,
+        users.flatMap((u, i) => [
+          {
+            address_key: u.email_key,
+            account_id: u.account_id,
+            user_id: u.id,
+            address: u.email,
+            kind: "primary",
+          },
+          ...["a", "b", "c"].map((part) => ({
+            address_key: `qzx${i}.${part}@example.org`,
+            account_id: u.account_id,
+            user_id: u.id,
+            address: `qzx${i}.${part}@example.org`,
+            kind: "alias",
+          })),
+        ]),
+      );
+    });
+    for (const text of ["qzx", "zx"]) {
+      const found = await searchUsers(context, { account: "CxAy", text, limit: 50 });
+      expect([text, found.total]).toEqual([text, 400]);
+      expect(found.items).toHaveLength(50);
+    }
+    // Two letters inside a name, in one user: found without walking the directory.
+    expect(await emails(context, { text: "wO", limit: 50 })).toEqual(["user2@example.com"]);
+    expect(await emails(context, { text: "q9", limit: 50 })).toEqual([]);
+  });
+
   if (dialect === "postgres") {
     it("falls back to a scan, loudly, where pg_trgm is not available", async () => {
       const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
