@@ -610,7 +610,7 @@ export interface JsonRoutes {
     input: { params: { name: string }; query?: { account?: string } };
     reply: ConnectorTest;
   };
-  /** Sync All: starts a run in the background and answers 202 with its id; while a run of the account is at work, answers that run. Poll GET /sync/{runId}. */
+  /** Sync All: starts a run in the background and answers 202 with its id; while a run of the account is at work (on any server), answers that run. Poll GET /sync/{runId}. */
   "POST /sync": { input: { query?: { account?: string } }; reply: SyncRunStarted };
   /** The account's Sync All runs, newest first, a page at a time (counts, not the lists of errors). */
   "GET /sync": {
