@@ -46,7 +46,7 @@ export interface DirectoryFacts {
     | {
         readonly path: string;
         readonly override: "add" | "overwrite";
-        /** Current members: user id -> primary address. */
+        /** Current members (in add mode only those the file names): user id -> primary address. */
         readonly members: ReadonlyMap<string, string>;
       }
     | undefined;

@@ -77,6 +77,23 @@ export async function loadGroupMembers(
     .execute();
 }
 
+/** The members of the group among `userIds` (an import in add mode needs no more than its own users'). */
+export async function loadGroupMembersAmong(
+  db: Executor,
+  groupId: string,
+  userIds: readonly string[],
+): Promise<{ user_id: string; email: string }[]> {
+  return selectInChunks(userIds, (chunk) =>
+    db
+      .selectFrom("group_members")
+      .innerJoin("users", "users.id", "group_members.user_id")
+      .select(["group_members.user_id", "users.email"])
+      .where("group_members.group_id", "=", groupId)
+      .where(inKeys(db, "group_members.user_id", chunk))
+      .execute(),
+  );
+}
+
 export async function findGroupPathsByUserIds(
   db: Executor,
   userIds: readonly string[],

@@ -11,7 +11,11 @@ import {
   findAttributeDefinitionsOfAccounts,
   type AttributeDefinitionRow,
 } from "../../store/attributes-repository.js";
-import { loadGroupMembers, findGroupsByPathKeys } from "../../store/groups-repository.js";
+import {
+  findGroupsByPathKeys,
+  loadGroupMembers,
+  loadGroupMembersAmong,
+} from "../../store/groups-repository.js";
 import { findRolesByUserIds } from "../../store/roles-repository.js";
 import { loadUsersByIds, type ImportedUserFacts } from "../../store/users-repository.js";
 import { listDomainOwners } from "../../store/domains-repository.js";
@@ -105,7 +109,12 @@ export async function loadDirectoryFacts(
     const [row] = await findGroupsByPathKeys(db, account.id, [groupKey]);
     if (row) {
       groupId = row.id;
-      const members = await loadGroupMembers(db, row.id);
+      // Overwrite removes every member the file does not name: it needs them all. Add only asks whether the
+      // file's existing users are members (a group of a million read on every import took 2.1 s).
+      const members =
+        override === "overwrite"
+          ? await loadGroupMembers(db, row.id)
+          : await loadGroupMembersAmong(db, row.id, userIds);
       group = { path: row.path, override, members: new Map(members.map((m) => [m.user_id, m.email])) };
     }
   }
