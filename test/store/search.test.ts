@@ -45,6 +45,56 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
     return context;
   }
 
+  /**
+   * Builder: `count` users of CxAy written by the import's bulk writers in one transaction, user `i` at
+   * `user(i)` with the aliases `aliases(i)` (addresses as typed; keys in lower case).
+   */
+  async function bulkUsers(
+    count: number,
+    user: (i: number) => { address: string; name: string },
+    aliases: (i: number) => string[],
+  ): Promise<void> {
+    const db = getDb().db;
+    const account = await db
+      .selectFrom("accounts")
+      .select("id")
+      .where("code", "=", "CxAy")
+      .executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    const users = Array.from({ length: count }, (_, i) => {
+      const { address, name } = user(i);
+      return newUserRow({
+        accountId: account.id,
+        email: { address, key: address.toLowerCase() },
+        name,
+        type: "imported",
+        now,
+      });
+    });
+    await db.transaction().execute(async (tx) => {
+      await insertUsersBulk(tx, users);
+      await insertAddresses(
+        tx,
+        users.flatMap((u, i) => [
+          {
+            address_key: u.email_key,
+            account_id: u.account_id,
+            user_id: u.id,
+            address: u.email,
+            kind: "primary",
+          },
+          ...aliases(i).map((alias) => ({
+            address_key: alias.toLowerCase(),
+            account_id: u.account_id,
+            user_id: u.id,
+            address: alias,
+            kind: "alias",
+          })),
+        ]),
+      );
+    });
+  }
+
   it("orders addresses numerically, the same on both databases", async () => {
     const context = await directory();
     expect(await emails(context, { limit: 50 })).toEqual([
@@ -195,43 +245,11 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
   it("indexes a bulk insert (an import's slice) as the triggers index one user", async () => {
     const context = await directory();
     const db = getDb().db;
-    const account = await db
-      .selectFrom("accounts")
-      .select("id")
-      .where("code", "=", "CxAy")
-      .executeTakeFirstOrThrow();
-    const now = new Date().toISOString();
-    const users = Array.from({ length: BULK_SEARCH_INDEX + 8 }, (_, i) =>
-      newUserRow({
-        accountId: account.id,
-        email: { address: `Bulk${i}@example.com`, key: `bulk${i}@example.com` },
-        name: `Bulk Ünï ${i}`,
-        type: "imported",
-        now,
-      }),
+    await bulkUsers(
+      BULK_SEARCH_INDEX + 8,
+      (i) => ({ address: `Bulk${i}@example.com`, name: `Bulk Ünï ${i}` }),
+      (i) => [`B${i}.Alias@example.org`],
     );
-    await db.transaction().execute(async (tx) => {
-      await insertUsersBulk(tx, users);
-      await insertAddresses(
-        tx,
-        users.flatMap((u, i) => [
-          {
-            address_key: u.email_key,
-            account_id: u.account_id,
-            user_id: u.id,
-            address: u.email,
-            kind: "primary",
-          },
-          {
-            address_key: `b${i}.alias@example.org`,
-            account_id: u.account_id,
-            user_id: u.id,
-            address: `B${i}.Alias@example.org`,
-            kind: "alias",
-          },
-        ]),
-      );
-    });
     // Found by name in any case, by address, by alias, and listed in numeric order.
     expect(await emails(context, { text: "BULK ÜNÏ 39", limit: 50 })).toEqual(["Bulk39@example.com"]);
     expect(await emails(context, { text: "b7.alias", field: "alias", limit: 50 })).toEqual([
@@ -255,45 +273,12 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
 
   it("finds every user whose several aliases match, and short text in any part, by reading the rows", async () => {
     const context = await directory();
-    const db = getDb().db;
-    const account = await db
-      .selectFrom("accounts")
-      .select("id")
-      .where("code", "=", "CxAy")
-      .executeTakeFirstOrThrow();
-    const now = new Date().toISOString();
     // 400 users with three aliases each holding "qzx": 1,200 alias rows, more than the 1,000 candidates read.
-    const users = Array.from({ length: 400 }, (_, i) =>
-      newUserRow({
-        accountId: account.id,
-        email: { address: `many${i}@example.com`, key: `many${i}@example.com` },
-        name: `Many ${i}`,
-        type: "imported",
-        now,
-      }),
+    await bulkUsers(
+      400,
+      (i) => ({ address: `many${i}@example.com`, name: `Many ${i}` }),
+      (i) => ["a", "b", "c"].map((part) => `qzx${i}.${part}@example.org`),
     );
-    await db.transaction().execute(async (tx) => {
-      await insertUsersBulk(tx, users);
-      await insertAddresses(
-        tx,
-        users.flatMap((u, i) => [
-          {
-            address_key: u.email_key,
-            account_id: u.account_id,
-            user_id: u.id,
-            address: u.email,
-            kind: "primary",
-          },
-          ...["a", "b", "c"].map((part) => ({
-            address_key: `qzx${i}.${part}@example.org`,
-            account_id: u.account_id,
-            user_id: u.id,
-            address: `qzx${i}.${part}@example.org`,
-            kind: "alias",
-          })),
-        ]),
-      );
-    });
     for (const text of ["qzx", "zx"]) {
       const found = await searchUsers(context, { account: "CxAy", text, limit: 50 });
       expect([text, found.total]).toEqual([text, 400]);
