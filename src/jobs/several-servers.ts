@@ -11,8 +11,6 @@ import { SharedLeases, type SharedLeaseOptions } from "./leases.js";
 import { SYNC_LEASE, type SyncLeases } from "./sync-leases.js";
 import type { ScheduleClaim } from "./sync-scheduler.js";
 
-export { DEFAULT_LEASE_MS } from "./leases.js";
-
 /** The shared pieces `serve` runs with on PostgreSQL; absent for SQLite and PGlite (one server). */
 export interface SharedMachinery {
   readonly leases: ImportLeases;

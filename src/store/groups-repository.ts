@@ -65,32 +65,23 @@ export async function listGroupMemberEmails(db: Executor, groupId: string): Prom
   return rows.map((r) => r.email);
 }
 
+/**
+ * The group's members with their primary addresses; with `among`, only those among these users (an import in
+ * add mode asks about its own users, not a group of a million).
+ */
 export async function loadGroupMembers(
   db: Executor,
   groupId: string,
+  among?: readonly string[],
 ): Promise<{ user_id: string; email: string }[]> {
-  return db
+  const members = db
     .selectFrom("group_members")
     .innerJoin("users", "users.id", "group_members.user_id")
     .select(["group_members.user_id", "users.email"])
-    .where("group_members.group_id", "=", groupId)
-    .execute();
-}
-
-/** The members of the group among `userIds` (an import in add mode needs no more than its own users'). */
-export async function loadGroupMembersAmong(
-  db: Executor,
-  groupId: string,
-  userIds: readonly string[],
-): Promise<{ user_id: string; email: string }[]> {
-  return selectInChunks(userIds, (chunk) =>
-    db
-      .selectFrom("group_members")
-      .innerJoin("users", "users.id", "group_members.user_id")
-      .select(["group_members.user_id", "users.email"])
-      .where("group_members.group_id", "=", groupId)
-      .where(inKeys(db, "group_members.user_id", chunk))
-      .execute(),
+    .where("group_members.group_id", "=", groupId);
+  if (among === undefined) return members.execute();
+  return selectInChunks(among, (chunk) =>
+    members.where(inKeys(db, "group_members.user_id", chunk)).execute(),
   );
 }
 

@@ -54,6 +54,8 @@ export interface OpenOptions {
    * (wal-checkpointer.ts). For a long-running server; a short command leaves it to its last close.
    */
   readonly backgroundCheckpoints?: boolean | undefined;
+  /** Where a background checkpoint's failure is told (it is never fatal: the last close checkpoints). */
+  readonly onBackgroundError?: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -97,7 +99,7 @@ export function createSqliteDatabase(path: string, options: OpenOptions = {}): O
   const db = new Kysely<Database>({ dialect: sqliteReadWriteDialect(writer, reader) });
   if (!options.backgroundCheckpoints) return { db, dialect: "sqlite", close: () => db.destroy() };
   writer.pragma("wal_autocheckpoint = 0");
-  const checkpointer = startWalCheckpointer(path);
+  const checkpointer = startWalCheckpointer(path, { onError: options.onBackgroundError });
   return {
     db,
     dialect: "sqlite",

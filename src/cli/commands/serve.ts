@@ -16,7 +16,8 @@ import {
   startSyncScheduler,
 } from "../../jobs/sync-scheduler.js";
 import { SyncRunner } from "../../jobs/sync-runner.js";
-import { DEFAULT_LEASE_MS, startSharedMachinery } from "../../jobs/several-servers.js";
+import { DEFAULT_LEASE_MS } from "../../jobs/leases.js";
+import { startSharedMachinery } from "../../jobs/several-servers.js";
 import { RateLimiter } from "../../http/rate-limit.js";
 import { RecipientIndex } from "../../services/recipient-index.js";
 import { failInterruptedSyncRuns } from "../../services/sync/sync-run-recovery.js";
@@ -236,7 +237,12 @@ export const serveCommand = defineCommand(
     const secrets = key === undefined ? undefined : createSecretBox(key);
     const databaseUrl = chooseDatabaseUrl(values.db);
     // A server checkpoints SQLite's log on a thread of its own, outside the commits it waits for.
-    const open = await openDatabase(databaseUrl, { backgroundCheckpoints: true });
+    const open = await openDatabase(databaseUrl, {
+      backgroundCheckpoints: true,
+      onBackgroundError: (error) => {
+        io.stderr(`mailroster: ${error instanceof Error ? error.message : String(error)}\n`);
+      },
+    });
     try {
       io.stdout(databaseLine(databaseUrl, await migrateToLatest(open.db)));
       const base = { db: open.db, hasher: createArgon2Hasher(), isCommonPassword, now: () => new Date() };

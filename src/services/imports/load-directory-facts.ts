@@ -11,11 +11,7 @@ import {
   findAttributeDefinitionsOfAccounts,
   type AttributeDefinitionRow,
 } from "../../store/attributes-repository.js";
-import {
-  findGroupsByPathKeys,
-  loadGroupMembers,
-  loadGroupMembersAmong,
-} from "../../store/groups-repository.js";
+import { findGroupsByPathKeys, loadGroupMembers } from "../../store/groups-repository.js";
 import { findRolesByUserIds } from "../../store/roles-repository.js";
 import { loadUsersByIds, type ImportedUserFacts } from "../../store/users-repository.js";
 import { listDomainOwners } from "../../store/domains-repository.js";
@@ -111,10 +107,7 @@ export async function loadDirectoryFacts(
       groupId = row.id;
       // Overwrite removes every member the file does not name: it needs them all. Add only asks whether the
       // file's existing users are members (a group of a million read on every import took 2.1 s).
-      const members =
-        override === "overwrite"
-          ? await loadGroupMembers(db, row.id)
-          : await loadGroupMembersAmong(db, row.id, userIds);
+      const members = await loadGroupMembers(db, row.id, override === "overwrite" ? undefined : userIds);
       group = { path: row.path, override, members: new Map(members.map((m) => [m.user_id, m.email])) };
     }
   }

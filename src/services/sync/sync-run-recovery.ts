@@ -12,6 +12,13 @@ const INTERRUPTED = "The server stopped while Sync All was running; nothing was 
 /** The running server's (or command's) sign of life and the run's progress. */
 export const SYNC_HEARTBEATS = heartbeatsOf<SyncProgress>("sync");
 
+/** Fails a run whose process is gone (false when it had ended) and forgets its heartbeat. */
+async function failInterrupted(context: ServiceContext, runId: string): Promise<boolean> {
+  const failed = await recordSyncRunFailure(context, runId, "sync_interrupted", INTERRUPTED);
+  await SYNC_HEARTBEATS.end(context, runId);
+  return failed;
+}
+
 /** A running run's progress as its server last wrote it; undefined once it has ended. */
 export async function readSyncProgress(
   context: ServiceContext,
@@ -40,9 +47,7 @@ export async function settleSyncLease(
   }
   const endsAt = (await SYNC_HEARTBEATS.lastSignOf(context, runId, run.started_at)) + leaseMs;
   if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
-  const failed = await recordSyncRunFailure(context, runId, "sync_interrupted", INTERRUPTED);
-  await SYNC_HEARTBEATS.end(context, runId);
-  return { failed };
+  return { failed: await failInterrupted(context, runId) };
 }
 
 /**
@@ -59,8 +64,7 @@ export async function failInterruptedSyncRuns(
   for (const run of await listRunningSyncRuns(context.db)) {
     const since = await SYNC_HEARTBEATS.lastSignOf(context, run.id, run.started_at);
     if (options.staleAfterMs !== undefined && now - since < options.staleAfterMs) continue;
-    if (await recordSyncRunFailure(context, run.id, "sync_interrupted", INTERRUPTED)) failed++;
-    await SYNC_HEARTBEATS.end(context, run.id);
+    if (await failInterrupted(context, run.id)) failed++;
   }
   return failed;
 }
