@@ -5,16 +5,15 @@ import { mapColumns, type ColumnMap } from "./map-columns.js";
 import { readRows, type ParsedRow } from "./read-rows.js";
 
 /**
- * What the file says, before the directory is consulted. Plain data: it crosses a structured clone from the
- * sheet worker, so its size is bounded by the rows that parsed, never by the issues (those are capped).
+ * What an import sheet (users, delegates) says, before the directory is consulted. Plain data: it crosses a
+ * structured clone from the sheet worker, so its size is bounded by the rows that parsed, never by the
+ * issues (those are capped).
  */
-export interface SheetAnalysis {
+export interface AnalyzedSheet<Row> {
   readonly sheet: string | null;
   /** e.g. "D5", or null when no sheet has a checkpoint. */
   readonly checkpoint: string | null;
-  /** Undefined when no checkpoint was found or the header row has errors: then no row was read. */
-  readonly map: ColumnMap | undefined;
-  readonly rows: readonly ParsedRow[];
+  readonly rows: readonly Row[];
   readonly dataRows: number;
   /** The first issues of each severity, in order (see issue-list.ts); `hasErrors` holds on them. */
   readonly issues: readonly ImportIssue[];
@@ -22,7 +21,14 @@ export interface SheetAnalysis {
   readonly issueCounts: IssueCounts;
 }
 
-function withIssues(list: IssueList): Pick<SheetAnalysis, "issues" | "issueCounts"> {
+/** What a users sheet says. */
+export interface SheetAnalysis extends AnalyzedSheet<ParsedRow> {
+  /** Undefined when no checkpoint was found or the header row has errors: then no row was read. */
+  readonly map: ColumnMap | undefined;
+}
+
+/** The issues part of an analysis, from the list that gathered them. */
+export function withIssues(list: IssueList): Pick<AnalyzedSheet<never>, "issues" | "issueCounts"> {
   const data = list.toData();
   return { issues: data.issues, issueCounts: data.counts };
 }

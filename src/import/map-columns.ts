@@ -6,6 +6,7 @@ import {
 import { MAX_ALIASES_PER_USER } from "../directory/user-change-rules.js";
 import { USER_SETTING_KEYS, type UserSettingKey } from "../directory/user-settings.js";
 import { columnName } from "../sheet/cell-ref.js";
+import { headerDuplicate, headerNearMiss } from "./header-issues.js";
 import { excerpt, issueAt, type ImportIssue } from "./import-issue.js";
 import type { Checkpoint, ImportSheet } from "./locate-checkpoint.js";
 import { squashHeader } from "./near-miss.js";
@@ -108,14 +109,7 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
     const key = known ? header : (resembles ?? `attribute:${header.replace(/\s+/g, " ").toLowerCase()}`);
     const first = seen.get(key);
     if (first !== undefined) {
-      issues.push(
-        issueAt(
-          "header_duplicate",
-          row,
-          col,
-          `"${excerpt(header)}" repeats the header in ${columnName(first)}${row + 1}: keep one of them.`,
-        ),
-      );
+      issues.push(headerDuplicate(header, row, col, first));
       continue;
     }
     seen.set(key, col);
@@ -131,14 +125,7 @@ export function mapColumns(sheet: ImportSheet, checkpoint: Checkpoint): ColumnMa
         ),
       );
     } else if (!known && resembles !== undefined) {
-      issues.push(
-        issueAt(
-          "header_near_miss",
-          row,
-          col,
-          `"${excerpt(header)}" must be written "${resembles}", exactly.`,
-        ),
-      );
+      issues.push(headerNearMiss(header, row, col, resembles));
     } else if (header === "name") {
       if (col === nameCol) name = col;
       else

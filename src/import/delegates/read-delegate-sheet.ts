@@ -7,9 +7,10 @@ import {
   parseDelegateAction,
   type DelegateAction,
 } from "../../directory/delegate-rules.js";
-import { columnName } from "../../sheet/cell-ref.js";
+import { withIssues, type AnalyzedSheet } from "../analyze-sheet.js";
+import { headerDuplicate, headerNearMiss } from "../header-issues.js";
 import { excerpt, issueAt, issueNowhere, type ImportIssue } from "../import-issue.js";
-import { IssueList, type IssueCounts } from "../issue-list.js";
+import { IssueList } from "../issue-list.js";
 import { locateCheckpoint, type Checkpoint, type ImportSheet } from "../locate-checkpoint.js";
 
 /** One delegate row as the file states it; addresses are resolved to users by the planner. */
@@ -23,16 +24,9 @@ export interface DelegateRow {
   readonly action: DelegateAction;
 }
 
-/** What a delegate sheet says, before the directory is consulted; plain data (crosses a structured clone). */
-export interface DelegateSheetAnalysis {
+/** What a delegate sheet says, before the directory is consulted. */
+export interface DelegateSheetAnalysis extends AnalyzedSheet<DelegateRow> {
   readonly kind: "delegates";
-  readonly sheet: string | null;
-  readonly checkpoint: string | null;
-  readonly rows: readonly DelegateRow[];
-  readonly dataRows: number;
-  /** The first issues of each severity, in order (issue-list.ts). */
-  readonly issues: readonly ImportIssue[];
-  readonly issueCounts: IssueCounts;
 }
 
 /** Where the delegate sheet's columns stand (0-based). */
@@ -80,22 +74,13 @@ export function mapDelegateColumns(
     const meant = KNOWN.find((known) => squash(header) === known);
     const first = meant === undefined ? undefined : seen.get(meant);
     if (meant !== undefined && first !== undefined) {
-      issues.push(
-        issueAt(
-          "header_duplicate",
-          row,
-          col,
-          `"${excerpt(header)}" repeats the header in ${columnName(first)}${row + 1}: keep one of them.`,
-        ),
-      );
+      issues.push(headerDuplicate(header, row, col, first));
       continue;
     }
     if (meant !== undefined) seen.set(meant, col);
     if (col === delegateCol) continue;
     if (meant !== undefined && header !== meant) {
-      issues.push(
-        issueAt("header_near_miss", row, col, `"${excerpt(header)}" must be written "${meant}", exactly.`),
-      );
+      issues.push(headerNearMiss(header, row, col, meant));
     } else if (meant === ACTION_HEADER) {
       action = col;
     } else if (meant === DELEGATE_HEADER) {
@@ -230,10 +215,7 @@ export function analyzeDelegateSheets(
     where: { sheet: string | null; checkpoint: string | null },
     rows: readonly DelegateRow[] = [],
     dataRows = 0,
-  ): DelegateSheetAnalysis => {
-    const data = issues.toData();
-    return { kind: "delegates", ...where, rows, dataRows, issues: data.issues, issueCounts: data.counts };
-  };
+  ): DelegateSheetAnalysis => ({ kind: "delegates", ...where, rows, dataRows, ...withIssues(issues) });
   const located = locateCheckpoint(sheets, DELEGATE_CHECKPOINT);
   if (!located.found) {
     issues.addAll(located.issues);
