@@ -6,10 +6,9 @@ import { el, field, fill } from "../dom.js";
 import { serverFacts } from "../server-facts.js";
 import { announce, errorText } from "../ui.js";
 import { plural } from "../components/format.js";
-import { errorTable, issueList } from "../components/issue-table.js";
 import { pageCount, pager } from "../components/pager.js";
 import { waitForImport } from "./imports.js";
-import { progressText, reportLinks, summaryFacts } from "./import-views.js";
+import { issuesView, progressText, summaryFacts } from "./import-views.js";
 /** @import { Import } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
 
@@ -159,9 +158,7 @@ async function importSection(reload) {
             : `${plural(view.errorCount, "error")}: correct the file and preview again. Nothing was written.`,
       ),
       summaryFacts(view),
-      issueList("Warnings", view.warnings, view.warningCount),
-      errorTable(view),
-      view.errors.length && view.importId ? reportLinks(view.importId) : null,
+      issuesView(view, { results: false }),
     );
   };
 

@@ -5,15 +5,13 @@ import { serverFacts } from "../server-facts.js";
 import { announce, errorText } from "../ui.js";
 import { facts } from "../components/facts.js";
 import { when } from "../components/format.js";
-import { errorTable, issueList } from "../components/issue-table.js";
-import { poll } from "../components/poll.js";
 import { POLL_MS } from "./import-history.js";
 import { syncOffer } from "./directory-sync.js";
+import { waitForImport } from "./imports.js";
 import {
   isRunning,
+  issuesView,
   optionsText,
-  reportLinks,
-  resultsLinks,
   resultText,
   runningText,
   savedView,
@@ -58,10 +56,8 @@ export async function renderImport(page, id) {
       { class: "card", "aria-labelledby": "info-title" },
       el("h2", { id: "info-title" }, "Spreadsheet Information"),
       running || view.state === "saved" ? null : summaryFacts(view),
-      issueList("Warnings", view.warnings, view.warningCount),
-      errorTable(view),
-      (view.errors.length || view.warnings.length) && view.importId ? reportLinks(view.importId) : null,
-      view.errors.length && view.importId ? resultsLinks(view.importId) : null,
+      // Here the report is offered for warnings alone too: it is the one place that lists them all.
+      issuesView(view, { reportWarnings: true }),
     ),
   );
   page.show(`Import of ${view.file}`, content);
@@ -79,16 +75,15 @@ export async function renderImport(page, id) {
  */
 async function followImport(page, id, meta, content, status, memory) {
   try {
-    const ended = await poll({
-      node: content,
-      firstMs: POLL_MS,
-      tick: async () => {
-        const now = await call("GET /imports/{id}", { params: { id } });
-        if (!isRunning(meta, now.state)) return now;
+    const ended = await waitForImport(
+      meta,
+      content,
+      id,
+      (now) => {
         status.textContent = runningText(meta, now, memory);
-        return undefined;
       },
-    }).result;
+      POLL_MS,
+    );
     if (!ended) return;
     await renderImport(page, id);
     announce(`Import ${ended.state}.`);

@@ -5,9 +5,11 @@ import { el, fill } from "../dom.js";
 import { facts } from "../components/facts.js";
 import { duration, formatNumber, plural } from "../components/format.js";
 import { bannerText, describeRunning } from "../components/import-banner.js";
+import { errorTable, issueList } from "../components/issue-table.js";
 import { announce } from "../ui.js";
 /** @import { Import, ImportListItem, ImportProgress, Meta, SpreadsheetInformation } from "../api-types.js" */
 /** @import { RateMemory } from "../components/import-banner.js" */
+/** @import { Child } from "../dom.js" */
 
 /** @typedef {Pick<ImportListItem, "kind" | "state" | "mode" | "summary" | "errorCount" | "progress" | "cancelRequested">} ImportResult */
 
@@ -198,42 +200,51 @@ async function fillImportedUsers(node, id, total) {
 }
 
 /**
- * The results file: the uploaded sheet with Status and Error columns, to fix and upload again.
+ * Links to one of an import's files, as .xls and as .csv.
  * @param {string} id
+ * @param {"results" | "errors"} file
+ * @param {string} label
  */
-export function resultsLinks(id) {
+function downloadLinks(id, file, label) {
+  const formats = /** @type {const} */ (["xls", "csv"]);
   return el(
     "p",
     { class: "links" },
-    el(
-      "a",
-      { href: downloadUrl("GET /imports/{id}/results.xls", { params: { id } }), download: "" },
-      "Download results file (.xls)",
-    ),
-    el(
-      "a",
-      { href: downloadUrl("GET /imports/{id}/results.csv", { params: { id } }), download: "" },
-      "Download results file (.csv)",
+    ...formats.map((format) =>
+      el(
+        "a",
+        { href: downloadUrl(`GET /imports/{id}/${file}.${format}`, { params: { id } }), download: "" },
+        `${label} (.${format})`,
+      ),
     ),
   );
 }
 
+/**
+ * The results file: the uploaded sheet with Status and Error columns, to fix and upload again.
+ * @param {string} id
+ */
+export const resultsLinks = (id) => downloadLinks(id, "results", "Download results file");
+
 /** @param {string} id */
-export function reportLinks(id) {
-  return el(
-    "p",
-    { class: "links" },
-    el(
-      "a",
-      { href: downloadUrl("GET /imports/{id}/errors.xls", { params: { id } }), download: "" },
-      "Download error report (.xls)",
-    ),
-    el(
-      "a",
-      { href: downloadUrl("GET /imports/{id}/errors.csv", { params: { id } }), download: "" },
-      "Download error report (.csv)",
-    ),
-  );
+export const reportLinks = (id) => downloadLinks(id, "errors", "Download error report");
+
+/**
+ * An import's warnings and errors, then the error report (when there are errors; with `reportWarnings`, when
+ * there are warnings too) and, unless `results` is false (a delegate import has none), the results file.
+ * @param {SpreadsheetInformation} info
+ * @param {{ reportWarnings?: boolean, results?: boolean }} [options]
+ * @returns {Child[]}
+ */
+export function issuesView(info, { reportWarnings = false, results = true } = {}) {
+  const id = info.importId;
+  const reported = info.errors.length > 0 || (reportWarnings && info.warnings.length > 0);
+  return [
+    issueList("Warnings", info.warnings, info.warningCount),
+    errorTable(info),
+    reported && id ? reportLinks(id) : null,
+    results && info.errors.length && id ? resultsLinks(id) : null,
+  ];
 }
 
 /**

@@ -5,16 +5,15 @@ import { el, fill } from "../dom.js";
 import { serverFacts } from "../server-facts.js";
 import { announce, errorText } from "../ui.js";
 import { plural } from "../components/format.js";
-import { issueList, errorTable } from "../components/issue-table.js";
+import { issueList } from "../components/issue-table.js";
 import { poll } from "../components/poll.js";
 import { importForm } from "./import-form.js";
 import { historySection, POLL_MS } from "./import-history.js";
 import {
   hasChanges,
   isRunning,
+  issuesView,
   progressText,
-  reportLinks,
-  resultsLinks,
   resultText,
   runningText,
   savedView,
@@ -105,10 +104,7 @@ export async function renderImports(page) {
       el("h2", { id: "info-title" }, "Spreadsheet Information"),
       el("p", { class: outcome.ok ? "ok" : "error" }, verdict(outcome)),
       summaryFacts(outcome),
-      issueList("Warnings", outcome.warnings, outcome.warningCount),
-      errorTable(outcome),
-      outcome.errors.length && outcome.importId ? reportLinks(outcome.importId) : null,
-      outcome.errors.length && outcome.importId ? resultsLinks(outcome.importId) : null,
+      issuesView(outcome),
     );
   };
 
