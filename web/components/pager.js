@@ -1,4 +1,4 @@
-// Pagers under a paged list: page numbers (pager) or keyset cursors (keysetPager).
+// Pagers under a paged list: page numbers (pager) or keyset cursors (keysetPager, keysetPagerFor a reply).
 import { el } from "../dom.js";
 import { formatNumber } from "./format.js";
 
@@ -102,4 +102,31 @@ export function keysetPager(options) {
     button("Next", nextCursor === null, () => go({ cursor: nextCursor, first: first + shown, pageSize })),
     ...(chooser ? [chooser] : []),
   );
+}
+
+/**
+ * @typedef {object} KeysetPage what a keyset-paged list's reply says about where it is
+ * @property {string | null} nextCursor
+ * @property {string | null} prevCursor
+ * @property {number} total
+ * @property {boolean} totalCapped
+ */
+
+/**
+ * The keyset pager under one page of a list reply: the cursors and the count come from the reply, and a page
+ * with no page before it starts at 1 whatever the caller counted (a list that shrank meanwhile).
+ * @param {KeysetPage} reply
+ * @param {Omit<KeysetPagerOptions, keyof KeysetPage>} options
+ * @returns {HTMLElement}
+ */
+export function keysetPagerFor(reply, options) {
+  const { nextCursor, prevCursor, total, totalCapped } = reply;
+  return keysetPager({
+    ...options,
+    nextCursor,
+    prevCursor,
+    total,
+    totalCapped,
+    first: prevCursor === null ? 1 : options.first,
+  });
 }

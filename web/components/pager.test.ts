@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
-import { keysetPager, pageCount, pager } from "./pager.js";
+import { keysetPager, keysetPagerFor, pageCount, pager } from "./pager.js";
 
 const buttons = (nav: HTMLElement) => [...nav.querySelectorAll("button")];
 
@@ -95,5 +95,20 @@ describe("keysetPager", () => {
       go: vi.fn(),
     });
     expect(empty.querySelector(".pager-range")?.textContent).toBe(" 0 of 0 users ");
+  });
+
+  it("takes cursors and counts from a list reply, and starts a page with none before it at 1", () => {
+    const go = vi.fn();
+    const { label, shown, pageSize, noun } = base;
+    const reply = { nextCursor: "n2", prevCursor: null, total: 120, totalCapped: false };
+    const nav = keysetPagerFor(reply, { label, shown, pageSize, noun, first: 51, go });
+    expect(nav.querySelector(".pager-range")?.textContent).toBe(" 1-50 of 120 users ");
+    buttons(nav)[2]?.click();
+    expect(go).toHaveBeenLastCalledWith({ cursor: "n2", first: 51, pageSize: 50 });
+    const later = keysetPagerFor(
+      { ...reply, prevCursor: "p1" },
+      { label, shown, pageSize, noun, first: 51, go },
+    );
+    expect(later.querySelector(".pager-range")?.textContent).toBe(" 51-100 of 120 users ");
   });
 });

@@ -4,7 +4,7 @@ import { announce, errorText } from "../ui.js";
 import { formatNumber } from "../components/format.js";
 import { formMessages, onSubmit } from "../components/messages.js";
 import { newGroupForm } from "../components/new-group-form.js";
-import { keysetPager } from "../components/pager.js";
+import { keysetPagerFor } from "../components/pager.js";
 import { dataTable } from "../components/table.js";
 /** @import { GroupNode, PasswordPolicy } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
@@ -40,14 +40,10 @@ export async function renderGroups(page) {
     const data = await call("GET /groups/members", {
       query: { path, limit: MEMBERS_PER_PAGE, ...(cursor ? { cursor } : {}) },
     });
-    const nav = keysetPager({
+    const nav = keysetPagerFor(data, {
       label: "Member pages",
-      nextCursor: data.nextCursor,
-      prevCursor: data.prevCursor,
       shown: data.members.length,
-      first: data.prevCursor === null ? 1 : first,
-      total: data.total,
-      totalCapped: data.totalCapped,
+      first,
       pageSize: MEMBERS_PER_PAGE,
       noun: "members",
       go: (move) => void showMembers(path, move.cursor, move.first).catch((e) => announce(errorText(e))),

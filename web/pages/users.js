@@ -5,7 +5,7 @@ import { announce, announceOnNextPage, errorText } from "../ui.js";
 import { facts } from "../components/facts.js";
 import { formatNumber, plural, when } from "../components/format.js";
 import { formMessages, onSubmit } from "../components/messages.js";
-import { keysetPager } from "../components/pager.js";
+import { keysetPagerFor } from "../components/pager.js";
 import { passwordField } from "../components/password-rules.js";
 import { dataTable } from "../components/table.js";
 /** @import { User } from "../api-types.js" */
@@ -166,14 +166,10 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
           : {}),
       },
     });
-    const nav = keysetPager({
+    const nav = keysetPagerFor(data, {
       label: "User pages",
-      nextCursor: data.nextCursor,
-      prevCursor: data.prevCursor,
       shown: data.items.length,
-      first: data.prevCursor === null ? 1 : first,
-      total: data.total,
-      totalCapped: data.totalCapped,
+      first,
       pageSize,
       sizes: [25, 50, 100, 200],
       noun: "users",
