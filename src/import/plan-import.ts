@@ -6,6 +6,7 @@ import {
   checkUserChange,
   mayUseAdminRoleColumn,
   mayUseRemoteAccountColumn,
+  type RuleActor,
   type Violation,
 } from "../directory/user-change-rules.js";
 import type { UserField } from "../directory/user-settings.js";
@@ -78,6 +79,33 @@ function changedFlags(
     if (existing.flags[flag] !== value) (changed ??= new Map()).set(flag, value);
   }
   return changed ?? NO_FLAGS;
+}
+
+/** The columns only some administrators may use (the rulebook says who), with what a refused cell says. */
+const RESTRICTED_COLUMNS = {
+  remoteAccountCode: {
+    mayUse: mayUseRemoteAccountColumn,
+    code: "remote_account_not_allowed",
+    message:
+      "Only a Master or Migration Administrator on a master account may use remoteaccountcode: empty the cell.",
+  },
+  adminRole: {
+    mayUse: mayUseAdminRoleColumn,
+    code: "admin_role_not_allowed",
+    message: "Only a Master Administrator on a master account may use adminrole: empty the cell.",
+  },
+} as const;
+
+/** The issue on a restricted column's cell when the actor may not use that column; undefined when they may. */
+function refusedCell(
+  column: keyof typeof RESTRICTED_COLUMNS,
+  actor: RuleActor,
+  facts: DirectoryFacts,
+  r: number,
+  col: number,
+): ImportIssue | undefined {
+  const { mayUse, code, message } = RESTRICTED_COLUMNS[column];
+  return mayUse(actor, facts.account.kind) ? undefined : issueAt(code, r, col, message);
 }
 
 /** The cell a rulebook violation points at: the field's column, or the attribute's or alias's own. */
@@ -161,16 +189,9 @@ export function planImport(
     let accountId = facts.account.id;
     if (source.remoteAccountCode !== undefined && map.remoteAccountCode !== undefined) {
       const col = map.remoteAccountCode;
-      if (!mayUseRemoteAccountColumn(actor, facts.account.kind)) {
-        rowIssues.push(
-          issueAt(
-            "remote_account_not_allowed",
-            r,
-            col,
-            "Only a Master or Migration Administrator on a master account may use remoteaccountcode: empty the cell.",
-          ),
-        );
-      } else {
+      const refused = refusedCell("remoteAccountCode", actor, facts, r, col);
+      if (refused) rowIssues.push(refused);
+      else {
         let key: string | undefined;
         try {
           key = parseAccountCode(source.remoteAccountCode).key;
@@ -283,16 +304,9 @@ export function planImport(
     let roleToAssign: RoleId | undefined;
     if (source.adminRole !== undefined && map.adminRole !== undefined) {
       const col = map.adminRole;
-      if (!mayUseAdminRoleColumn(actor, facts.account.kind)) {
-        rowIssues.push(
-          issueAt(
-            "admin_role_not_allowed",
-            r,
-            col,
-            "Only a Master Administrator on a master account may use adminrole: empty the cell.",
-          ),
-        );
-      } else {
+      const refused = refusedCell("adminRole", actor, facts, r, col);
+      if (refused) rowIssues.push(refused);
+      else {
         try {
           const role = findRole(source.adminRole);
           if (!existing?.roles.includes(role.id)) roleToAssign = role.id;
