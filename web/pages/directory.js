@@ -3,10 +3,11 @@ import { el, field } from "../dom.js";
 import { announce, errorText } from "../ui.js";
 import { formatNumber } from "../components/format.js";
 import { formMessages, onSubmit } from "../components/messages.js";
+import { groupTree } from "../components/group-tree.js";
 import { newGroupForm } from "../components/new-group-form.js";
 import { keysetPagerFor } from "../components/pager.js";
 import { dataTable } from "../components/table.js";
-/** @import { GroupNode, PasswordPolicy } from "../api-types.js" */
+/** @import { PasswordPolicy } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
 
 const MEMBERS_PER_PAGE = 100;
@@ -22,14 +23,6 @@ export async function renderGroups(page) {
     { class: "card", "aria-live": "polite" },
     el("p", {}, "Choose a group to see its members."),
   );
-  /** @type {Map<string, GroupNode[]>} */
-  const children = new Map();
-  for (const group of groups) {
-    const key = group.parent ?? "";
-    const siblings = children.get(key);
-    if (siblings) siblings.push(group);
-    else children.set(key, [group]);
-  }
   /**
    * A page of the group's direct members, with a keyset pager (a group may hold a million).
    * @param {string} path
@@ -56,34 +49,6 @@ export async function renderGroups(page) {
       ...(data.total > MEMBERS_PER_PAGE ? [nav] : []),
     );
   };
-  /**
-   * @param {string} parent
-   * @returns {HTMLUListElement}
-   */
-  const build = (parent) =>
-    el(
-      "ul",
-      { class: "tree" },
-      ...(children.get(parent) ?? []).map((group) =>
-        el(
-          "li",
-          {},
-          el(
-            "button",
-            {
-              type: "button",
-              class: "link",
-              onclick: () => showMembers(group.path).catch((e) => announce(errorText(e))),
-            },
-            // The total with subgroups: a parent of groups holding 65k users is not "(0)".
-            group.totalMembers === group.members
-              ? `${group.name} (${formatNumber(group.members)})`
-              : `${group.name} (${formatNumber(group.totalMembers)}, ${formatNumber(group.members)} direct)`,
-          ),
-          children.has(group.path) ? build(group.path) : null,
-        ),
-      ),
-    );
   const create = newGroupForm({
     onCreated: (path, created) =>
       void renderGroups(page).then(() =>
@@ -100,7 +65,20 @@ export async function renderGroups(page) {
         "section",
         { class: "card", "aria-label": "Group tree" },
         groups.length
-          ? build("")
+          ? groupTree(groups, (group) =>
+              el(
+                "button",
+                {
+                  type: "button",
+                  class: "link",
+                  onclick: () => showMembers(group.path).catch((e) => announce(errorText(e))),
+                },
+                // The total with subgroups: a parent of groups holding 65k users is not "(0)".
+                group.totalMembers === group.members
+                  ? `${group.name} (${formatNumber(group.members)})`
+                  : `${group.name} (${formatNumber(group.totalMembers)}, ${formatNumber(group.members)} direct)`,
+              ),
+            )
           : el("p", { class: "empty" }, "No groups yet: create the first one with New group."),
       ),
       members,

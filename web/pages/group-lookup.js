@@ -2,6 +2,7 @@
 // does not exist yet (chosen as soon as it is made).
 import { call } from "../api.js";
 import { el, field, fill } from "../dom.js";
+import { groupTree } from "../components/group-tree.js";
 import { newGroupForm } from "../components/new-group-form.js";
 /** @import { GroupNode } from "../api-types.js" */
 
@@ -41,30 +42,15 @@ export async function lookupGroup(returnFocus) {
     const draw = () => {
       const q = search.input.value.trim().toLowerCase();
       const visible = visiblePaths(groups, q);
-      /** @type {Map<string, GroupNode[]>} */
-      const children = new Map();
-      for (const g of groups) {
-        if (!visible.has(g.path)) continue;
-        const key = g.parent ?? "";
-        const siblings = children.get(key);
-        if (siblings) siblings.push(g);
-        else children.set(key, [g]);
-      }
-      /** @param {string} parent @returns {HTMLUListElement} */
-      const build = (parent) =>
-        el(
-          "ul",
-          { class: "tree" },
-          ...(children.get(parent) ?? []).map((g) =>
-            el(
-              "li",
-              {},
-              el("button", { type: "button", class: "link", onclick: () => close(g.path) }, g.path),
-              children.has(g.path) ? build(g.path) : null,
-            ),
-          ),
-        );
-      fill(tree, visible.size ? build("") : el("p", {}, q ? "No group matches." : "No groups yet."));
+      fill(
+        tree,
+        visible.size
+          ? groupTree(
+              groups.filter((g) => visible.has(g.path)),
+              (g) => el("button", { type: "button", class: "link", onclick: () => close(g.path) }, g.path),
+            )
+          : el("p", {}, q ? "No group matches." : "No groups yet."),
+      );
     };
     search.input.addEventListener("input", draw);
     dialog.addEventListener("cancel", (event) => {
