@@ -7,6 +7,7 @@ import { serverFacts } from "../server-facts.js";
 import { announce, errorText } from "../ui.js";
 import { plural } from "../components/format.js";
 import { pageCount, pager } from "../components/pager.js";
+import { showRefusal } from "../components/refusal.js";
 import { waitForImport } from "./imports.js";
 import { issuesView, progressText, summaryFacts } from "./import-views.js";
 /** @import { Import } from "../api-types.js" */
@@ -17,10 +18,7 @@ const PAGE_SIZE = 25;
 /** @param {Page} page */
 export async function renderDelegates(page) {
   if (!page.me.permissions.includes("manage_users")) {
-    page.show(
-      "Delegate Mailbox Access",
-      el("p", { class: "card" }, "Your roles do not include managing users."),
-    );
+    showRefusal(page, "Delegate Mailbox Access", "managing users");
     return;
   }
   const list = listSection();

@@ -7,6 +7,7 @@ import { facts } from "../components/facts.js";
 import { countsText, formatNumber, plural, when } from "../components/format.js";
 import { pagedHistory } from "../components/paged-history.js";
 import { poll } from "../components/poll.js";
+import { showRefusal } from "../components/refusal.js";
 /** @import { Connector, Me, SyncProgress, SyncRun, SyncRunListItem } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
 
@@ -344,10 +345,7 @@ function historySection() {
 /** @param {Page} page */
 export async function renderSync(page) {
   if (!maySync(page.me)) {
-    page.show(
-      "Directory Synchronization",
-      el("p", { class: "card" }, "Your roles do not include Directory Synchronization."),
-    );
+    showRefusal(page, "Directory Synchronization", "Directory Synchronization");
     return;
   }
   const list = el("div");

@@ -23,6 +23,7 @@ import {
 import { IMPORTS_CHANGED_EVENT } from "../components/import-banner.js";
 import { syncOffer } from "./directory-sync.js";
 import { messageBox } from "../components/messages.js";
+import { showRefusal } from "../components/refusal.js";
 /** @import { Import, Meta, SpreadsheetInformation } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
 
@@ -55,7 +56,7 @@ export function waitForImport(meta, node, id, onTick, firstMs = FIRST_LOOK_MS) {
 /** @param {Page} page */
 export async function renderImports(page) {
   if (!page.me.permissions.includes("import_users")) {
-    page.show("Imports", el("p", { class: "card" }, "Your roles do not include importing users."));
+    showRefusal(page, "Imports", "importing users");
     return;
   }
   const meta = await serverFacts();

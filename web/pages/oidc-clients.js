@@ -5,6 +5,7 @@ import { el, field } from "../dom.js";
 import { when } from "../components/format.js";
 import { formMessages, messageBox, onSubmit } from "../components/messages.js";
 import { dataTable } from "../components/table.js";
+import { showRefusal } from "../components/refusal.js";
 import { announce } from "../ui.js";
 /** @import { OidcClient, OidcClientCreated, OidcClientPage } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
@@ -47,7 +48,7 @@ function secretCard(created) {
 /** @param {Page} page @param {OidcClientCreated} [created] */
 export async function renderOidcClients(page, created) {
   if (!page.me.permissions.includes("manage_applications")) {
-    page.show(TITLE, el("p", { class: "card" }, "Your roles do not include managing applications."));
+    showRefusal(page, TITLE, "managing applications");
     return;
   }
   /** @type {OidcClient[]} */

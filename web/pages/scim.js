@@ -3,6 +3,7 @@
 import { call } from "../api.js";
 import { el, field, fill } from "../dom.js";
 import { when } from "../components/format.js";
+import { showRefusal } from "../components/refusal.js";
 import { announce, errorText } from "../ui.js";
 /** @import { ScimActivity } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
@@ -31,10 +32,7 @@ function activityRow(item) {
 /** @param {Page} page */
 export async function renderScim(page) {
   if (!page.me.permissions.includes("view_audit")) {
-    page.show(
-      "SCIM Provisioning",
-      el("p", { class: "card" }, "Your roles do not include viewing the audit log."),
-    );
+    showRefusal(page, "SCIM Provisioning", "viewing the audit log");
     return;
   }
   const errorsOnly = field("Errors only", { type: "checkbox" });
