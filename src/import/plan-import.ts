@@ -108,6 +108,25 @@ function refusedCell(
   return mayUse(actor, facts.account.kind) ? undefined : issueAt(code, r, col, message);
 }
 
+/** domain_not_internal on the cell of the row's email or an alias whose domain is not the account's own. */
+function foreignDomain(
+  facts: DirectoryFacts,
+  accountId: string,
+  address: Address,
+  r: number,
+  col: number,
+  kind: "email" | "alias" = "email",
+): ImportIssue | undefined {
+  if (facts.domains.get(address.domain)?.accountId === accountId) return undefined;
+  const advice = kind === "email" ? ": add the domain or correct the address" : "";
+  return issueAt(
+    "domain_not_internal",
+    r,
+    col,
+    `${excerpt(address.domain)} is not an internal domain of the account${advice}.`,
+  );
+}
+
 /** The cell a rulebook violation points at: the field's column, or the attribute's or alias's own. */
 function violationColumn(
   violation: Violation,
@@ -212,17 +231,8 @@ export function planImport(
       }
     }
 
-    const domain = facts.domains.get(source.email.domain);
-    if (domain?.accountId !== accountId) {
-      rowIssues.push(
-        issueAt(
-          "domain_not_internal",
-          r,
-          map.email,
-          `${excerpt(source.email.domain)} is not an internal domain of the account: add the domain or correct the address.`,
-        ),
-      );
-    }
+    const foreign = foreignDomain(facts, accountId, source.email, r, map.email);
+    if (foreign) rowIssues.push(foreign);
     const owner = facts.addresses.get(source.email.key);
     let existing: ExistingUser | undefined;
     if (owner) {
@@ -268,16 +278,9 @@ export function planImport(
     }
     const aliasesToAdd: Address[] = [];
     for (const alias of source.aliases) {
-      const aliasDomain = facts.domains.get(alias.address.domain);
-      if (aliasDomain?.accountId !== accountId) {
-        rowIssues.push(
-          issueAt(
-            "domain_not_internal",
-            r,
-            alias.col,
-            `${excerpt(alias.address.domain)} is not an internal domain of the account.`,
-          ),
-        );
+      const aliasForeign = foreignDomain(facts, accountId, alias.address, r, alias.col, "alias");
+      if (aliasForeign) {
+        rowIssues.push(aliasForeign);
         continue;
       }
       const aliasOwner = facts.addresses.get(alias.address.key);
