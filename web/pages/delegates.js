@@ -7,6 +7,7 @@ import { serverFacts } from "../server-facts.js";
 import { announce, errorText } from "../ui.js";
 import { plural } from "../components/format.js";
 import { pageCount, pager } from "../components/pager.js";
+import { searchForm } from "../components/search-form.js";
 import { showRefusal } from "../components/refusal.js";
 import { waitForImport } from "./imports.js";
 import { issuesView, progressText, summaryFacts } from "./import-views.js";
@@ -31,17 +32,11 @@ export async function renderDelegates(page) {
 }
 
 function listSection() {
-  const search = field("Search delegate access", {
-    type: "search",
-    name: "q",
+  const { form, search } = searchForm({
+    label: "Search delegate access",
     placeholder: "primary or delegate address",
+    onSearch: (q) => load(q, 1),
   });
-  const form = el(
-    "form",
-    { class: "search", role: "search" },
-    search.wrapper,
-    el("button", { type: "submit" }, "Search"),
-  );
   const results = el("div");
   const exportLink = el(
     "a",
@@ -92,10 +87,6 @@ function listSection() {
     });
     fill(results, data.items.length ? table : el("p", {}, "No delegate access."), nav);
   };
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    load(search.input.value, 1).catch((error) => announce(errorText(error)));
-  });
   const section = el(
     "section",
     { class: "card", "aria-labelledby": "delegates-title" },

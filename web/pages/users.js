@@ -7,6 +7,7 @@ import { formatNumber, plural, when } from "../components/format.js";
 import { formMessages, onSubmit } from "../components/messages.js";
 import { keysetPagerFor } from "../components/pager.js";
 import { passwordField } from "../components/password-rules.js";
+import { searchForm } from "../components/search-form.js";
 import { dataTable } from "../components/table.js";
 /** @import { User } from "../api-types.js" */
 /** @typedef {import("../app.js").Page} Page */
@@ -96,12 +97,6 @@ function addUserForm(page) {
  * @param {{ q: string, page: number }} [query]
  */
 export async function renderUsers(page, query = { q: "", page: 1 }) {
-  const search = field("Search users", {
-    type: "search",
-    name: "q",
-    value: query.q,
-    placeholder: "address, alias or name",
-  });
   /**
    * A labelled select of [value, text] options.
    * @param {string} label
@@ -131,18 +126,14 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
     name: "attributeValue",
     placeholder: "e.g. Engineering",
   });
-  const form = el(
-    "form",
-    { class: "search", role: "search" },
-    search.wrapper,
-    sort.wrapper,
-    type.wrapper,
-    status.wrapper,
-    group.wrapper,
-    attribute.wrapper,
-    attributeValue.wrapper,
-    el("button", { type: "submit" }, "Search"),
-  );
+  const { form, search } = searchForm({
+    label: "Search users",
+    placeholder: "address, alias or name",
+    value: query.q,
+    filters: [sort, type, status, group, attribute, attributeValue].map((f) => f.wrapper),
+    // The list reads the box itself, with the filters.
+    onSearch: () => load(null, 1),
+  });
   const results = el("div");
   let pageSize = PAGE_SIZE;
   /**
@@ -193,10 +184,6 @@ export async function renderUsers(page, query = { q: "", page: 1 }) {
     results.replaceChildren(table, nav);
     announce(`${data.totalCapped ? "More than " : ""}${plural(data.total, "user")} found.`);
   };
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    load(null, 1).catch((error) => announce(errorText(error)));
-  });
   sort.select.addEventListener("change", () => form.requestSubmit());
   page.show("Users", addUserForm(page), form, results);
   await load(null, 1);
