@@ -4,7 +4,7 @@ import { call } from "../api.js";
 import { el, field } from "../dom.js";
 import { serverFacts } from "../server-facts.js";
 import { announce } from "../ui.js";
-import { formMessages, onSubmit } from "./messages.js";
+import { fieldForm, formMessages, onSubmit } from "./messages.js";
 /** @import { Domain, Meta } from "../api-types.js" */
 
 let modeCount = 0;
@@ -38,13 +38,11 @@ export function domainForm({ meta, domain = "", onAdded }) {
     { domain: name, recipientValidation: mode },
     { domain_invalid: "domain", domain_taken: "domain", domain_held_elsewhere: "domain" },
   );
-  const form = el(
-    "form",
+  const form = fieldForm(
     { class: "card narrow", "aria-label": "Add domain" },
-    name.wrapper,
-    mode.wrapper,
-    messages.node,
-    el("button", { type: "submit" }, "Add domain"),
+    [name, mode],
+    messages,
+    "Add domain",
   );
   onSubmit(form, messages, async () => {
     const added = await call("POST /domains", {

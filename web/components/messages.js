@@ -2,7 +2,7 @@
 // beside the field it is about; cleared on the next action. One way for every page.
 import { ApiError } from "../api.js";
 import { el, fill } from "../dom.js";
-/** @import { Child } from "../dom.js" */
+/** @import { AttributeValue, Child } from "../dom.js" */
 
 /**
  * What to say about an error: the server's sentence (it says how to fix) and its code, kept apart.
@@ -142,4 +142,23 @@ export function onSubmit(form, messages, work, onError) {
       messages.show(error);
     });
   });
+}
+
+/**
+ * A form laid out the one way: its fields (a field is placed by its wrapper), then the messages that belong
+ * to no field, then the submit button, so a refusal is read just before the button it is about.
+ * @param {Record<string, AttributeValue>} attributes the form's
+ * @param {(Child | { wrapper: HTMLElement })[]} fields in order, with any headings or text among them
+ * @param {{ node: HTMLElement }} messages
+ * @param {string} submit the submit button's text
+ * @returns {HTMLFormElement}
+ */
+export function fieldForm(attributes, fields, messages, submit) {
+  return el(
+    "form",
+    attributes,
+    ...fields.map((f) => (f && typeof f === "object" && "wrapper" in f ? f.wrapper : f)),
+    messages.node,
+    el("button", { type: "submit" }, submit),
+  );
 }

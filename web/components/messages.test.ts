@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api.js";
 import { field } from "../dom.js";
-import { describeError, formMessages, messageBox } from "./messages.js";
+import { describeError, fieldForm, formMessages, messageBox } from "./messages.js";
 import { passwordRules } from "./password-rules.js";
 
 const weak = new ApiError(422, "password_weak", "The password does not meet the policy.", {
@@ -94,5 +94,16 @@ describe("messages", () => {
     const rules = passwordRules(password.input, { load: () => Promise.reject(new Error("offline")) });
     await rules.ready;
     expect(rules.node.hidden).toBe(true);
+  });
+
+  it("lays a form out as fields, then the messages of no field, then the submit button", () => {
+    const email = field("Email", { name: "email" });
+    const heading = document.createElement("h2");
+    const messages = formMessages({ email });
+    const form = fieldForm({ class: "card", "aria-label": "Add" }, [heading, email], messages, "Add");
+    expect(form.getAttribute("aria-label")).toBe("Add");
+    const button = form.querySelector("button");
+    expect([...form.children]).toEqual([heading, email.wrapper, messages.node, button]);
+    expect([button?.type, button?.textContent]).toEqual(["submit", "Add"]);
   });
 });

@@ -2,7 +2,7 @@ import { call, enc } from "../api.js";
 import { el, field } from "../dom.js";
 import { announce, errorText } from "../ui.js";
 import { formatNumber } from "../components/format.js";
-import { formMessages, onSubmit } from "../components/messages.js";
+import { fieldForm, formMessages, onSubmit } from "../components/messages.js";
 import { groupTree } from "../components/group-tree.js";
 import { newGroupForm } from "../components/new-group-form.js";
 import { keysetPagerFor } from "../components/pager.js";
@@ -131,14 +131,11 @@ export async function renderPolicy(page) {
   }));
   // policy_invalid names its field (details.field): the message goes beside that field.
   const messages = formMessages(Object.fromEntries(numbers.map((n) => [n.key, n])));
-  const form = el(
-    "form",
+  const form = fieldForm(
     { class: "card narrow" },
-    el("p", {}, `Account ${account}`),
-    ...numbers.map((n) => n.wrapper),
-    ...flags.map((f) => f.wrapper),
-    messages.node,
-    el("button", { type: "submit" }, "Save policy"),
+    [el("p", {}, `Account ${account}`), ...numbers, ...flags],
+    messages,
+    "Save policy",
   );
   onSubmit(form, messages, async () => {
     await call("PATCH /password-policy", {

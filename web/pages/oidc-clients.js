@@ -3,7 +3,7 @@
 import { call } from "../api.js";
 import { el, field } from "../dom.js";
 import { when } from "../components/format.js";
-import { formMessages, messageBox, onSubmit } from "../components/messages.js";
+import { fieldForm, formMessages, messageBox, onSubmit } from "../components/messages.js";
 import { dataTable } from "../components/table.js";
 import { showRefusal } from "../components/refusal.js";
 import { announce } from "../ui.js";
@@ -94,14 +94,15 @@ export async function renderOidcClients(page, created) {
     name: "public",
   });
   const messages = formMessages({ name }, { oidc_client_name_invalid: "name" });
-  const form = el(
-    "form",
+  const form = fieldForm(
     { class: "card narrow", "aria-label": "Register an application" },
-    name.wrapper,
-    el("div", { class: "field" }, el("label", { for: urisId }, "Redirect URIs (one a line)"), uris),
-    isPublic.wrapper,
-    messages.node,
-    el("button", { type: "submit" }, "Register application"),
+    [
+      name,
+      el("div", { class: "field" }, el("label", { for: urisId }, "Redirect URIs (one a line)"), uris),
+      isPublic,
+    ],
+    messages,
+    "Register application",
   );
   onSubmit(form, messages, async () => {
     const made = await call("POST /oidc-clients", {

@@ -1,7 +1,7 @@
 import { call } from "../api.js";
 import { el, field } from "../dom.js";
 import { announce } from "../ui.js";
-import { formMessages, onSubmit } from "../components/messages.js";
+import { fieldForm, formMessages, onSubmit } from "../components/messages.js";
 import { passwordField } from "../components/password-rules.js";
 /** @typedef {import("../app.js").SignInPage} SignInPage */
 /** @typedef {import("../app.js").Page} Page */
@@ -16,14 +16,7 @@ export function renderSignIn(page) {
     required: true,
   });
   const messages = formMessages({ email, password });
-  const form = el(
-    "form",
-    { class: "card narrow" },
-    email.wrapper,
-    password.wrapper,
-    messages.node,
-    el("button", { type: "submit" }, "Sign in"),
-  );
+  const form = fieldForm({ class: "card narrow" }, [email, password], messages, "Sign in");
   onSubmit(
     form,
     messages,
@@ -67,15 +60,11 @@ export function renderChangePassword(page) {
       password_reused: "next",
     },
   );
-  const form = el(
-    "form",
+  const form = fieldForm(
     { class: "card narrow" },
-    el("p", {}, why),
-    current.wrapper,
-    next.wrapper,
-    again.wrapper,
-    messages.node,
-    el("button", { type: "submit" }, "Change password"),
+    [el("p", {}, why), current, next, again],
+    messages,
+    "Change password",
   );
   onSubmit(
     form,

@@ -4,7 +4,7 @@ import { serverFacts } from "../server-facts.js";
 import { announce, announceOnNextPage, errorText } from "../ui.js";
 import { facts } from "../components/facts.js";
 import { formatNumber, plural, when } from "../components/format.js";
-import { formMessages, onSubmit } from "../components/messages.js";
+import { fieldForm, formMessages, onSubmit } from "../components/messages.js";
 import { keysetPagerFor } from "../components/pager.js";
 import { passwordField } from "../components/password-rules.js";
 import { searchForm } from "../components/search-form.js";
@@ -59,16 +59,11 @@ function addUserForm(page) {
   const force = field("Must change the password at first sign-in", { type: "checkbox", checked: true });
   const groups = field("Groups (comma separated, e.g. Staff/London)", { name: "groups" });
   const messages = formMessages({ email, name, password, groups }, FIELD_OF_CODE);
-  const form = el(
-    "form",
+  const form = fieldForm(
     { class: "add-user narrow", "aria-label": "Add user" },
-    email.wrapper,
-    name.wrapper,
-    password.wrapper,
-    force.wrapper,
-    groups.wrapper,
-    messages.node,
-    el("button", { type: "submit" }, "Add user"),
+    [email, name, password, force, groups],
+    messages,
+    "Add user",
   );
   onSubmit(
     form,
@@ -235,14 +230,11 @@ export async function renderUser(page, address) {
   const password = passwordField("New password");
   const force = field("Must change at next sign-in", { type: "checkbox", checked: true });
   const passwordMessages = formMessages({ password }, FIELD_OF_CODE);
-  const passwordForm = el(
-    "form",
+  const passwordForm = fieldForm(
     { class: "card", "aria-labelledby": "set-password" },
-    el("h2", { id: "set-password" }, "Set password"),
-    password.wrapper,
-    force.wrapper,
-    passwordMessages.node,
-    el("button", { type: "submit" }, "Set password"),
+    [el("h2", { id: "set-password" }, "Set password"), password, force],
+    passwordMessages,
+    "Set password",
   );
   passwordForm.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -272,16 +264,11 @@ export async function renderUser(page, address) {
     maxlength: meta.noteMaxLength,
   });
   const editMessages = formMessages({ name, aliases, note }, FIELD_OF_CODE);
-  const editForm = el(
-    "form",
+  const editForm = fieldForm(
     { class: "card", "aria-labelledby": "edit" },
-    el("h2", { id: "edit" }, "Edit"),
-    name.wrapper,
-    aliases.wrapper,
-    ...flags.map((f) => f.wrapper),
-    note.wrapper,
-    editMessages.node,
-    el("button", { type: "submit" }, "Save changes"),
+    [el("h2", { id: "edit" }, "Edit"), name, aliases, ...flags, note],
+    editMessages,
+    "Save changes",
   );
   editForm.addEventListener("submit", (event) => {
     event.preventDefault();
