@@ -1,5 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { Executor, AccountsTable } from "./schema.js";
+import { findRowById } from "./table-rows.js";
 
 export type AccountRow = Selectable<AccountsTable>;
 
@@ -12,7 +13,7 @@ export async function findAccountByCodeKey(db: Executor, codeKey: string): Promi
 }
 
 export async function findAccountById(db: Executor, id: string): Promise<AccountRow | undefined> {
-  return db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+  return findRowById(db, "accounts", id);
 }
 
 export async function listAccounts(db: Executor): Promise<AccountRow[]> {

@@ -1,7 +1,8 @@
 import type { Selectable } from "kysely";
-import { insertRows } from "./bulk/bulk-insert.js";
+import { insertRecords } from "./bulk/bulk-insert.js";
 import { eachInChunks, forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { AddressesTable, Executor } from "./schema.js";
+import { countRows, findRowsByKeys } from "./table-rows.js";
 import { insertAliasSearchRows, insertWithSearchIndex } from "./search-index-repository.js";
 
 // Every primary address and alias, keyed by address_key (unique system-wide).
@@ -10,13 +11,7 @@ export type AddressRow = Selectable<AddressesTable>;
 
 /** Every address row (primary or alias) whose key is among `keys`. */
 export async function findAddressesByKeys(db: Executor, keys: readonly string[]): Promise<AddressRow[]> {
-  return selectInChunks(keys, (chunk) =>
-    db
-      .selectFrom("addresses")
-      .selectAll()
-      .where(inKeys(db, "address_key", chunk))
-      .execute(),
-  );
+  return findRowsByKeys(db, "addresses", "address_key", keys);
 }
 
 /** The owner and kind of each of `keys` that is taken, row by row to `each`. */
@@ -89,12 +84,7 @@ export async function listAccountAddresses(
 /** New address rows, one user's alias or an import's tens of thousands alike. */
 export async function insertAddresses(db: Executor, rows: readonly AddressRow[]): Promise<void> {
   const insert = (tx: Executor) =>
-    insertRows(
-      tx,
-      "addresses",
-      ["address_key", "account_id", "user_id", "address", "kind"],
-      rows.map((a) => [a.address_key, a.account_id, a.user_id, a.address, a.kind]),
-    );
+    insertRecords(tx, "addresses", ["address_key", "account_id", "user_id", "address", "kind"], rows);
   await insertWithSearchIndex(db, rows.length, insert, (tx) => insertAliasSearchRows(tx, rows));
 }
 
@@ -133,11 +123,7 @@ export async function findAddressType(db: Executor, addressKey: string): Promise
 
 /** How many addresses (primary and alias) there are in all. */
 export async function countAddresses(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom("addresses")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return countRows(db.selectFrom("addresses"));
 }
 
 /** The next `limit` addresses after `afterKey` with their user's type, in key order: the recipient index's load. */

@@ -1,5 +1,6 @@
 import type { Selectable, Updateable } from "kysely";
 import type { ApiTokensTable, Executor } from "./schema.js";
+import { findRowById } from "./table-rows.js";
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 
@@ -8,7 +9,7 @@ export async function insertApiToken(db: Executor, row: ApiTokenRow): Promise<vo
 }
 
 export async function findApiTokenById(db: Executor, id: string): Promise<ApiTokenRow | undefined> {
-  return db.selectFrom("api_tokens").selectAll().where("id", "=", id).executeTakeFirst();
+  return findRowById(db, "api_tokens", id);
 }
 
 export async function listApiTokenRows(

@@ -1,27 +1,18 @@
 import { keysetCondition, keysetDirection, type KeysetRequest, type KeysetValue } from "./keyset-page.js";
 import type { Selectable } from "kysely";
-import { insertRows } from "./bulk/bulk-insert.js";
+import { insertRecords } from "./bulk/bulk-insert.js";
 import type { AuditLogTable, Executor } from "./schema.js";
+import { countRows } from "./table-rows.js";
 
 export type AuditRow = Selectable<AuditLogTable>;
 
 export async function insertAuditRows(db: Executor, rows: readonly AuditRow[]): Promise<void> {
   // An import writes one row per user it touched: tens of thousands, so as bulk statements.
-  await insertRows(
+  await insertRecords(
     db,
     "audit_log",
     ["id", "account_id", "seq", "at", "actor", "action", "address", "before_json", "after_json"],
-    rows.map((r) => [
-      r.id,
-      r.account_id,
-      r.seq,
-      r.at,
-      r.actor,
-      r.action,
-      r.address,
-      r.before_json,
-      r.after_json,
-    ]),
+    rows,
   );
 }
 
@@ -44,9 +35,7 @@ export async function pageAuditRows(
 ): Promise<{ rows: AuditRow[]; total: number }> {
   let query = db.selectFrom("audit_log").where("account_id", "=", filter.accountId);
   if (filter.address !== undefined) query = query.where("address", "=", filter.address);
-  const counted = await query
-    .select((eb) => eb.fn.countAll<number | string>().as("total"))
-    .executeTakeFirst();
+  const total = await countRows(query);
   const rows = await query
     .selectAll()
     .orderBy("at", "desc")
@@ -54,7 +43,7 @@ export async function pageAuditRows(
     .offset(filter.offset)
     .limit(filter.limit)
     .execute();
-  return { rows, total: Number(counted?.total ?? 0) };
+  return { rows, total };
 }
 
 const AUDIT_ORDER = ["at", "seq", "id"] as const;
@@ -88,11 +77,7 @@ export async function countAuditRows(
 ): Promise<number> {
   let inner = db.selectFrom("audit_log").select("id").where("account_id", "=", filter.accountId);
   if (filter.address !== undefined) inner = inner.where("address", "=", filter.address);
-  const row = await db
-    .selectFrom(inner.limit(cap).as("m"))
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return countRows(db.selectFrom(inner.limit(cap).as("m")));
 }
 
 /** The audit rows after a position (at, seq, id), oldest first, of some accounts or all: a keyset scan. */

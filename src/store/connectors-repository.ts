@@ -1,7 +1,8 @@
 import { sql, type Selectable, type Updateable } from "kysely";
-import { inParameterBatches, insertRows } from "./bulk/bulk-insert.js";
+import { inParameterBatches, insertRecords } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys } from "./bulk/chunked-keys.js";
 import type { ConnectorUsersTable, ConnectorsTable, Executor } from "./schema.js";
+import { countRows } from "./table-rows.js";
 
 export type ConnectorRow = Selectable<ConnectorsTable>;
 export type ConnectorUserRow = Selectable<ConnectorUsersTable>;
@@ -43,12 +44,7 @@ export async function deleteConnector(db: Executor, id: string): Promise<number>
 }
 
 export async function countConnectors(db: Executor, accountId: string): Promise<number> {
-  const counted = await db
-    .selectFrom("connectors")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("account_id", "=", accountId)
-    .executeTakeFirst();
-  return Number(counted?.n ?? 0);
+  return countRows(db.selectFrom("connectors").where("account_id", "=", accountId));
 }
 
 /** The accounts that have at least one connector (the scheduler syncs each). */
@@ -89,11 +85,11 @@ export async function listConnectorMappings(
 }
 
 export async function insertConnectorUsers(db: Executor, rows: readonly ConnectorUserRow[]): Promise<void> {
-  await insertRows(
+  await insertRecords(
     db,
     "connector_users",
     ["connector_id", "external_id", "account_id", "user_id", "dn", "missing_since"],
-    rows.map((m) => [m.connector_id, m.external_id, m.account_id, m.user_id, m.dn, m.missing_since]),
+    rows,
   );
 }
 

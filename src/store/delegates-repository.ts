@@ -1,7 +1,8 @@
 import { sql, type Selectable } from "kysely";
-import { insertRows } from "./bulk/bulk-insert.js";
+import { insertRecords } from "./bulk/bulk-insert.js";
 import { eachInChunks, forEachKeyChunk, inKeys } from "./bulk/chunked-keys.js";
 import type { DelegatesTable, Executor } from "./schema.js";
+import { countRows } from "./table-rows.js";
 
 // Delegate mailbox access: user_id (the Primary Address) may open delegate_user_id's mailbox.
 
@@ -45,11 +46,11 @@ export async function eachDelegateOfUsers(
 }
 
 export async function insertDelegates(db: Executor, rows: readonly DelegateRow[]): Promise<void> {
-  await insertRows(
+  await insertRecords(
     db,
     "delegates",
     ["id", "account_id", "user_id", "delegate_user_id", "created_at", "created_by"],
-    rows.map((r) => [r.id, r.account_id, r.user_id, r.delegate_user_id, r.created_at, r.created_by]),
+    rows,
   );
 }
 
@@ -103,12 +104,9 @@ export async function listDelegatesPage(
     .offset(page.offset)
     .limit(page.limit)
     .execute();
-  const counted = await filtered(db, filter)
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .executeTakeFirst();
   return {
     rows: rows.map((r) => ({ primary: r.primary, delegate: r.delegate, key: `${r.pk}\n${r.dk}` })),
-    total: Number(counted?.n ?? 0),
+    total: await countRows(filtered(db, filter)),
   };
 }
 

@@ -1,7 +1,8 @@
 import { sql, type Selectable } from "kysely";
-import { insertRows } from "./bulk/bulk-insert.js";
+import { insertRecords } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, GroupsTable } from "./schema.js";
+import { countRows, findRowsByKeys } from "./table-rows.js";
 
 // Groups (profile_groups, by path) and their members (group_members).
 
@@ -31,11 +32,11 @@ export async function insertGroupMembers(
   db: Executor,
   rows: readonly { account_id: string; group_id: string; user_id: string }[],
 ): Promise<void> {
-  await insertRows(
+  await insertRecords(
     db,
     "group_members",
     ["account_id", "group_id", "user_id"],
-    rows.map((m) => [m.account_id, m.group_id, m.user_id]),
+    rows,
     " on conflict (group_id, user_id) do nothing",
   );
 }
@@ -124,13 +125,7 @@ export async function listGroupsWithCounts(
 }
 
 export async function findGroupsByIds(db: Executor, ids: readonly string[]): Promise<GroupRow[]> {
-  return selectInChunks(ids, (chunk) =>
-    db
-      .selectFrom("profile_groups")
-      .selectAll()
-      .where(inKeys(db, "id", chunk))
-      .execute(),
-  );
+  return findRowsByKeys(db, "profile_groups", "id", ids);
 }
 
 /** One page of the accounts' groups by path, and how many there are. */
@@ -141,7 +136,7 @@ export async function pageGroupsInAccounts(
 ): Promise<{ rows: GroupRow[]; total: number }> {
   if (accountIds.length === 0) return { rows: [], total: 0 };
   const base = db.selectFrom("profile_groups").where("account_id", "in", [...accountIds]);
-  const counted = await base.select((eb) => eb.fn.countAll<number | string>().as("total")).executeTakeFirst();
+  const total = await countRows(base);
   const rows =
     page.limit === 0
       ? []
@@ -152,7 +147,7 @@ export async function pageGroupsInAccounts(
           .offset(page.offset)
           .limit(page.limit)
           .execute();
-  return { rows, total: Number(counted?.total ?? 0) };
+  return { rows, total };
 }
 
 /** The group ids and paths of the users' memberships. */
@@ -188,12 +183,7 @@ export async function listGroupMembersPage(
 }
 
 export async function countChildGroups(db: Executor, groupId: string): Promise<number> {
-  const row = await db
-    .selectFrom("profile_groups")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("parent_id", "=", groupId)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return countRows(db.selectFrom("profile_groups").where("parent_id", "=", groupId));
 }
 
 /** Moves a group to a new path (and parent); its members stay. */

@@ -1,6 +1,7 @@
 import { keysetCondition, keysetDirection, type KeysetRequest } from "./keyset-page.js";
 import type { Selectable, Updateable } from "kysely";
 import type { Executor, ImportsTable } from "./schema.js";
+import { countRows, findRowById } from "./table-rows.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 
@@ -17,7 +18,7 @@ export async function updateImport(
 }
 
 export async function findImportById(db: Executor, id: string): Promise<ImportRow | undefined> {
-  return db.selectFrom("imports").selectAll().where("id", "=", id).executeTakeFirst();
+  return findRowById(db, "imports", id);
 }
 
 export async function listImportRows(
@@ -62,21 +63,15 @@ export async function listImportRowsPage(
   accountId: string,
   page: { offset: number; limit: number },
 ): Promise<{ rows: ImportListRow[]; total: number }> {
-  const rows = await db
-    .selectFrom("imports")
+  const ofAccount = db.selectFrom("imports").where("account_id", "=", accountId);
+  const rows = await ofAccount
     .select(LIST_COLUMNS)
-    .where("account_id", "=", accountId)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .offset(page.offset)
     .limit(page.limit)
     .execute();
-  const counted = await db
-    .selectFrom("imports")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("account_id", "=", accountId)
-    .executeTakeFirst();
-  return { rows, total: Number(counted?.n ?? 0) };
+  return { rows, total: await countRows(ofAccount) };
 }
 
 export async function listImportRowsInStates(db: Executor, states: readonly string[]): Promise<ImportRow[]> {

@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { insertRows } from "./bulk/bulk-insert.js";
+import { insertRecords } from "./bulk/bulk-insert.js";
 import { eachInChunks, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, NotesTable } from "./schema.js";
 
@@ -12,11 +12,11 @@ export async function insertNote(db: Executor, row: NoteRow): Promise<void> {
 }
 
 export async function insertNotesBulk(db: Executor, rows: readonly NoteRow[]): Promise<void> {
-  await insertRows(
+  await insertRecords(
     db,
     "notes",
     ["id", "account_id", "user_id", "address", "text", "author", "created_at"],
-    rows.map((n) => [n.id, n.account_id, n.user_id, n.address, n.text, n.author, n.created_at]),
+    rows,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { insertRows } from "./bulk/bulk-insert.js";
+import { insertRecords } from "./bulk/bulk-insert.js";
 import type { Executor, PasswordHistoryTable } from "./schema.js";
 
 // The hashes of each user's recent passwords, for the policy's "not one of the last N".
@@ -14,11 +14,11 @@ export async function insertPasswordHistoryBulk(
   db: Executor,
   rows: readonly PasswordHistoryRow[],
 ): Promise<void> {
-  await insertRows(
+  await insertRecords(
     db,
     "password_history",
     ["id", "account_id", "user_id", "password_hash", "set_at"],
-    rows.map((h) => [h.id, h.account_id, h.user_id, h.password_hash, h.set_at]),
+    rows,
   );
 }
 

@@ -1,4 +1,4 @@
-import { insertRows } from "./bulk/bulk-insert.js";
+import { insertRecords } from "./bulk/bulk-insert.js";
 import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor } from "./schema.js";
 
@@ -32,11 +32,11 @@ export async function insertRoleAssignmentsBulk(
   db: Executor,
   rows: readonly { account_id: string; user_id: string; role: string }[],
 ): Promise<void> {
-  await insertRows(
+  await insertRecords(
     db,
     "role_assignments",
     ["account_id", "user_id", "role"],
-    rows.map((r) => [r.account_id, r.user_id, r.role]),
+    rows,
     " on conflict (user_id, role) do nothing",
   );
 }

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
-import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, ScimGroupsTable } from "./schema.js";
+import { findRowsByKeys } from "./table-rows.js";
 
 // scim_groups: the SCIM client's externalId of each profile group it provisioned, keyed by group id.
 
@@ -10,13 +10,7 @@ export async function findScimGroupsByGroupIds(
   db: Executor,
   groupIds: readonly string[],
 ): Promise<ScimGroupRow[]> {
-  return selectInChunks(groupIds, (chunk) =>
-    db
-      .selectFrom("scim_groups")
-      .selectAll()
-      .where(inKeys(db, "group_id", chunk))
-      .execute(),
-  );
+  return findRowsByKeys(db, "scim_groups", "group_id", groupIds);
 }
 
 export async function upsertScimGroup(db: Executor, row: ScimGroupRow): Promise<void> {

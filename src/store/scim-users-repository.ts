@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
-import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, ScimUsersTable } from "./schema.js";
+import { findRowsByKeys } from "./table-rows.js";
 
 // scim_users: the SCIM client's externalId of each user it provisioned, keyed by user id.
 
@@ -10,13 +10,7 @@ export async function findScimUsersByUserIds(
   db: Executor,
   userIds: readonly string[],
 ): Promise<ScimUserRow[]> {
-  return selectInChunks(userIds, (chunk) =>
-    db
-      .selectFrom("scim_users")
-      .selectAll()
-      .where(inKeys(db, "user_id", chunk))
-      .execute(),
-  );
+  return findRowsByKeys(db, "scim_users", "user_id", userIds);
 }
 
 /** Users of these accounts with this externalId (compared exactly: externalId is caseExact). */

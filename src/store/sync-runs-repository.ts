@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Executor, SyncRunsTable } from "./schema.js";
+import { countRows, findRowById } from "./table-rows.js";
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
 
@@ -8,7 +9,7 @@ export async function insertSyncRun(db: Executor, row: Insertable<SyncRunsTable>
 }
 
 export async function findSyncRunById(db: Executor, id: string): Promise<SyncRunRow | undefined> {
-  return db.selectFrom("sync_runs").selectAll().where("id", "=", id).executeTakeFirst();
+  return findRowById(db, "sync_runs", id);
 }
 
 /** The account's latest runs, newest first (at most `limit`). */
@@ -53,21 +54,15 @@ export async function listSyncRunsPage(
   accountId: string,
   page: { offset: number; limit: number },
 ): Promise<{ rows: SyncRunListRow[]; total: number }> {
-  const rows = await db
-    .selectFrom("sync_runs")
+  const ofAccount = db.selectFrom("sync_runs").where("account_id", "=", accountId);
+  const rows = await ofAccount
     .select(LIST_COLUMNS)
-    .where("account_id", "=", accountId)
     .orderBy("started_at", "desc")
     .orderBy("id", "desc")
     .offset(page.offset)
     .limit(page.limit)
     .execute();
-  const counted = await db
-    .selectFrom("sync_runs")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("account_id", "=", accountId)
-    .executeTakeFirst();
-  return { rows, total: Number(counted?.n ?? 0) };
+  return { rows, total: await countRows(ofAccount) };
 }
 
 /** The account's latest finished run (a connector shows the last run that read it). */

@@ -6,9 +6,10 @@ import {
   type SqlBool,
   type Updateable,
 } from "kysely";
-import { inParameterBatches, insertRows } from "./bulk/bulk-insert.js";
+import { inParameterBatches, insertRecords } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, UsersTable } from "./schema.js";
+import { countRows, findRowsByKeys } from "./table-rows.js";
 import { insertUserSearchRows, insertWithSearchIndex } from "./search-index-repository.js";
 
 // The users table: one row per user, keyed by id, its primary address unique through email_key.
@@ -24,13 +25,7 @@ export async function updateUser(db: Executor, id: string, changes: Updateable<U
 }
 
 export async function findUsersByIds(db: Executor, ids: readonly string[]): Promise<UserRow[]> {
-  return selectInChunks(ids, (chunk) =>
-    db
-      .selectFrom("users")
-      .selectAll()
-      .where(inKeys(db, "id", chunk))
-      .execute(),
-  );
+  return findRowsByKeys(db, "users", "id", ids);
 }
 
 /** The user whose primary address has this key: who they are and in which account. */
@@ -118,13 +113,7 @@ const USER_COLUMNS = [
 ] as const satisfies readonly (keyof UserRow)[];
 
 export async function insertUsersBulk(db: Executor, rows: readonly UserRow[]): Promise<void> {
-  const insert = (tx: Executor) =>
-    insertRows(
-      tx,
-      "users",
-      USER_COLUMNS,
-      rows.map((u) => USER_COLUMNS.map((c) => u[c])),
-    );
+  const insert = (tx: Executor) => insertRecords(tx, "users", USER_COLUMNS, rows);
   await insertWithSearchIndex(db, rows.length, insert, (tx) => insertUserSearchRows(tx, rows));
 }
 
@@ -266,16 +255,14 @@ export async function searchUserIds(
               ]);
           }
         });
-  const counted = await filtered
-    .select((eb) => eb.fn.countAll<number | string>().as("total"))
-    .executeTakeFirst();
+  const total = await countRows(filtered);
   const rows = await filtered
     .select("users.id")
     .orderBy("users.email_key")
     .offset(search.offset)
     .limit(search.limit)
     .execute();
-  return { ids: rows.map((r) => r.id), total: Number(counted?.total ?? 0) };
+  return { ids: rows.map((r) => r.id), total };
 }
 
 /** One page of the accounts' user ids by primary address, and how many there are (SCIM lists without a filter). */
@@ -286,12 +273,12 @@ export async function pageUserIdsInAccounts(
 ): Promise<{ ids: string[]; total: number }> {
   if (accountIds.length === 0) return { ids: [], total: 0 };
   const base = db.selectFrom("users").where("account_id", "in", [...accountIds]);
-  const counted = await base.select((eb) => eb.fn.countAll<number | string>().as("total")).executeTakeFirst();
+  const total = await countRows(base);
   const rows =
     page.limit === 0
       ? []
       : await base.select("id").orderBy("email_key").offset(page.offset).limit(page.limit).execute();
-  return { ids: rows.map((r) => r.id), total: Number(counted?.total ?? 0) };
+  return { ids: rows.map((r) => r.id), total };
 }
 
 /** The next user ids of the accounts after `afterKey` (an email_key), in address order: a keyset scan. */

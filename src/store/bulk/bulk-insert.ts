@@ -27,6 +27,27 @@ export async function insertRows(
 }
 
 /**
+ * `insertRows` for rows that carry each column under its own name: the column list is written once and each
+ * row's values are read from it, so the two lists cannot fall out of step.
+ */
+export async function insertRecords<K extends string>(
+  db: Executor,
+  table: string,
+  columns: readonly K[],
+  // NoInfer: the columns name the keys; a row may carry other fields, of any type.
+  rows: readonly Readonly<Record<NoInfer<K>, string | number | null>>[],
+  conflict = "",
+): Promise<void> {
+  await insertRows(
+    db,
+    table,
+    columns,
+    rows.map((row) => columns.map((column) => row[column])),
+    conflict,
+  );
+}
+
+/**
  * SQLite: the batch as one JSON array of row arrays in a single parameter, unpacked by `json_each`. A
  * VALUES list with a parameter per value makes SQLite parse and plan a statement of thousands of
  * placeholders per batch, which measured 40% slower than this; the statement text here never changes.

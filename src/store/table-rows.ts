@@ -1,0 +1,51 @@
+import type { Selectable, SelectQueryBuilder } from "kysely";
+import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
+import type { Database, Executor } from "./schema.js";
+
+// The look-ups every repository repeats, written once: a row by id, every row whose key is among many, a
+// count. Table and column names come from repository code only, never from input.
+
+type TableName = keyof Database;
+type TablesWithId = { [T in TableName]: Database[T] extends { id: string } ? T : never }[TableName];
+
+/** The row of `table` with this id, if any. */
+export async function findRowById<T extends TablesWithId>(
+  db: Executor,
+  table: T,
+  id: string,
+): Promise<Selectable<Database[T]> | undefined> {
+  // Kysely cannot type a query over a generic table: it runs over the plain name, and the caller's table
+  // name fixes the row type.
+  const name: TablesWithId = table;
+  const found: unknown = await db.selectFrom(name).selectAll().where("id", "=", id).executeTakeFirst();
+  return found as Selectable<Database[T]> | undefined;
+}
+
+/** Every row of `table` whose `column` is among `keys`, a chunk of keys per statement. */
+export async function findRowsByKeys<T extends TableName>(
+  db: Executor,
+  table: T,
+  column: keyof Database[T] & string,
+  keys: readonly string[],
+): Promise<Selectable<Database[T]>[]> {
+  const name: TableName = table; // as in findRowById
+  const rows: unknown[] = await selectInChunks(keys, (chunk) =>
+    db
+      .selectFrom(name)
+      .selectAll()
+      .where(inKeys(db, column, chunk))
+      .execute(),
+  );
+  return rows as Selectable<Database[T]>[];
+}
+
+/** How many rows `query` matches. PostgreSQL's count is a bigint, which pg hands over as text. */
+export async function countRows<DB, TB extends keyof DB>(
+  query: SelectQueryBuilder<DB, TB, object>,
+): Promise<number> {
+  // Over a generic DB, Kysely cannot narrow the result to the one selection made here.
+  const counted = (await query
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .executeTakeFirst()) as { n: number | string } | undefined;
+  return Number(counted?.n ?? 0);
+}
