@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ImportListItem, Me, Meta } from "../api-types.js";
 import { NO_CHANGES } from "../../test/support/import-summary.js";
 import { bannerText, describeRunning, mountImportBanner, type RateMemory } from "./import-banner.js";
+import { jsonReply, signedIn } from "../pages/test-page.js";
 
 const META = {
   runningImportStates: ["uploaded", "saving"],
@@ -13,14 +14,7 @@ const META = {
   ],
 } as unknown as Meta;
 
-const ME: Me = {
-  email: "admin@example.com",
-  name: "Admin",
-  account: "CxAy",
-  roles: ["Super Administrator"],
-  permissions: ["import_users"],
-  passwordChange: null,
-};
+const ME = signedIn(["import_users"]);
 
 const AT = Date.parse("2026-01-05T09:00:00.000Z");
 
@@ -75,12 +69,10 @@ describe("the import banner", () => {
   let items: ImportListItem[] = [];
   beforeEach(() => {
     vi.useFakeTimers();
-    const json = (body: unknown) =>
-      Promise.resolve(
-        new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } }),
-      );
     vi.stubGlobal("fetch", (url: string) =>
-      url === "/api/v1/meta" ? json(META) : json({ items, total: items.length, page: 1, pageSize: 10 }),
+      url === "/api/v1/meta"
+        ? jsonReply(META)
+        : jsonReply({ items, total: items.length, page: 1, pageSize: 10 }),
     );
     document.body.replaceChildren(document.createElement("main"));
   });

@@ -1,18 +1,10 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest";
-import type { Me } from "../api-types.js";
 import { renderScim } from "../pages/scim.js";
-import { testPage } from "../pages/test-page.js";
+import { signedIn, testPage } from "../pages/test-page.js";
 import { showRefusal } from "./refusal.js";
 
-const NOBODY: Me = {
-  email: "helpdesk@example.com",
-  name: "Helpdesk",
-  account: "CxAy",
-  roles: ["Helpdesk Administrator"],
-  permissions: [],
-  passwordChange: null,
-};
+const NOBODY = signedIn([]);
 
 describe("showRefusal", () => {
   it("shows the page's title and which permission the roles lack", () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Meta } from "../api-types.js";
 import { domainForm } from "./domain-form.js";
 import { newGroupForm } from "./new-group-form.js";
+import { jsonReply } from "../pages/test-page.js";
 
 const META = {
   recipientValidations: [
@@ -19,9 +20,7 @@ function stubServer(reply: (url: string, body: unknown) => [number, unknown]) {
     const body: unknown = typeof init.body === "string" ? JSON.parse(init.body) : null;
     calls.push({ url, body });
     const [status, json] = reply(url, body);
-    return Promise.resolve(
-      new Response(JSON.stringify(json), { status, headers: { "content-type": "application/json" } }),
-    );
+    return jsonReply(json, status);
   });
   return calls;
 }

@@ -1,16 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Me, SyncRun } from "../api-types.js";
+import type { SyncRun } from "../api-types.js";
 import { progressText, runResultText, syncOffer } from "./directory-sync.js";
+import { jsonReply, signedIn } from "./test-page.js";
 
-const ME: Me = {
-  email: "admin@example.com",
-  name: "Admin",
-  account: "CxAy",
-  roles: ["Super Administrator"],
-  permissions: ["import_users", "run_directory_sync"],
-  passwordChange: null,
-};
+const ME = signedIn(["import_users", "run_directory_sync"]);
 
 function run(changes: Partial<SyncRun>): SyncRun {
   return {
@@ -88,9 +82,7 @@ describe("Sync All in the console", () => {
     vi.stubGlobal("fetch", (url: string, init: RequestInit = {}) => {
       calls.push(`${init.method ?? "GET"} ${url}`);
       const body = url === "/api/v1/sync" ? { runId: "run-1", state: "running" } : (views.shift() ?? run({}));
-      return Promise.resolve(
-        new Response(JSON.stringify(body), { status: url === "/api/v1/sync" ? 202 : 200 }),
-      );
+      return jsonReply(body, url === "/api/v1/sync" ? 202 : 200);
     });
     const offer = syncOffer(ME, { state: "saved", summary: { typeChanged: 1 } });
     if (!offer) throw new Error("an offer was expected");

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Import, ImportListItem, Me, Meta } from "../api-types.js";
+import type { Import, ImportListItem, Meta } from "../api-types.js";
 import { NO_CHANGES } from "../../test/support/import-summary.js";
 import { renderImports } from "./imports.js";
-import { testPage } from "./test-page.js";
+import { jsonReply, signedIn, testPage } from "./test-page.js";
 
 const META: Meta = {
   noteMaxLength: 100,
@@ -19,14 +19,7 @@ const META: Meta = {
   recipientValidations: [],
 };
 
-const ME: Me = {
-  email: "admin@example.com",
-  name: "Admin",
-  account: "CxAy",
-  roles: ["Super Administrator"],
-  permissions: ["import_users"],
-  passwordChange: null,
-};
+const ME = signedIn(["import_users"]);
 
 function view(id: string, changes: Partial<Import>): Import {
   return {
@@ -63,26 +56,25 @@ function view(id: string, changes: Partial<Import>): Import {
 function stubServer(views: Record<string, Import[]>) {
   const history: ImportListItem[] = [];
   const calls: string[] = [];
-  const json = (body: unknown, status = 200) =>
-    Promise.resolve(
-      new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }),
-    );
   vi.stubGlobal("fetch", (url: string, init: RequestInit = {}) => {
     const method = init.method ?? "GET";
     calls.push(`${method} ${url}`);
-    if (url === "/api/v1/meta") return json(META);
-    if (url.startsWith("/api/v1/groups/members?")) return json({ items: [], nextCursor: null });
-    if (url.endsWith("/users")) return json({ items: [{ address: "amy@example.com", action: "created" }] });
+    if (url === "/api/v1/meta") return jsonReply(META);
+    if (url.startsWith("/api/v1/groups/members?")) return jsonReply({ items: [], nextCursor: null });
+    if (url.endsWith("/users"))
+      return jsonReply({ items: [{ address: "amy@example.com", action: "created" }] });
     if (url.startsWith("/api/v1/imports?"))
-      return json({ items: history, total: history.length, page: 1, pageSize: 20 });
+      return jsonReply({ items: history, total: history.length, page: 1, pageSize: 20 });
     if (method === "POST") {
       const id = url.endsWith("/save") ? "save-1" : "preview-1";
-      return json({ importId: id, state: "uploaded" }, 202);
+      return jsonReply({ importId: id, state: "uploaded" }, 202);
     }
     const id = url.slice("/api/v1/imports/".length);
     const queue = views[id] ?? [];
     const next = queue.length > 1 ? queue.shift() : queue[0];
-    return next ? json(next) : json({ error: { code: "import_not_found", message: "no", details: {} } }, 404);
+    return next
+      ? jsonReply(next)
+      : jsonReply({ error: { code: "import_not_found", message: "no", details: {} } }, 404);
   });
   return { calls, history };
 }

@@ -1,17 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Me, OidcClient } from "../api-types.js";
+import type { OidcClient } from "../api-types.js";
 import { renderOidcClients } from "./oidc-clients.js";
-import { testPage } from "./test-page.js";
+import { freshMain, jsonReply, signedIn, testPage } from "./test-page.js";
 
-const ME: Me = {
-  email: "admin@example.com",
-  name: "Admin",
-  account: "CxAy",
-  roles: ["Super Administrator"],
-  permissions: ["manage_applications"],
-  passwordChange: null,
-};
+const ME = signedIn(["manage_applications"]);
 
 const client = (clientId: string, name: string): OidcClient => ({
   clientId,
@@ -23,41 +16,42 @@ const client = (clientId: string, name: string): OidcClient => ({
   createdAt: "2026-01-05T09:00:00.000Z",
 });
 
-const json = (status: number, body: unknown) =>
-  Promise.resolve(
-    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }),
-  );
-
 describe("the OpenID Connect applications page", () => {
   let main: HTMLElement;
   const calls: { method: string; url: string; body: unknown }[] = [];
   let stored: OidcClient[];
 
   beforeEach(() => {
-    main = document.createElement("main");
-    document.body.replaceChildren(main);
+    main = freshMain();
     calls.length = 0;
     stored = [client("c-wiki", "Wiki")];
     vi.stubGlobal("fetch", (url: string, init?: RequestInit) => {
       const method = init?.method ?? "GET";
       const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
       calls.push({ method, url, body });
-      if (url.startsWith("/oidc/.well-known")) return json(200, { issuer: "https://mail.example.com/oidc" });
-      if (method === "GET") return json(200, { items: stored, next: null });
+      if (url.startsWith("/oidc/.well-known")) return jsonReply({ issuer: "https://mail.example.com/oidc" });
+      if (method === "GET") return jsonReply({ items: stored, next: null });
       if (method === "DELETE") {
         const removed = stored.find((c) => url.endsWith(c.clientId));
         stored = stored.filter((c) => c !== removed);
-        return json(200, removed);
+        return jsonReply(removed);
       }
       const { name } = body as { name: string };
       if (name === "Bad/Name") {
-        return json(400, {
-          error: { code: "oidc_client_name_invalid", message: "A name is 1 to 100 characters.", details: {} },
-        });
+        return jsonReply(
+          {
+            error: {
+              code: "oidc_client_name_invalid",
+              message: "A name is 1 to 100 characters.",
+              details: {},
+            },
+          },
+          400,
+        );
       }
       const made = client("c-new", name);
       stored = [...stored, made];
-      return json(201, { clientId: made.clientId, clientSecret: "s3cret-shown-once", client: made });
+      return jsonReply({ clientId: made.clientId, clientSecret: "s3cret-shown-once", client: made }, 201);
     });
   });
   afterEach(() => {

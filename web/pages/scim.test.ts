@@ -1,17 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Me, ScimActivity } from "../api-types.js";
+import type { ScimActivity } from "../api-types.js";
 import { renderScim } from "./scim.js";
-import { testPage } from "./test-page.js";
+import { freshMain, jsonReply, signedIn, testPage } from "./test-page.js";
 
-const ME: Me = {
-  email: "admin@example.com",
-  name: "Admin",
-  account: "CxAy",
-  roles: ["Super Administrator"],
-  permissions: ["view_audit"],
-  passwordChange: null,
-};
+const ME = signedIn(["view_audit"]);
 
 const item = (id: string, status: number): ScimActivity => ({
   id,
@@ -31,8 +24,7 @@ describe("the SCIM provisioning page", () => {
   let main: HTMLElement;
   const calls: string[] = [];
   beforeEach(() => {
-    main = document.createElement("main");
-    document.body.replaceChildren(main);
+    main = freshMain();
     calls.length = 0;
     vi.stubGlobal("fetch", (url: string) => {
       calls.push(url);
@@ -42,9 +34,7 @@ describe("the SCIM provisioning page", () => {
         items: older ? [item("1", 201)] : [item("3", 400), item("2", 201)],
         next: older ? null : "2",
       };
-      return Promise.resolve(
-        new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } }),
-      );
+      return jsonReply(body);
     });
   });
   afterEach(() => vi.unstubAllGlobals());

@@ -1,4 +1,4 @@
-import type { Me } from "../api-types.js";
+import type { Me, Permission } from "../api-types.js";
 import type { Page } from "../app.js";
 import { fill } from "../dom.js";
 
@@ -13,4 +13,30 @@ export function testPage(main: () => HTMLElement, me: Me): Page {
     go: () => Promise.resolve(),
     onSignedIn: () => {},
   };
+}
+
+/** A fresh, empty `<main>` as the document's only content, for a page to show itself in. */
+export function freshMain(): HTMLElement {
+  const main = document.createElement("main");
+  document.body.replaceChildren(main);
+  return main;
+}
+
+/** admin@example.com of account CxAy, signed in with just the permissions a test gives (roles aside). */
+export function signedIn(permissions: Permission[]): Me {
+  return {
+    email: "admin@example.com",
+    name: "Admin",
+    account: "CxAy",
+    roles: ["Super Administrator"],
+    permissions,
+    passwordChange: null,
+  };
+}
+
+/** A reply from a stubbed `fetch`, JSON as the API sends it. */
+export function jsonReply(body: unknown, status = 200): Promise<Response> {
+  return Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }),
+  );
 }

@@ -1,24 +1,15 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Me } from "../api-types.js";
 import { renderUsers } from "./users.js";
-import { testPage } from "./test-page.js";
+import { freshMain, jsonReply, signedIn, testPage } from "./test-page.js";
 
-const ME: Me = {
-  email: "admin@example.com",
-  name: "Admin",
-  account: "CxAy",
-  roles: ["Super Administrator"],
-  permissions: ["manage_users"],
-  passwordChange: null,
-};
+const ME = signedIn(["manage_users"]);
 
 describe("the users page", () => {
   let main: HTMLElement;
   const asked: string[] = [];
   beforeEach(() => {
-    main = document.createElement("main");
-    document.body.replaceChildren(main);
+    main = freshMain();
     asked.length = 0;
     vi.stubGlobal("fetch", (url: string) => {
       asked.push(url);
@@ -35,9 +26,7 @@ describe("the users page", () => {
         : url.startsWith("/api/v1/password-policy/rules")
           ? { account: "CxAy", rules: [{ code: "min_length", text: "at least 12 characters" }] }
           : {};
-      return Promise.resolve(
-        new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } }),
-      );
+      return jsonReply(body);
     });
   });
   afterEach(() => {
