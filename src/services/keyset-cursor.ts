@@ -1,5 +1,6 @@
 import { AppError } from "../errors/app-error.js";
 import type { KeysetRequest, KeysetValue } from "../store/keyset-page.js";
+import type { Page } from "./users/page.js";
 
 // A keyset cursor as clients see it: opaque base64url of the sort it belongs to, the direction and the sort
 // position of the row it continues from. Clients never build one; they hand back nextCursor/prevCursor.
@@ -99,5 +100,49 @@ export async function readKeysetPage<Row>(options: {
       hasAfter && last ? encodeCursor({ sort: list, direction: "next", position: position(last) }) : null,
     prevCursor:
       hasBefore && first ? encodeCursor({ sort: list, direction: "prev", position: position(first) }) : null,
+  };
+}
+
+/** A request to a list that pages either way: a keyset page (cursor, limit) or the older page/pageSize. */
+export interface EitherPageRequest {
+  page: number;
+  pageSize: number;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/**
+ * One page of a list that answers both ways: with a cursor or a limit a keyset page (of `limit`, else
+ * pageSize, items), counted by `count` once it is read; otherwise the older page/pageSize, no cursors.
+ */
+export async function readEitherPage<Row>(
+  request: EitherPageRequest,
+  options: {
+    list: string;
+    fetch: (page: KeysetRequest) => Promise<Row[]>;
+    position: (row: Row) => KeysetValue[];
+    count: () => Promise<{ total: number; totalCapped: boolean }>;
+    fetchOffset: (page: { offset: number; limit: number }) => Promise<{ rows: Row[]; total: number }>;
+  },
+): Promise<Page<Row> & KeysetPage<Row>> {
+  if (request.cursor !== undefined || request.limit !== undefined) {
+    const limit = request.limit ?? request.pageSize;
+    const page = await readKeysetPage({ ...options, cursor: request.cursor, limit });
+    const { total, totalCapped } = await options.count();
+    const { rows: items, nextCursor, prevCursor } = page;
+    return { items, nextCursor, prevCursor, total, totalCapped, page: 1, pageSize: limit };
+  }
+  const { rows, total } = await options.fetchOffset({
+    offset: (request.page - 1) * request.pageSize,
+    limit: request.pageSize,
+  });
+  return {
+    items: rows,
+    nextCursor: null,
+    prevCursor: null,
+    total,
+    totalCapped: false,
+    page: request.page,
+    pageSize: request.pageSize,
   };
 }

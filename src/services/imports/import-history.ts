@@ -3,7 +3,8 @@ import {
   pageImportRowsByKeyset,
   type ImportListRow,
 } from "../../store/imports-repository.js";
-import { readKeysetPage } from "../keyset-cursor.js";
+import { readEitherPage, type EitherPageRequest, type KeysetPage } from "../keyset-cursor.js";
+import type { Page } from "../users/page.js";
 import { resolveAccountWithinReach } from "../account-lookup.js";
 import { authorize, type ServiceContext } from "../context.js";
 import {
@@ -70,56 +71,20 @@ function mapListItem(row: ImportListRow): ImportListItem {
  */
 export async function listImportHistory(
   context: ServiceContext,
-  request: {
-    account?: string | undefined;
-    page: number;
-    pageSize: number;
-    cursor?: string | undefined;
-    limit?: number | undefined;
-  },
-): Promise<{
-  items: ImportListItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-  nextCursor: string | null;
-  prevCursor: string | null;
-  totalCapped: boolean;
-}> {
+  request: EitherPageRequest & { account?: string | undefined },
+): Promise<Page<ImportListItem> & KeysetPage<ImportListItem>> {
   const account = await resolveAccountWithinReach(context.db, context.actor, request.account);
   await authorize(context.db, context.actor, account.id, "import_users");
-  if (request.cursor !== undefined || request.limit !== undefined) {
-    const limit = request.limit ?? request.pageSize;
-    const page = await readKeysetPage({
-      list: "imports",
-      cursor: request.cursor,
-      limit,
-      fetch: (keyset) => pageImportRowsByKeyset(context.db, account.id, keyset),
-      position: (row) => [row.created_at, row.id],
-    });
-    // An account's imports number in the hundreds: the count below is exact.
-    const { total } = await listImportRowsPage(context.db, account.id, { offset: 0, limit: 0 });
-    return {
-      items: page.rows.map(mapListItem),
-      nextCursor: page.nextCursor,
-      prevCursor: page.prevCursor,
-      total,
-      totalCapped: false,
-      page: 1,
-      pageSize: limit,
-    };
-  }
-  const { rows, total } = await listImportRowsPage(context.db, account.id, {
-    offset: (request.page - 1) * request.pageSize,
-    limit: request.pageSize,
+  const page = await readEitherPage(request, {
+    list: "imports",
+    fetch: (keyset) => pageImportRowsByKeyset(context.db, account.id, keyset),
+    position: (row) => [row.created_at, row.id],
+    // An account's imports number in the hundreds: the count is exact.
+    count: async () => {
+      const { total } = await listImportRowsPage(context.db, account.id, { offset: 0, limit: 0 });
+      return { total, totalCapped: false };
+    },
+    fetchOffset: (offset) => listImportRowsPage(context.db, account.id, offset),
   });
-  return {
-    items: rows.map(mapListItem),
-    nextCursor: null,
-    prevCursor: null,
-    total,
-    totalCapped: false,
-    page: request.page,
-    pageSize: request.pageSize,
-  };
+  return { ...page, items: page.items.map(mapListItem) };
 }

@@ -3,7 +3,7 @@ import { countAuditRows, pageAuditRows, pageAuditRowsByKeyset } from "../../stor
 import { resolveAuthorizedAccount } from "../account-lookup.js";
 import { mapAuditRow, type AuditView } from "../audit-service.js";
 import { authorize, type ServiceContext } from "../context.js";
-import { LIST_COUNT_CAP, readKeysetPage, type KeysetPage } from "../keyset-cursor.js";
+import { LIST_COUNT_CAP, readEitherPage, type EitherPageRequest, type KeysetPage } from "../keyset-cursor.js";
 import { findTarget } from "./find-users.js";
 import type { Page } from "./page.js";
 
@@ -11,7 +11,7 @@ import type { Page } from "./page.js";
 export async function listUserAudit(
   context: ServiceContext,
   address: string,
-  request: { page: number; pageSize: number; cursor?: string | undefined; limit?: number | undefined },
+  request: EitherPageRequest,
 ): Promise<Page<AuditView> & KeysetPage<AuditView>> {
   const target = await findTarget(context, address);
   await authorize(context.db, context.actor, target.accountId, "view_audit");
@@ -21,14 +21,7 @@ export async function listUserAudit(
 /** The account's audit log, newest first. */
 export async function listAccountAudit(
   context: ServiceContext,
-  request: {
-    account?: string | undefined;
-    address?: string | undefined;
-    page: number;
-    pageSize: number;
-    cursor?: string | undefined;
-    limit?: number | undefined;
-  },
+  request: EitherPageRequest & { account?: string | undefined; address?: string | undefined },
 ): Promise<Page<AuditView> & KeysetPage<AuditView>> {
   const { account } = await resolveAuthorizedAccount(
     context.db,
@@ -43,45 +36,21 @@ async function pageAudit(
   context: ServiceContext,
   accountId: string,
   address: string | undefined,
-  request: { page: number; pageSize: number; cursor?: string | undefined; limit?: number | undefined },
+  request: EitherPageRequest,
 ): Promise<Page<AuditView> & KeysetPage<AuditView>> {
   const account = await findAccountById(context.db, accountId);
   const codes = new Map(account ? [[account.id, account.code]] : []);
-  if (request.cursor !== undefined || request.limit !== undefined) {
-    // Keyset paging (issue 15): no offset to skip, a count that stops at a cap.
-    const limit = request.limit ?? request.pageSize;
-    const filter = { accountId, address };
-    const page = await readKeysetPage({
-      list: "audit",
-      cursor: request.cursor,
-      limit,
-      fetch: (keyset) => pageAuditRowsByKeyset(context.db, filter, keyset),
-      position: (row) => [row.at, row.seq, row.id],
-    });
-    const total = await countAuditRows(context.db, filter, LIST_COUNT_CAP);
-    return {
-      items: page.rows.map((row) => mapAuditRow(row, codes)),
-      nextCursor: page.nextCursor,
-      prevCursor: page.prevCursor,
-      total,
-      totalCapped: total >= LIST_COUNT_CAP,
-      page: 1,
-      pageSize: limit,
-    };
-  }
-  const { rows, total } = await pageAuditRows(context.db, {
-    accountId,
-    address,
-    offset: (request.page - 1) * request.pageSize,
-    limit: request.pageSize,
+  const filter = { accountId, address };
+  // With a cursor or a limit, keyset paging (issue 15): no offset to skip, a count that stops at a cap.
+  const page = await readEitherPage(request, {
+    list: "audit",
+    fetch: (keyset) => pageAuditRowsByKeyset(context.db, filter, keyset),
+    position: (row) => [row.at, row.seq, row.id],
+    count: async () => {
+      const total = await countAuditRows(context.db, filter, LIST_COUNT_CAP);
+      return { total, totalCapped: total >= LIST_COUNT_CAP };
+    },
+    fetchOffset: (offset) => pageAuditRows(context.db, { ...filter, ...offset }),
   });
-  return {
-    items: rows.map((row) => mapAuditRow(row, codes)),
-    nextCursor: null,
-    prevCursor: null,
-    total,
-    totalCapped: false,
-    page: request.page,
-    pageSize: request.pageSize,
-  };
+  return { ...page, items: page.items.map((row) => mapAuditRow(row, codes)) };
 }
