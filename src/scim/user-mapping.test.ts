@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/support/seeded-random.js";
 import { ATTRIBUTES_SCHEMA, ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "./scim-urns.js";
 import { fromScimUser, planUserChange, toScimUser, type DirectoryUser } from "./user-mapping.js";
 
@@ -10,18 +11,6 @@ const META = {
   baseUrl: "https://h/scim/v2",
   groups: [],
 };
-
-/** A small seeded generator (mulberry32): the same users every run, so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ATTRIBUTE_NAMES = [
   "department",
@@ -61,7 +50,7 @@ function generateUser(next: () => number, n: number): DirectoryUser {
 
 describe("users through SCIM and back", () => {
   it("round-trips 500 generated users: directory -> SCIM -> directory changes nothing", () => {
-    const next = random(16);
+    const next = seededRandom(16);
     for (let n = 0; n < 500; n++) {
       const user = generateUser(next, n);
       const resource = toScimUser(user, META);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { mutate, seededRandom } from "./xls-mutate.js";
+import { seededRandom } from "./seeded-random.js";
+import { mutate } from "./xls-mutate.js";
 import { XlsProbe, type ProbeResult } from "./xls-probe.js";
 
 /** The fuzzing loop shared by the bounded test and `npm run fuzz`. */

@@ -4,19 +4,7 @@
  * numbers, directory entries). The same seed always gives the same mutants, so a failure can be replayed.
  */
 
-export type Random = () => number;
-
-/** mulberry32: small, fast and good enough to spread mutations; deterministic for a seed. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Random } from "./seeded-random.js";
 
 const int = (rnd: Random, n: number): number => Math.floor(rnd() * n);
 

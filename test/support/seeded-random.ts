@@ -1,0 +1,17 @@
+/** A generator of numbers in [0, 1). */
+export type Random = () => number;
+
+/**
+ * mulberry32: a small, fast seeded generator, good enough to spread test cases; the same seed always gives the
+ * same numbers, so a failure can be replayed.
+ */
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
