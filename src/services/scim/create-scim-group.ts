@@ -6,7 +6,7 @@ import { findGroupsByPathKeys } from "../../store/groups-repository.js";
 import { upsertScimGroup } from "../../store/scim-groups-repository.js";
 import { authorize } from "../context.js";
 import { auditCreatedGroups, changeGroupMembersWithin, ensureGroupPath } from "../groups-service.js";
-import { auditScim, type ScimCaller } from "./scim-caller.js";
+import { auditScim, type ScimCaller, scimLink } from "./scim-caller.js";
 import { getScimGroup } from "./list-scim-groups.js";
 import type { LoadedScimGroup } from "./scim-group-resources.js";
 
@@ -26,10 +26,7 @@ export async function createScimGroup(caller: ScimCaller, body: JsonObject): Pro
     await changeGroupMembersWithin(tx, context, actor, group, { add: input.memberIds ?? [], remove: [] });
     await upsertScimGroup(tx, {
       group_id: group.id,
-      account_id: accountId,
-      external_id: input.externalId ?? null,
-      token_id: caller.token.id,
-      created_at: context.now().toISOString(),
+      ...scimLink(caller, accountId, input.externalId ?? null),
     });
     await auditScim(tx, caller, actor, {
       accountId,

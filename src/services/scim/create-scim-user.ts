@@ -6,7 +6,7 @@ import { findAddressesByKeys } from "../../store/addresses-repository.js";
 import { upsertScimUser } from "../../store/scim-users-repository.js";
 import { authorize } from "../context.js";
 import { prepareUsers, saveUsersWithin } from "../users/save-users.js";
-import { auditScim, type ScimCaller } from "./scim-caller.js";
+import { auditScim, type ScimCaller, scimLink } from "./scim-caller.js";
 import { loadScimUsers, type LoadedScimUser } from "./scim-user-resources.js";
 
 /** An address in use is SCIM's uniqueness conflict (409), whoever holds it. */
@@ -50,10 +50,7 @@ export async function createScimUser(caller: ScimCaller, body: JsonObject): Prom
       const actor = await authorize(tx, context.actor, address.account_id, "manage_users");
       await upsertScimUser(tx, {
         user_id: address.user_id,
-        account_id: address.account_id,
-        external_id: input.externalId ?? null,
-        token_id: caller.token.id,
-        created_at: context.now().toISOString(),
+        ...scimLink(caller, address.account_id, input.externalId ?? null),
       });
       await auditScim(tx, caller, actor, {
         accountId: address.account_id,

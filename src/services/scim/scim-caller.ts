@@ -62,3 +62,20 @@ export async function auditScim(
     },
   ]);
 }
+
+/**
+ * What a SCIM link row (scim_users, scim_groups) records beside the user or group it links: the account, the
+ * client's externalId, and the token that wrote it, now.
+ */
+export function scimLink(
+  caller: ScimCaller,
+  accountId: string,
+  externalId: string | null,
+): { account_id: string; external_id: string | null; token_id: string; created_at: string } {
+  return {
+    account_id: accountId,
+    external_id: externalId,
+    token_id: caller.token.id,
+    created_at: caller.context.now().toISOString(),
+  };
+}

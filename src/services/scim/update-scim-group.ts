@@ -7,7 +7,7 @@ import { upsertScimGroup } from "../../store/scim-groups-repository.js";
 import { authorize } from "../context.js";
 import { changeGroupMembersWithin, deleteGroupWithin, renameGroupWithin } from "../groups-service.js";
 import { getScimGroup } from "./list-scim-groups.js";
-import { auditScim, type ScimCaller } from "./scim-caller.js";
+import { auditScim, type ScimCaller, scimLink } from "./scim-caller.js";
 import type { LoadedScimGroup } from "./scim-group-resources.js";
 
 /**
@@ -38,13 +38,7 @@ async function applyGroupResource(
     const remove = [...now].filter((id) => !wanted.has(id));
     await changeGroupMembersWithin(tx, context, actor, renamed, { add, remove });
     const externalId = input.externalId ?? null;
-    await upsertScimGroup(tx, {
-      group_id: group.id,
-      account_id: group.account_id,
-      external_id: externalId,
-      token_id: caller.token.id,
-      created_at: context.now().toISOString(),
-    });
+    await upsertScimGroup(tx, { group_id: group.id, ...scimLink(caller, group.account_id, externalId) });
     if (renamed !== group || add.length > 0 || remove.length > 0 || externalId !== current.externalId) {
       await auditScim(tx, caller, actor, {
         accountId: group.account_id,

@@ -10,7 +10,7 @@ import { changePrimaryAddressWithin } from "../users/change-primary-address.js";
 import { prepareUsers, saveUsersWithin } from "../users/save-users.js";
 import { asUniqueness } from "./create-scim-user.js";
 import { getScimUser } from "./list-scim-users.js";
-import { auditScim, type ScimCaller } from "./scim-caller.js";
+import { auditScim, type ScimCaller, scimLink } from "./scim-caller.js";
 import { directoryUserOf, loadScimUsers, type LoadedScimUser } from "./scim-user-resources.js";
 
 /**
@@ -44,13 +44,7 @@ async function applyUserResource(
       else if (plan.password !== undefined) await endCredentialsOf(tx, context, renamed, "password_set");
       if (plan.locked === false) await deleteSignInFailures(tx, current.id);
       const actor = await authorize(tx, context.actor, current.accountId, "manage_users");
-      await upsertScimUser(tx, {
-        user_id: current.id,
-        account_id: current.accountId,
-        external_id: externalId,
-        token_id: caller.token.id,
-        created_at: context.now().toISOString(),
-      });
+      await upsertScimUser(tx, { user_id: current.id, ...scimLink(caller, current.accountId, externalId) });
       await auditScim(tx, caller, actor, {
         accountId: current.accountId,
         action: "scim.user.update",
