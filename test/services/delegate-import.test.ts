@@ -5,7 +5,6 @@ import type { ServiceContext } from "../../src/services/context.js";
 import {
   previewDelegateImport,
   saveDelegateImport,
-  type DelegateImportOutcome,
 } from "../../src/services/delegates/run-delegate-import.js";
 import { listDelegates, showUserDelegates } from "../../src/services/delegates/list-delegates.js";
 import { listImportHistory } from "../../src/services/imports/import-history.js";
@@ -17,11 +16,9 @@ import { getUser } from "../../src/services/users/find-users.js";
 import { setAliases } from "../../src/services/users/update-user.js";
 import type { XlsValue } from "../../src/sheet/xls/write-xls.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
-import { usersXls } from "../support/import-files.js";
+import { errorCells, usersXls } from "../support/import-files.js";
 import { initExample, makeContext } from "../support/service-context.js";
 
-const codes = (outcome: DelegateImportOutcome): [string, string | null][] =>
-  outcome.errors.map((e) => [e.code, e.cell]);
 /** The example account: another account exists, so each request names it. */
 const IN = { account: "CxAy" };
 const delegatesXls = (rows: XlsValue[][]): Uint8Array =>
@@ -153,7 +150,7 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
       ]),
     });
     expect(result).toMatchObject({ ok: false, saved: false });
-    expect(codes(result)).toEqual([
+    expect(errorCells(result)).toEqual([
       ["delegate_action_invalid", "C7"],
       ["delegate_user_not_found", "B3"],
       ["delegate_user_not_found", "A4"],
@@ -191,6 +188,6 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
         ["x@example.com", "X"],
       ]),
     });
-    expect(codes(result)).toEqual([["checkpoint_not_found", null]]);
+    expect(errorCells(result)).toEqual([["checkpoint_not_found", null]]);
   });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ROLE_NAMES_TEXT } from "../../src/directory/roles.js";
 import { createAccount } from "../../src/services/accounts-service.js";
-import type { ServiceContext } from "../../src/services/context.js";
-import { createGroup, showGroup } from "../../src/services/groups-service.js";
+import { showGroup } from "../../src/services/groups-service.js";
 import { showImport } from "../../src/services/imports/import-queries.js";
-import type { ImportOutcome } from "../../src/services/imports/import-states.js";
+import type { ImportRequest } from "../../src/services/imports/import-request.js";
 import { previewImport, saveImport } from "../../src/services/imports/run-import.js";
 import { assignRole } from "../../src/services/users/assign-role.js";
 import { getUser } from "../../src/services/users/find-users.js";
@@ -12,19 +11,30 @@ import { saveUsers } from "../../src/services/users/save-users.js";
 import { setAliases } from "../../src/services/users/update-user.js";
 import type { XlsValue } from "../../src/sheet/xls/write-xls.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
-import { usersXls } from "../support/import-files.js";
-import { initExample, makeContext } from "../support/service-context.js";
+import { errorCells, usersXls } from "../support/import-files.js";
+import { exampleWithStaff } from "../support/service-context.js";
 
 // Issue 12: ten aliases per user counting the stored ones, adminrole short names, the note on every address
 // the file names, and warnings that name the addresses.
 
-const codes = (outcome: ImportOutcome): [string, string | null][] =>
-  outcome.errors.map((e) => [e.code, e.cell]);
+/** A file of one user row: the address, the name and an alias column per alias. */
+const aliasXls = (email: string, name: string | null, aliases: readonly string[]): Uint8Array =>
+  usersXls([
+    ["email", "name", ...aliases.map((_, i) => `alias${i + 1}`)],
+    [email, name, ...aliases],
+  ]);
 
-const aliasRow = (email: string, name: string | null, aliases: readonly string[]): XlsValue[][] => [
-  ["email", "name", ...aliases.map((_, i) => `alias${i + 1}`)],
-  [email, name, ...aliases],
-];
+/** The request to import `bytes` into Staff, the group setUp makes. */
+const intoStaff = (
+  fileName: string,
+  bytes: Uint8Array,
+  more: Partial<ImportRequest> = {},
+): ImportRequest => ({
+  fileName,
+  bytes,
+  group: "Staff",
+  ...more,
+});
 
 const many = (prefix: string, n: number, domain = "example.com"): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, "0")}@${domain}`);
@@ -32,65 +42,39 @@ const many = (prefix: string, n: number, domain = "example.com"): string[] =>
 describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
   const getDb = useTestDatabase(dialect);
 
-  async function setUp(): Promise<{ system: ServiceContext; admin: ServiceContext }> {
-    const system = makeContext(getDb());
-    await initExample(system);
-    await createGroup(system, { path: "Staff" });
-    return { system, admin: makeContext(getDb(), { kind: "user", email: "admin@example.com" }) };
-  }
+  const setUp = () => exampleWithStaff(getDb());
 
   it("counts the aliases already stored: a second file of six new aliases fails at the fifth", async () => {
     const { admin } = await setUp();
     const first = many("a", 6);
-    const saved = await saveImport(admin, {
-      fileName: "a.xls",
-      bytes: usersXls(aliasRow("jane@example.com", "Jane", first)),
-      group: "Staff",
-    });
+    const saved = await saveImport(admin, intoStaff("a.xls", aliasXls("jane@example.com", "Jane", first)));
     expect(saved).toMatchObject({ ok: true, summary: { create: 1, aliasesAdded: 6 } });
 
     // Columns: A email, B name, C..H alias1..alias6; six stored + four new reach ten, the fifth new (G) is over.
     const second = many("b", 6);
-    const refused = await saveImport(admin, {
-      fileName: "b.xls",
-      bytes: usersXls(aliasRow("jane@example.com", null, second)),
-      group: "Staff",
-    });
+    const refused = await saveImport(admin, intoStaff("b.xls", aliasXls("jane@example.com", null, second)));
     expect([refused.ok, refused.saved]).toEqual([false, false]);
-    expect(codes(refused)).toEqual([["alias_limit_exceeded", "G2"]]);
+    expect(errorCells(refused)).toEqual([["alias_limit_exceeded", "G2"]]);
     expect((await getUser(admin, "jane@example.com")).aliases).toEqual(first);
 
     // Aliases the user already holds are not new: six held + four new is exactly ten.
     const ten = [...first, ...second.slice(0, 4)];
-    const filled = await saveImport(admin, {
-      fileName: "c.xls",
-      bytes: usersXls(aliasRow("jane@example.com", null, ten)),
-      group: "Staff",
-    });
+    const filled = await saveImport(admin, intoStaff("c.xls", aliasXls("jane@example.com", null, ten)));
     expect(filled).toMatchObject({ ok: true, saved: true, summary: { update: 1, aliasesAdded: 4 } });
     // A re-import of the same ten changes nothing and is no error.
-    const again = await saveImport(admin, {
-      fileName: "c.xls",
-      bytes: usersXls(aliasRow("jane@example.com", null, ten)),
-      group: "Staff",
-    });
+    const again = await saveImport(admin, intoStaff("c.xls", aliasXls("jane@example.com", null, ten)));
     expect(again).toMatchObject({ ok: true, summary: { unchanged: 1, aliasesAdded: 0 } });
     // One more, anywhere in the row, fails at its own cell (alias1 = C2 here).
-    const eleventh = await previewImport(admin, {
-      fileName: "d.xls",
-      bytes: usersXls(aliasRow("jane@example.com", null, ["z@example.com", ...first])),
-      group: "Staff",
-    });
-    expect(codes(eleventh)).toEqual([["alias_limit_exceeded", "C2"]]);
+    const eleventh = await previewImport(
+      admin,
+      intoStaff("d.xls", aliasXls("jane@example.com", null, ["z@example.com", ...first])),
+    );
+    expect(errorCells(eleventh)).toEqual([["alias_limit_exceeded", "C2"]]);
   });
 
   it("the console and API alias doors agree: the user's aliases after the change, at most ten", async () => {
     const { admin } = await setUp();
-    await saveImport(admin, {
-      fileName: "a.xls",
-      bytes: usersXls(aliasRow("jane@example.com", "Jane", many("a", 6))),
-      group: "Staff",
-    });
+    await saveImport(admin, intoStaff("a.xls", aliasXls("jane@example.com", "Jane", many("a", 6))));
     const stored = (await getUser(admin, "jane@example.com")).aliases;
     // Adding five to the six stored (the console sends the whole list) is eleven.
     await expect(setAliases(admin, "jane@example.com", [...stored, ...many("b", 5)])).rejects.toMatchObject({
@@ -112,8 +96,8 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
       ["x@example.com", "X", "Boss"],
       ["m@example.com", "M", "Migration"],
     ]);
-    const refused = await previewImport(admin, { fileName: "r.xls", bytes: rows, group: "Staff" });
-    expect(codes(refused)).toEqual([["role_unknown", "C5"]]);
+    const refused = await previewImport(admin, intoStaff("r.xls", rows));
+    expect(errorCells(refused)).toEqual([["role_unknown", "C5"]]);
     // The message lists the names the roles table accepts.
     expect(refused.errors[0]?.message).toContain(ROLE_NAMES_TEXT);
     const good = usersXls([
@@ -123,7 +107,7 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
       ["g@example.com", "G", "gateway administrator"],
       ["m@example.com", "M", "Migration"],
     ]);
-    expect((await saveImport(admin, { fileName: "g.xls", bytes: good, group: "Staff" })).saved).toBe(true);
+    expect((await saveImport(admin, intoStaff("g.xls", good))).saved).toBe(true);
     const roles = async (email: string) => (await getUser(admin, email)).roles;
     expect(await roles("b@example.com")).toEqual(["Basic Administrator"]);
     expect(await roles("h@example.com")).toEqual(["Helpdesk Administrator"]);
@@ -134,9 +118,7 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
       ["email", "name", "adminrole"],
       ["b@example.com", null, "Basic Administrator"],
     ]);
-    expect(
-      (await previewImport(admin, { fileName: "s.xls", bytes: same, group: "Staff" })).summary,
-    ).toMatchObject({ unchanged: 1 });
+    expect((await previewImport(admin, intoStaff("s.xls", same))).summary).toMatchObject({ unchanged: 1 });
     // The roles door (API and CLI call it) accepts the short names too, and refuses an unknown one.
     await assignRole(admin, { email: "b@example.com", role: "\tFULL " });
     expect(await roles("b@example.com")).toEqual(["Basic Administrator", "Full Administrator"]);
@@ -154,19 +136,14 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
       ["old@example.com", "Old"],
     ]);
     // old@ is unchanged by the row (same name) but placed in the group; jane@ is created.
-    await saveImport(admin, { fileName: "a.xls", bytes: file, group: "Staff", note: "HR feed" });
+    await saveImport(admin, intoStaff("a.xls", file, { note: "HR feed" }));
     const notes = async (email: string) => (await getUser(admin, email)).notes.map((n) => n.text);
     expect([await notes("jane@example.com"), await notes("old@example.com")]).toEqual([
       ["HR feed"],
       ["HR feed"],
     ]);
     // An unchanged re-import with the same note adds nothing; another note goes to every unchanged user.
-    const again = await saveImport(admin, {
-      fileName: "a.xls",
-      bytes: file,
-      group: "Staff",
-      note: "HR feed",
-    });
+    const again = await saveImport(admin, intoStaff("a.xls", file, { note: "HR feed" }));
     expect(again.summary).toMatchObject({ unchanged: 2 });
     expect([await notes("jane@example.com"), await notes("old@example.com")]).toEqual([
       ["HR feed"],
@@ -190,7 +167,7 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
     const directory = many("d", 55);
     await saveUsers(system, { users: directory.map((email) => ({ email, name: email, type: "directory" })) });
     const rows: XlsValue[][] = [["email", "name"], ...directory.map((email) => [email, null])];
-    const preview = await previewImport(admin, { fileName: "d.xls", bytes: usersXls(rows), group: "Staff" });
+    const preview = await previewImport(admin, intoStaff("d.xls", usersXls(rows)));
     expect(preview.summary).toMatchObject({ typeChanged: 55 });
     const [warning] = preview.warnings;
     expect(warning).toMatchObject({
@@ -209,7 +186,7 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
     const { admin } = await setUp();
     const members = many("m", 53);
     const rows: XlsValue[][] = [["email", "name"], ...members.map((email) => [email, email])];
-    await saveImport(admin, { fileName: "m.xls", bytes: usersXls(rows), group: "Staff" });
+    await saveImport(admin, intoStaff("m.xls", usersXls(rows)));
     expect((await showGroup(admin, { path: "Staff" })).members).toHaveLength(53);
 
     const keepTwo = usersXls([
@@ -217,12 +194,7 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
       [members[0] ?? "", null],
       [members[1] ?? "", null],
     ]);
-    const partial = await previewImport(admin, {
-      fileName: "k.xls",
-      bytes: keepTwo,
-      group: "Staff",
-      override: "overwrite",
-    });
+    const partial = await previewImport(admin, intoStaff("k.xls", keepTwo, { override: "overwrite" }));
     expect(partial.summary).toMatchObject({ groupRemoved: 51 });
     expect(partial.warnings).toEqual([
       expect.objectContaining({
@@ -233,12 +205,7 @@ describe.each(DIALECTS)("import rules of issue 12 on %s", (dialect) => {
     ]);
 
     const empty = usersXls([["email", "name"]]);
-    const emptied = await saveImport(admin, {
-      fileName: "e.xls",
-      bytes: empty,
-      group: "Staff",
-      override: "overwrite",
-    });
+    const emptied = await saveImport(admin, intoStaff("e.xls", empty, { override: "overwrite" }));
     expect(emptied).toMatchObject({ ok: true, saved: true, summary: { groupRemoved: 53 } });
     expect(emptied.warnings.map((w) => [w.code, w.addresses?.length ?? 0, w.moreAddresses ?? 0])).toEqual([
       ["import_no_rows", 0, 0],

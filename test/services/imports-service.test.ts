@@ -4,7 +4,6 @@ import { listAudit } from "../../src/services/audit-service.js";
 import type { ServiceContext } from "../../src/services/context.js";
 import { createGroup, addGroupMembers, showGroup } from "../../src/services/groups-service.js";
 import { listImports, showImport } from "../../src/services/imports/import-queries.js";
-import type { ImportOutcome } from "../../src/services/imports/import-states.js";
 import { previewImport, saveImport } from "../../src/services/imports/run-import.js";
 import { listOutbox } from "../../src/services/outbox-service.js";
 import { assignRole } from "../../src/services/users/assign-role.js";
@@ -12,12 +11,9 @@ import { createUser } from "../../src/services/users/create-user.js";
 import { getUser, listUsers } from "../../src/services/users/find-users.js";
 import { saveUsers } from "../../src/services/users/save-users.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
-import { usersXls } from "../support/import-files.js";
+import { errorCells, usersXls } from "../support/import-files.js";
 import { NO_CHANGES } from "../support/import-summary.js";
-import { exampleWithAdministrator, initExample, makeContext } from "../support/service-context.js";
-
-const codes = (outcome: ImportOutcome): [string, string | null][] =>
-  outcome.errors.map((e) => [e.code, e.cell]);
+import { exampleWithAdministrator, exampleWithStaff, makeContext } from "../support/service-context.js";
 
 async function snapshot(context: ServiceContext): Promise<unknown> {
   return { users: await listUsers(context, {}), audit: (await listAudit(context, {})).length };
@@ -26,12 +22,7 @@ async function snapshot(context: ServiceContext): Promise<unknown> {
 describe.each(DIALECTS)("import services on %s", (dialect) => {
   const getDb = useTestDatabase(dialect);
 
-  async function setUp(): Promise<ServiceContext> {
-    const system = makeContext(getDb());
-    await initExample(system);
-    await createGroup(system, { path: "Staff" });
-    return makeContext(getDb(), { kind: "user", email: "admin@example.com" });
-  }
+  const setUp = async (): Promise<ServiceContext> => (await exampleWithStaff(getDb())).admin;
 
   const file = usersXls([
     ["email", "name", "pop", "alias1", "Department", "costcentre"],
@@ -161,7 +152,7 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
     ]);
     const result = await saveImport(context, { fileName: "bad.xls", bytes: rows, group: "Staff" });
     expect(result).toMatchObject({ ok: false, saved: false });
-    expect(codes(result)).toEqual([["domain_not_internal", "A4"]]);
+    expect(errorCells(result)).toEqual([["domain_not_internal", "A4"]]);
     expect(await snapshot(context)).toEqual(before);
     expect((await showImport(context, result.importId ?? "")).state).toBe("failed");
     const [mail] = await listOutbox(context);
@@ -195,7 +186,7 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
     };
     const result = await saveImport(racing, { fileName: "race.xls", bytes: rows });
     expect(result).toMatchObject({ ok: false, saved: false });
-    expect(codes(result)).toEqual([["import_conflict", null]]);
+    expect(errorCells(result)).toEqual([["import_conflict", null]]);
     expect((await getUser(context, "b@example.com")).name).toBe("B elsewhere");
     expect((await listUsers(context, {})).map((u) => u.email)).not.toContain("a@example.com");
     expect((await showImport(context, result.importId ?? "")).state).toBe("failed");
@@ -215,7 +206,7 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
       ["z@example.com", "Z", "z@elsewhere.net"],
     ]);
     const result = await previewImport(context, { fileName: "x.xls", bytes: rows, group: "Nope" });
-    expect(codes(result).sort()).toEqual(
+    expect(errorCells(result).sort()).toEqual(
       [
         ["name_required", "B2"],
         ["address_taken", "A3"],
@@ -234,7 +225,7 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
       ["b@example.com", "B", "Sunny-Harbour-77"],
     ]);
     const result = await saveImport(context, { fileName: "p.xls", bytes: rows, group: "Staff" });
-    expect(codes(result)).toEqual([["password_weak", "C2"]]);
+    expect(errorCells(result)).toEqual([["password_weak", "C2"]]);
     expect(result.errors[0]?.message).toContain("password_too_short");
     expect(result.errors[0]?.message).toContain("password_needs_classes");
     const everything = JSON.stringify([
@@ -280,7 +271,7 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
     ]);
     const result = await previewImport(basic, { fileName: "p.xls", bytes: rows, group: "Staff" });
     // Every cell that would change the Super Administrator is refused (passwordneverexpire is already no).
-    expect(codes(result)).toEqual([
+    expect(errorCells(result)).toEqual([
       ["protected_role_required", "C2"],
       ["protected_role_required", "D2"],
       ["protected_role_required", "F2"],
@@ -299,17 +290,14 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
   });
 
   it("remoteaccountcode and adminrole need a Master Administrator on a master account", async () => {
-    const system = makeContext(getDb());
-    await initExample(system);
-    await createGroup(system, { path: "Staff" });
-    const admin = makeContext(getDb(), { kind: "user", email: "admin@example.com" });
+    const { system, admin } = await exampleWithStaff(getDb());
     const rows = usersXls([
       ["email", "name", "remoteaccountcode", "adminrole"],
       ["a@example.com", "A", "eu1", null],
       ["b@example.com", "B", null, "Basic Administrator"],
     ]);
     const refused = await previewImport(admin, { fileName: "r.xls", bytes: rows, group: "Staff" });
-    expect(codes(refused)).toEqual([
+    expect(errorCells(refused)).toEqual([
       ["remote_account_not_allowed", "C2"],
       ["admin_role_not_allowed", "D3"],
     ]);
@@ -324,7 +312,7 @@ describe.each(DIALECTS)("import services on %s", (dialect) => {
       ["c@example.com", "C", "nowhere", "No Such Role"],
     ]);
     const checked = await previewImport(admin, { fileName: "m.xls", bytes: master, group: "Staff" });
-    expect(codes(checked)).toEqual([
+    expect(errorCells(checked)).toEqual([
       ["remote_account_invalid", "C4"],
       ["role_unknown", "D4"],
     ]);

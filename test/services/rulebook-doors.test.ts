@@ -10,7 +10,6 @@ import { createApp } from "../../src/http/app.js";
 import { RateLimiter } from "../../src/http/rate-limit.js";
 import { addDomain, createAccount } from "../../src/services/accounts-service.js";
 import type { ServiceContext } from "../../src/services/context.js";
-import { createGroup } from "../../src/services/groups-service.js";
 import type { ImportOutcome } from "../../src/services/imports/import-states.js";
 import { previewImport, saveImport } from "../../src/services/imports/run-import.js";
 import { assignRole } from "../../src/services/users/assign-role.js";
@@ -19,23 +18,18 @@ import { saveUsers } from "../../src/services/users/save-users.js";
 import { ApiClient, errorCode, signInClient } from "../support/api-client.js";
 import { cliOn, initExampleArgv } from "../support/cli.js";
 import { createCliDatabaseUrl, DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
-import { usersXls } from "../support/import-files.js";
-import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
+import { errorCells, usersXls } from "../support/import-files.js";
+import { ADMIN_PASSWORD, exampleWithStaff, makeContext } from "../support/service-context.js";
 
 const PASSWORD = "Quiet-Meadow-58";
 const NEW_PASSWORD = "Amber-Lantern-91";
-
-const codes = (outcome: ImportOutcome): [string, string | null][] =>
-  outcome.errors.map((e) => [e.code, e.cell]);
 
 /**
  * CxAy (a master account, example.com) with one administrator per role, a mail user, and the nested
  * mail-processing account mp1 (example.net).
  */
 async function setUp(open: TestDatabase) {
-  const system = makeContext(open);
-  await initExample(system);
-  await createGroup(system, { path: "Staff" });
+  const { system } = await exampleWithStaff(open);
   await createAccount(system, { name: "Processing", code: "mp1", parent: "CxAy", kind: "mail-processing" });
   await addDomain(system, { domain: "example.net", account: "mp1" });
   await saveUsers(system, {
@@ -97,7 +91,7 @@ describe.each(DIALECTS)("one rulebook at every door on %s", (dialect) => {
       ["mail@example.com", null, "yes", "yes"],
     ]);
     const outcome = await previewImport(basic, { fileName: "c.xls", bytes: file, group: "Staff" });
-    expect(codes(outcome)).toEqual([["protected_role_required", "C2"]]);
+    expect(errorCells(outcome)).toEqual([["protected_role_required", "C2"]]);
     // A row that changes nothing of theirs is no change at all.
     const same = usersXls([
       ["email", "name", "changepassword"],
@@ -117,7 +111,7 @@ describe.each(DIALECTS)("one rulebook at every door on %s", (dialect) => {
       ["fine@example.net", "Fine", "mp1", "Basic Administrator"],
     ]);
     const outcome = await previewImport(master, { fileName: "r.xls", bytes: file, group: "Staff" });
-    expect(codes(outcome)).toEqual([["role_not_available", "D2"]]);
+    expect(errorCells(outcome)).toEqual([["role_not_available", "D2"]]);
     // The roles door refuses the same.
     await expect(
       assignRole(master, { email: "other@example.net", role: "Master Administrator" }),
@@ -134,14 +128,14 @@ describe.each(DIALECTS)("one rulebook at every door on %s", (dialect) => {
       ["b@example.com", "B", "x".repeat(1000), null],
     ]);
     const outcome = await previewImport(admin, { fileName: "a.xls", bytes: file, group: "Staff" });
-    expect(codes(outcome)).toEqual([["attribute_value_too_long", "D2"]]);
+    expect(errorCells(outcome)).toEqual([["attribute_value_too_long", "D2"]]);
     for (const header of ["initial password", "Initial_PWD"]) {
       const secret = usersXls([
         ["email", "name", header],
         ["a@example.com", "A", "Sunny-Day-12"],
       ]);
       const refused = await previewImport(admin, { fileName: "p.xls", bytes: secret, group: "Staff" });
-      expect(codes(refused)).toEqual([["attribute_looks_secret", "C1"]]);
+      expect(errorCells(refused)).toEqual([["attribute_looks_secret", "C1"]]);
     }
     // The API (the console's door) and the service refuse the same.
     const api = new ApiClient(app);
@@ -337,7 +331,7 @@ describe.each(DIALECTS)("the CLI's import door on %s", (dialect) => {
       const refused = await cli("import", path, "--as", "basic@example.com", "--group", "Staff", "--json");
       expect(refused.code).toBe(1);
       const outcome = JSON.parse(refused.stdout) as ImportOutcome;
-      expect(codes(outcome)).toEqual([["protected_role_required", "C2"]]);
+      expect(errorCells(outcome)).toEqual([["protected_role_required", "C2"]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await cleanup();

@@ -5,6 +5,11 @@ export function usersXls(rows: XlsValue[][], name = "Users"): Uint8Array {
   return writeXls([{ name, rows }]);
 }
 
+/** An import's errors as [code, cell] pairs, in order: what the import tests compare. */
+export const errorCells = (outcome: {
+  readonly errors: readonly { readonly code: string; readonly cell: string | null }[];
+}): [string, string | null][] => outcome.errors.map((e) => [e.code, e.cell]);
+
 /** The most data rows an .xls sheet holds below its header (65,536 rows in all). */
 export const MAX_XLS_DATA_ROWS = 65_535;
 

@@ -5,6 +5,7 @@ import { isCommonPassword } from "../../src/adapters/common-passwords.js";
 import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
 import type { Actor, ServiceContext } from "../../src/services/context.js";
 import { initDirectory } from "../../src/services/accounts-service.js";
+import { createGroup } from "../../src/services/groups-service.js";
 import { assignRole } from "../../src/services/users/assign-role.js";
 import { createUser } from "../../src/services/users/create-user.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
@@ -51,6 +52,16 @@ export async function exampleWithAdministrator(
   await createUser(system, { email: user.email, name: user.name });
   await assignRole(system, { email: user.email, role: user.role });
   return { system, acting: makeContext(open, { kind: "user", email: user.email }) };
+}
+
+/** Builder: the example directory with the group Staff; `system` acts for it, `admin` as admin@example.com. */
+export async function exampleWithStaff(
+  open: OpenDatabase,
+): Promise<{ system: ServiceContext; admin: ServiceContext }> {
+  const system = makeContext(open);
+  await initExample(system);
+  await createGroup(system, { path: "Staff" });
+  return { system, admin: makeContext(open, { kind: "user", email: "admin@example.com" }) };
 }
 
 /** Runs `use` on the example directory in a fresh, migrated SQLite file (the benchmarks' start); removes it after. */
