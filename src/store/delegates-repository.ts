@@ -2,6 +2,7 @@ import { sql, type Selectable } from "kysely";
 import { insertRecords } from "./bulk/bulk-insert.js";
 import { eachInChunks, forEachKeyChunk, inKeys } from "./bulk/chunked-keys.js";
 import type { DelegatesTable, Executor } from "./schema.js";
+import { containsPattern } from "./like-pattern.js";
 import { countRows } from "./table-rows.js";
 
 // Delegate mailbox access: user_id (the Primary Address) may open delegate_user_id's mailbox.
@@ -63,11 +64,6 @@ export async function deleteDelegatesByIds(db: Executor, ids: readonly string[])
   );
 }
 
-/** `%`, `_` and `\` in the searched text match themselves; the same escape works on both databases. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function filtered(db: Executor, filter: DelegateFilter) {
   let query = db
     .selectFrom("delegates")
@@ -80,7 +76,7 @@ function filtered(db: Executor, filter: DelegateFilter) {
   }
   const text = filter.text;
   if (text !== undefined && text !== "") {
-    const pattern = likePattern(text);
+    const pattern = containsPattern(text);
     query = query.where((eb) =>
       eb.or([
         sql<boolean>`${sql.ref("p.email_key")} like ${pattern} escape '\\'`,

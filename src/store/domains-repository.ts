@@ -1,5 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { DomainsTable, Executor } from "./schema.js";
+import { escapeLike } from "./like-pattern.js";
 
 export type DomainRow = Selectable<DomainsTable>;
 export type DomainOwnerRow = Pick<Selectable<DomainsTable>, "name" | "account_id" | "recipient_validation">;
@@ -33,11 +34,6 @@ export async function listDomainNamesOfAccounts(
     .where("account_id", "in", [...accountIds])
     .execute();
   return rows.map((row) => row.name);
-}
-
-/** Escapes LIKE's wildcards and its escape character itself (ESCAPE '\'). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**

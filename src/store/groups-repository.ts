@@ -2,6 +2,7 @@ import { sql, type Selectable } from "kysely";
 import { insertRecords } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, GroupsTable } from "./schema.js";
+import { escapeLike } from "./like-pattern.js";
 import { countRows, findRowsByKeys } from "./table-rows.js";
 
 // Groups (profile_groups, by path) and their members (group_members).
@@ -206,7 +207,6 @@ export async function findGroupSubtreeIds(
   accountId: string,
   pathKey: string,
 ): Promise<string[]> {
-  const escaped = pathKey.replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await db
     .selectFrom("profile_groups")
     .select("id")
@@ -214,7 +214,7 @@ export async function findGroupSubtreeIds(
     .where((eb) =>
       eb.or([
         eb("path_key", "=", pathKey),
-        eb(sql<string>`path_key`, "like", sql<string>`${`${escaped}/%`} escape '\\'`),
+        eb(sql<string>`path_key`, "like", sql<string>`${`${escapeLike(pathKey)}/%`} escape '\\'`),
       ]),
     )
     .execute();

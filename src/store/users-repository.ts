@@ -9,6 +9,7 @@ import {
 import { inParameterBatches, insertRecords } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, UsersTable } from "./schema.js";
+import { containsPattern } from "./like-pattern.js";
 import { countRows, findRowsByKeys } from "./table-rows.js";
 import { insertUserSearchRows, insertWithSearchIndex } from "./search-index-repository.js";
 
@@ -200,17 +201,12 @@ export interface UserSearch {
   readonly limit: number;
 }
 
-/** `%`, `_` and `\` in the searched text match themselves; the same escape works on SQLite and PostgreSQL. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** One page of user ids matching the search, ordered by primary address, and how many match in all. */
 export async function searchUserIds(
   db: Executor,
   search: UserSearch,
 ): Promise<{ ids: string[]; total: number }> {
-  const pattern = likePattern(search.text);
+  const pattern = containsPattern(search.text);
   const like = (column: ReturnType<typeof sql.ref>): RawBuilder<boolean> =>
     sql<boolean>`lower(${column}) like ${pattern} escape '\\'`;
   const base = db.selectFrom("users").where("users.account_id", "=", search.accountId);
