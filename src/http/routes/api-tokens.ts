@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../services/api-tokens-service.js";
 import { ApiRouter } from "../api-router.js";
 import { accountQuery, apiTokenSchema } from "../schemas.js";
+import { requestAccount } from "./request-account.js";
 
 const accountOnly = z.object(accountQuery);
 
@@ -16,7 +17,7 @@ export const apiTokenRoutes = new ApiRouter("/api-tokens", "API tokens")
       response: z.array(apiTokenSchema),
     },
     ({ query, principal, services }) =>
-      listApiTokens(services, { account: query.account ?? principal?.accountCode }),
+      listApiTokens(services, { account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -33,7 +34,7 @@ export const apiTokenRoutes = new ApiRouter("/api-tokens", "API tokens")
     async ({ query, body, principal, services }) => {
       const { token, view } = await createApiToken(services, {
         name: body.name,
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
       });
       return { token, apiToken: view };
     },
@@ -49,5 +50,5 @@ export const apiTokenRoutes = new ApiRouter("/api-tokens", "API tokens")
       response: apiTokenSchema,
     },
     ({ params, query, principal, services }) =>
-      revokeApiToken(services, { id: params.id, account: query.account ?? principal?.accountCode }),
+      revokeApiToken(services, { id: params.id, account: requestAccount(query, principal) }),
   );

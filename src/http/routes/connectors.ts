@@ -13,6 +13,7 @@ import {
   connectorUpdateSchema,
 } from "../sync-schemas.js";
 import { syncRunnerOf } from "./sync.js";
+import { requestAccount } from "./request-account.js";
 
 const accountOnly = z.object(accountQuery);
 const nameParams = z.object({ name: z.string().min(1).max(100) });
@@ -28,7 +29,7 @@ export const connectorRoutes = new ApiRouter("/connectors", "Directory Synchroni
       response: z.array(connectorSchema),
     },
     ({ query, principal, services }) =>
-      listConnectors(services, { account: query.account ?? principal?.accountCode }),
+      listConnectors(services, { account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -44,7 +45,7 @@ export const connectorRoutes = new ApiRouter("/connectors", "Directory Synchroni
     ({ query, body, principal, services, c }) =>
       addConnector(services, syncRunnerOf(c).secrets, {
         ...body,
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
       }),
   )
   .add(
@@ -64,7 +65,7 @@ export const connectorRoutes = new ApiRouter("/connectors", "Directory Synchroni
         ...changes,
         name: params.name,
         rename,
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
       });
     },
   )
@@ -80,7 +81,7 @@ export const connectorRoutes = new ApiRouter("/connectors", "Directory Synchroni
       response: connectorRemovedSchema,
     },
     ({ params, query, principal, services }) =>
-      removeConnector(services, { name: params.name, account: query.account ?? principal?.accountCode }),
+      removeConnector(services, { name: params.name, account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -97,6 +98,6 @@ export const connectorRoutes = new ApiRouter("/connectors", "Directory Synchroni
       testConnector(
         services,
         { secrets: syncRunnerOf(c).secrets, readDirectory: undefined },
-        { name: params.name, account: query.account ?? principal?.accountCode },
+        { name: params.name, account: requestAccount(query, principal) },
       ),
   );

@@ -16,6 +16,7 @@ import type { UploadedFile } from "../multipart.js";
 import { pageQuery } from "../schemas.js";
 import { backgroundUpload } from "./background-upload.js";
 import { optionalText, requireXls, runnerOf, startedSchema } from "./imports.js";
+import { requestAccount } from "./request-account.js";
 
 // Delegate mailbox access: the list, its export, and its import, which runs as an import of kind
 // "delegates" in the server's import runner (poll GET /imports/{id}, as for a user import).
@@ -34,7 +35,7 @@ function importRequest(
   return {
     fileName: file.fileName || "delegates.xls",
     bytes: file.bytes,
-    account: body.account ?? principal?.accountCode,
+    account: requestAccount(body, principal),
     note: body.note,
   };
 }
@@ -53,7 +54,7 @@ export const delegateRoutes = new ApiRouter("/delegates", "Delegates")
       response: delegatePageSchema,
     },
     ({ query, principal, services }) =>
-      listDelegates(services, { ...query, account: query.account ?? principal?.accountCode }),
+      listDelegates(services, { ...query, account: requestAccount(query, principal) }),
   )
   .download(
     {
@@ -65,7 +66,7 @@ export const delegateRoutes = new ApiRouter("/delegates", "Delegates")
       produces: XLS_TYPE,
     },
     ({ query, principal, services }) =>
-      exportDelegates(services, { ...query, account: query.account ?? principal?.accountCode }),
+      exportDelegates(services, { ...query, account: requestAccount(query, principal) }),
   )
   .download(
     {

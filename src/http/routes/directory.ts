@@ -20,6 +20,7 @@ import {
   pageQuery,
   passwordPolicySchema,
 } from "../schemas.js";
+import { requestAccount } from "./request-account.js";
 
 const recipientValidation = z.enum(["accept-all", "known-recipients", "directory-users"]).meta({
   description:
@@ -41,8 +42,7 @@ export const attributeRoutes = new ApiRouter("/attributes", "Attributes").add(
     query: accountOnly,
     response: z.array(z.object({ name: z.string(), users: z.int() }).meta({ id: "Attribute" })),
   },
-  ({ query, principal, services }) =>
-    listAttributes(services, { account: query.account ?? principal?.accountCode }),
+  ({ query, principal, services }) => listAttributes(services, { account: requestAccount(query, principal) }),
 );
 
 export const domainRoutes = new ApiRouter("/domains", "Domains")
@@ -55,8 +55,7 @@ export const domainRoutes = new ApiRouter("/domains", "Domains")
       query: accountOnly,
       response: z.array(domainSchema),
     },
-    ({ query, principal, services }) =>
-      listDomains(services, { account: query.account ?? principal?.accountCode }),
+    ({ query, principal, services }) => listDomains(services, { account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -73,7 +72,7 @@ export const domainRoutes = new ApiRouter("/domains", "Domains")
       status: 201,
     },
     ({ query, body, principal, services }) =>
-      addDomain(services, { ...body, account: query.account ?? principal?.accountCode }),
+      addDomain(services, { ...body, account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -120,7 +119,7 @@ export const policyRoutes = new ApiRouter("/password-policy", "Password policy")
       response: policyReply,
     },
     ({ query, principal, services }) =>
-      getPasswordPolicy(services, { account: query.account ?? principal?.accountCode }),
+      getPasswordPolicy(services, { account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -133,7 +132,7 @@ export const policyRoutes = new ApiRouter("/password-policy", "Password policy")
       response: policyReply,
     },
     ({ query, body, principal, services }) =>
-      setPasswordPolicy(services, { account: query.account ?? principal?.accountCode, changes: body }),
+      setPasswordPolicy(services, { account: requestAccount(query, principal), changes: body }),
   )
   .add(
     {
@@ -162,7 +161,7 @@ export const policyRoutes = new ApiRouter("/password-policy", "Password policy")
         }),
     },
     ({ query, principal, services }) =>
-      listPasswordRules(services, { account: query.account ?? principal?.accountCode }),
+      listPasswordRules(services, { account: requestAccount(query, principal) }),
   );
 
 export const auditRoutes = new ApiRouter("/audit", "Audit log").add(
@@ -180,5 +179,5 @@ export const auditRoutes = new ApiRouter("/audit", "Audit log").add(
     response: keysetPageOf(auditEntrySchema, "AuditPage"),
   },
   ({ query, principal, services }) =>
-    listAccountAudit(services, { ...query, account: query.account ?? principal?.accountCode }),
+    listAccountAudit(services, { ...query, account: requestAccount(query, principal) }),
 );

@@ -3,6 +3,7 @@ import { addGroupMembers, createGroup } from "../../services/groups-service.js";
 import { listGroupTree, showGroupMembers } from "../../services/directory-views-service.js";
 import { ApiRouter } from "../api-router.js";
 import { accountQuery, keysetQuery } from "../schemas.js";
+import { requestAccount } from "./request-account.js";
 
 const groupNode = z
   .object({
@@ -39,7 +40,7 @@ export const groupRoutes = new ApiRouter("/groups", "Groups")
       response: z.array(groupNode),
     },
     ({ query, principal, services }) =>
-      listGroupTree(services, { account: query.account ?? principal?.accountCode }),
+      listGroupTree(services, { account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -55,7 +56,7 @@ export const groupRoutes = new ApiRouter("/groups", "Groups")
       status: 201,
     },
     ({ query, body, principal, services }) =>
-      createGroup(services, { path: body.path, account: query.account ?? principal?.accountCode }),
+      createGroup(services, { path: body.path, account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -70,7 +71,7 @@ export const groupRoutes = new ApiRouter("/groups", "Groups")
     ({ query, principal, services }) =>
       showGroupMembers(services, {
         path: query.path,
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
         cursor: query.cursor,
         limit: query.limit,
       }),
@@ -86,5 +87,5 @@ export const groupRoutes = new ApiRouter("/groups", "Groups")
       response: groupMembers,
     },
     ({ query, body, principal, services }) =>
-      addGroupMembers(services, { ...body, account: query.account ?? principal?.accountCode }),
+      addGroupMembers(services, { ...body, account: requestAccount(query, principal) }),
   );

@@ -22,6 +22,8 @@ import {
   keysetPageOf,
   keysetQuery,
 } from "../schemas.js";
+import { requestAccount } from "./request-account.js";
+import { withProgress } from "./with-progress.js";
 
 /** A form sends an empty field for an empty input: the same as leaving the field out. */
 export const optionalText = (max: number) =>
@@ -98,7 +100,7 @@ function importRequest(
   return {
     fileName: file.fileName || "upload.xls",
     bytes: file.bytes,
-    account: body.account ?? principal?.accountCode,
+    account: requestAccount(body, principal),
     group: uploadOnly ? undefined : body.group,
     override: body.override,
     note: body.note,
@@ -137,7 +139,7 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
     },
     async ({ query, principal, services, c }) => {
       const page = await listImportHistory(services, {
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
         page: query.page,
         pageSize: query.pageSize,
         cursor: query.cursor,
@@ -204,11 +206,11 @@ export const importRoutes = new ApiRouter("/imports", "Imports")
       params: idParams,
       response: importViewSchema,
     },
-    async ({ params, services, c }) => ({
-      ...(await showImport(services, params.id)),
-      // Wherever it runs: another server's save shows the progress that server last wrote to the record.
-      progress: (await runnerOf(c).progressAnywhere(services, params.id)) ?? null,
-    }),
+    async ({ params, services, c }) =>
+      withProgress(await showImport(services, params.id), () =>
+        // Wherever it runs: another server's save shows the progress that server last wrote to the record.
+        runnerOf(c).progressAnywhere(services, params.id),
+      ),
   )
   .add(
     {

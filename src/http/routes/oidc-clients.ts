@@ -11,6 +11,7 @@ import {
   oidcClientSchema,
 } from "../oidc-schemas.js";
 import { accountQuery } from "../schemas.js";
+import { requestAccount } from "./request-account.js";
 
 /** The key that seals client secrets: the provider's, so none is registered that it could not read. */
 function secretsOf(c: Context<AppEnv>) {
@@ -31,7 +32,7 @@ export const oidcClientRoutes = new ApiRouter("/oidc-clients", "OpenID Connect")
     },
     async ({ query, principal, services }) => {
       const page = await listOidcClients(services, {
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
         after: query.after,
       });
       return { items: page.clients, next: page.next };
@@ -52,7 +53,7 @@ export const oidcClientRoutes = new ApiRouter("/oidc-clients", "OpenID Connect")
     ({ query, body, principal, services, c }) =>
       addOidcClient(services, secretsOf(c), {
         ...body,
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
       }),
   )
   .add(

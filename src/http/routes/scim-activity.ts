@@ -2,6 +2,7 @@ import { listScimActivity } from "../../services/scim/scim-activity.js";
 import { ApiRouter } from "../api-router.js";
 import { SCIM_PREFIX } from "../scim/scim-router.js";
 import { scimActivityPageSchema, scimActivityQuery } from "../scim-schemas.js";
+import { requestAccount } from "./request-account.js";
 
 export const scimActivityRoutes = new ApiRouter("/scim", "SCIM").add(
   {
@@ -14,7 +15,7 @@ export const scimActivityRoutes = new ApiRouter("/scim", "SCIM").add(
   },
   async ({ c, query, principal, services }) => {
     const page = await listScimActivity(services, {
-      account: query.account ?? principal?.accountCode,
+      account: requestAccount(query, principal),
       before: query.before,
       errorsOnly: query.errorsOnly === "true",
       limit: query.limit,

@@ -6,6 +6,8 @@ import { ApiRouter } from "../api-router.js";
 import type { AppEnv } from "../http-env.js";
 import { accountQuery, pageOf, pageQuery } from "../schemas.js";
 import { syncRunListItemSchema, syncRunSchema, syncRunStartedSchema } from "../sync-schemas.js";
+import { requestAccount } from "./request-account.js";
+import { withProgress } from "./with-progress.js";
 
 export function syncRunnerOf(c: Context<AppEnv>): SyncRunner {
   const runner = c.get("deps").sync;
@@ -28,7 +30,7 @@ export const syncRoutes = new ApiRouter("/sync", "Directory Synchronization")
       status: 202,
     },
     ({ query, principal, services, c }) =>
-      syncRunnerOf(c).start(services, { account: query.account ?? principal?.accountCode }),
+      syncRunnerOf(c).start(services, { account: requestAccount(query, principal) }),
   )
   .add(
     {
@@ -42,7 +44,7 @@ export const syncRoutes = new ApiRouter("/sync", "Directory Synchronization")
     },
     async ({ query, principal, services, c }) => {
       const page = await listSyncRunHistory(services, {
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
         page: query.page,
         pageSize: query.pageSize,
       });
@@ -67,8 +69,8 @@ export const syncRoutes = new ApiRouter("/sync", "Directory Synchronization")
       params: runParams,
       response: syncRunSchema,
     },
-    async ({ params, services, c }) => ({
-      ...(await showSyncRun(services, params.runId)),
-      progress: (await syncRunnerOf(c).progressOf(services, params.runId)) ?? null,
-    }),
+    async ({ params, services, c }) =>
+      withProgress(await showSyncRun(services, params.runId), () =>
+        syncRunnerOf(c).progressOf(services, params.runId),
+      ),
   );

@@ -18,6 +18,7 @@ import {
   pageQuery,
   userSchema,
 } from "../schemas.js";
+import { requestAccount } from "./request-account.js";
 
 const addressParams = z.object({ address: z.string().min(3).max(254) });
 
@@ -87,7 +88,7 @@ export const userRoutes = new ApiRouter("/users", "Users")
     },
     ({ query, principal, services }) =>
       searchUsers(services, {
-        account: query.account ?? principal?.accountCode,
+        account: requestAccount(query, principal),
         text: query.q,
         field: query.field,
         attribute: query.attribute,
@@ -114,7 +115,7 @@ export const userRoutes = new ApiRouter("/users", "Users")
       status: 201,
     },
     ({ query, body, principal, services }) =>
-      createManualUser(services, { ...body, account: query.account ?? principal?.accountCode }),
+      createManualUser(services, { ...body, account: requestAccount(query, principal) }),
   )
   .add(
     {
