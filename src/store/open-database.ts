@@ -4,7 +4,7 @@ import { Kysely, SqliteDialect } from "kysely";
 import pg from "pg";
 import { AppError } from "../errors/app-error.js";
 import { pgliteDialect } from "./pglite-dialect.js";
-import { SchemaLockingPostgresDialect } from "./postgres-dialect.js";
+import { SchemaLockingPostgresDialect, SESSION_SETTINGS_SQL } from "./postgres-dialect.js";
 import { registerSearchFunctions } from "./search-keys.js";
 import { sqliteReadWriteDialect } from "./sqlite-dialect.js";
 import { startWalCheckpointer } from "./wal-checkpointer.js";
@@ -118,7 +118,7 @@ export function createPostgresDatabase(config: pg.PoolConfig): OpenDatabase {
 }
 
 export function createPgliteDatabase(pglite: PGlite, initSql: readonly string[] = []): OpenDatabase {
-  const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, initSql) });
+  const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, [SESSION_SETTINGS_SQL, ...initSql]) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
 

@@ -1,4 +1,5 @@
 import {
+  CompiledQuery,
   PostgresAdapter,
   PostgresDialect,
   sql,
@@ -86,9 +87,25 @@ class CurrentSchemaIntrospector implements DatabaseIntrospector {
   }
 }
 
+/**
+ * Settings of every connection the pool opens. JIT compiled a short search's plan for ~200 ms whenever its
+ * cost estimate passed jit_above_cost (a scan of a million rows does), more than the scan took. Synchronized
+ * scans started a LIMIT'd scan where the last scan of the table stopped: a short search that reads rows until
+ * it has a thousand took 30 ms or 5 s by where that was (text common at one end of the table, absent in the
+ * middle); from the table's start it costs the same each time, as on SQLite.
+ */
+export const SESSION_SETTINGS_SQL =
+  "select set_config('jit', 'off', false), set_config('synchronize_seqscans', 'off', false)";
+const SESSION_SETTINGS = CompiledQuery.raw(SESSION_SETTINGS_SQL);
+
 export class SchemaLockingPostgresDialect extends PostgresDialect {
   constructor(pool: pg.Pool) {
-    super({ pool });
+    super({
+      pool,
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(SESSION_SETTINGS);
+      },
+    });
   }
 
   override createAdapter(): DialectAdapter {

@@ -48,7 +48,9 @@ const SORT_COLUMNS: Record<UserListSort, readonly string[]> = {
 const DESCENDING: Record<UserListSort, boolean> = { address: false, name: false, type: false, updated: true };
 
 /** Fewer trigram matches than this and the page sorts them; more, and it walks the sort index instead. */
-const TRIGRAM_CANDIDATES = 1000;
+export const TRIGRAM_CANDIDATES = 1000;
+/** Alias rows read per user of the budget: most users who match by an alias match by one or two. */
+const ALIAS_ROWS_PER_USER = 3;
 
 /** `%`, `_` and `\` in the searched text match themselves; the same escape works on SQLite and PostgreSQL. */
 function likePattern(folded: string): string {
@@ -154,7 +156,7 @@ async function textCondition(
   accountId: string,
   folded: string,
   field: UserSearchField,
-): Promise<{ condition: RawBuilder<SqlBool>; ids: boolean } | undefined> {
+): Promise<{ condition: RawBuilder<SqlBool>; ids: boolean; proven: boolean } | undefined> {
   if (folded === "" || field === "attribute") return undefined;
   const pattern = likePattern(folded);
   // "any" is what the console's search box asks: names, addresses and aliases, all indexed. Attribute values
@@ -164,17 +166,21 @@ async function textCondition(
     field === "alias" ? ["alias"] : field === "any" ? ["user", "alias"] : ["user"];
   const ids = new Set<string>();
   let common = false;
+  let otherAccounts = false;
   // Short text reads rows: the aliases first, where two letters are commonest (u9 in u9.b@), so a common
   // text stops early and is left to the walk below without reading the names too.
   for (const scope of isShort(folded) ? [...scopes].reverse() : scopes) {
-    const budget = TRIGRAM_CANDIDATES - ids.size;
+    // A user may match by several aliases: their rows are read a few times over the budget of users.
+    const budget = (TRIGRAM_CANDIDATES - ids.size) * (scope === "alias" ? ALIAS_ROWS_PER_USER : 1);
     const matches = await indexedMatches(db, accountId, folded, pattern, scope, budget);
-    // A full budget may have been cut short (a user matches by several aliases): the set is not complete.
-    common = matches.length >= budget;
-    if (common) break;
     for (const id of matches) ids.add(id);
+    // SQLite's alias index holds every account's aliases: its matches prove nothing of this account.
+    if (scope === "alias" && !isPostgres(db)) otherAccounts = true;
+    // A full budget was cut short: the set is not complete, and the text is common.
+    common = matches.length >= budget || ids.size >= TRIGRAM_CANDIDATES;
+    if (common) break;
   }
-  if (!common) return { condition: inKeys(db, "s.user_id", [...ids]), ids: true };
+  if (!common) return { condition: inKeys(db, "s.user_id", [...ids]), ids: true, proven: false };
   const tests = scopes.map((scope) =>
     scope === "user"
       ? like(sql`s.doc`, pattern)
@@ -184,7 +190,8 @@ async function textCondition(
             and ${like(sql`mailroster_fold(v.value)`, pattern)})`,
   );
   const condition = tests.length === 1 ? tests[0] : sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
-  return condition && { condition, ids: false };
+  // That many different users were seen to match: counting them again row by row is not needed.
+  return condition && { condition, ids: false, proven: !otherAccounts && ids.size >= TRIGRAM_CANDIDATES };
 }
 
 function fieldCondition(query: UserListQuery, folded: string): RawBuilder<SqlBool> | undefined {
@@ -220,6 +227,11 @@ export interface PreparedUserSearch {
    * group's members): counting far costs a test per row.
    */
   readonly testsEachRow: boolean;
+  /**
+   * How many users are known to match (0 when unknown): a common text's look-up saw that many different
+   * users match and nothing else filters them. A count capped at or under it needs no query.
+   */
+  readonly matchesAtLeast: number;
 }
 
 export async function prepareUserSearch(db: Executor, query: UserListQuery): Promise<PreparedUserSearch> {
@@ -233,6 +245,7 @@ export async function prepareUserSearch(db: Executor, query: UserListQuery): Pro
       : sql<SqlBool>`s.account_id = ${query.accountId}`;
   const conditions: RawBuilder<SqlBool>[] = [account];
   if (text) conditions.push(text.condition);
+  const textAlone = conditions.length;
   const field = fieldCondition(query, folded);
   if (field && (folded !== "" || query.field === "attribute")) conditions.push(field);
   if (query.attributeEquals) {
@@ -251,6 +264,7 @@ export async function prepareUserSearch(db: Executor, query: UserListQuery): Pro
     where: sql<SqlBool>`${sql.join(conditions, sql` and `)}`,
     hasText: folded !== "",
     testsEachRow: (text !== undefined && !text.ids) || query.groupIds !== undefined,
+    matchesAtLeast: text?.proven && conditions.length === textAlone ? TRIGRAM_CANDIDATES : 0,
   };
 }
 
@@ -308,6 +322,7 @@ export async function countUserSearch(
   prepared: PreparedUserSearch,
   cap: number,
 ): Promise<number> {
+  if (prepared.matchesAtLeast >= cap) return cap;
   const result = await sql<{ n: number | string }>`select count(*) as n from
     (select 1 from user_search s where ${prepared.where} limit ${cap}) as m`.execute(db);
   return Number(result.rows[0]?.n ?? 0);

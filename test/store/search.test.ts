@@ -289,7 +289,41 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
     expect(await emails(context, { text: "q9", limit: 50 })).toEqual([]);
   });
 
+  it("counts a common text to its cap, and only the users a filter keeps", async () => {
+    const context = await directory();
+    // 1,100 users with an alias holding "kq": more than the thousand a search counts row by row.
+    await bulkUsers(
+      1100,
+      (i) => ({ address: `common${i}@example.com`, name: `Common ${i}` }),
+      (i) => [`kq${i}@example.org`],
+    );
+    await setUserLocked(getDb(), "common7@example.com");
+    await setUserLocked(getDb(), "common1000@example.com");
+    for (const text of ["kq", "Example.ORG"]) {
+      const found = await searchUsers(context, { account: "CxAy", text, limit: 50 });
+      expect([text, found.total, found.totalCapped]).toEqual([text, 1000, true]);
+      expect(found.items).toHaveLength(50);
+      const locked = await searchUsers(context, { account: "CxAy", text, status: "locked", limit: 50 });
+      expect([text, locked.total, locked.totalCapped]).toEqual([text, 2, false]);
+      // The address field: none of them holds the text in its primary address.
+      const byAddress = await searchUsers(context, { account: "CxAy", text, field: "address", limit: 50 });
+      expect([text, byAddress.total, byAddress.items]).toEqual([text, 0, []]);
+    }
+  });
+
   if (dialect === "postgres") {
+    it("reads tables from their start and compiles no plan, on every connection", async () => {
+      // A LIMIT'd scan that began where the last one stopped made a short search 30 ms or 5 s by chance.
+      const db = getDb().db;
+      const settings = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          sql<{ jit: string; scans: string }>`select current_setting('jit') as jit,
+            current_setting('synchronize_seqscans') as scans from pg_sleep(0.05)`.execute(db),
+        ),
+      );
+      expect(settings.map((r) => r.rows[0])).toEqual(Array(3).fill({ jit: "off", scans: "off" }));
+    });
+
     it("falls back to a scan, loudly, where pg_trgm is not available", async () => {
       const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
       try {
