@@ -17,20 +17,17 @@ export function defineListCommand<T>(
   list: (context: ServiceContext, request: { account: string | undefined }) => Promise<readonly T[]>,
   line: (item: T) => string,
 ): CliCommand {
-  return defineCommand(
-    { ...head, positionals: [], options: { ...JSON_OPTION, ...ACCOUNT_OPTION, ...DB_OPTION } },
-    async ({ options }, io) => {
-      const items = await withDirectory(options.db, (context) => list(context, { account: options.account }));
-      if (options.json) printJson(items, io.stdout);
-      else io.stdout(items.map(line).join(""));
-      return EXIT_OK;
-    },
-  );
+  // A short list is a streamed list of one page: one spec and one way of writing either.
+  return defineStreamedListCommand(head, (context, request) => onePage(() => list(context, request)), line);
+}
+
+async function* onePage<T>(read: () => Promise<readonly T[]>): AsyncIterable<readonly T[]> {
+  yield await read();
 }
 
 /**
  * A list that can be long (users, audit): read a page at a time and written as it is read, waiting for a slow
- * reader, so memory stays bounded; the output is the same as defineListCommand's.
+ * reader, so memory stays bounded; the same output as one page would give.
  */
 export function defineStreamedListCommand<T>(
   head: CommandHead,
