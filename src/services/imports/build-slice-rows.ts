@@ -6,6 +6,7 @@ import type { UserPatch, UserRow } from "../../store/users-repository.js";
 import type { AddressRow } from "../../store/addresses-repository.js";
 import type { NoteRow } from "../../store/notes-repository.js";
 import type { PasswordHistoryRow } from "../../store/password-history-repository.js";
+import { addressRow } from "../users/address-rows.js";
 import { newId, type AuditEntry } from "../context.js";
 import type { ImportRun } from "./import-request.js";
 
@@ -81,13 +82,9 @@ export function buildSliceRows(slice: SliceContext, users: readonly PlannedUser[
           now,
         }),
       );
-      addresses.push({
-        address_key: source.email.key,
-        account_id: planned.accountId,
-        user_id: userId,
-        address: email,
-        kind: "primary",
-      });
+      addresses.push(
+        addressRow({ key: source.email.key, address: email }, planned.accountId, userId, "primary"),
+      );
     } else if (planned.action === "update") {
       patches.push({
         id: userId,
@@ -104,13 +101,7 @@ export function buildSliceRows(slice: SliceContext, users: readonly PlannedUser[
       });
     }
     for (const alias of planned.aliasesToAdd) {
-      addresses.push({
-        address_key: alias.key,
-        account_id: planned.accountId,
-        user_id: userId,
-        address: alias.address,
-        kind: "alias",
-      });
+      addresses.push(addressRow(alias, planned.accountId, userId, "alias"));
     }
     for (const a of planned.attributes) {
       const definitionId = definitionIds.get(`${planned.accountId}:${a.key}`);

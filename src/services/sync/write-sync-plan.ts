@@ -1,4 +1,3 @@
-import type { Address } from "../../directory/address.js";
 import { newUserRow, type NewUserRow } from "../../directory/new-user-row.js";
 import type { SyncPlan, SyncSnapshot } from "../../directory/plan-sync.js";
 import {
@@ -13,6 +12,7 @@ import {
   updateConnectorUserDns,
   type ConnectorUserRow,
 } from "../../store/connectors-repository.js";
+import { addressRows } from "../users/address-rows.js";
 import { writeAudit, type AuditEntry, type Authorized, type ServiceContext, type Tx } from "../context.js";
 
 // Key order is the audit's JSON: email, name, type, aliases.
@@ -22,17 +22,6 @@ const snapshot = (s: SyncSnapshot): unknown => ({
   type: s.type,
   aliases: s.aliases,
 });
-
-function addressRows(accountId: string, userId: string, primary: Address, aliases: readonly Address[]) {
-  const row = (a: Address, kind: "primary" | "alias"): AddressRow => ({
-    address_key: a.key,
-    account_id: accountId,
-    user_id: userId,
-    address: a.address,
-    kind,
-  });
-  return [row(primary, "primary"), ...aliases.map((a) => row(a, "alias"))];
-}
 
 /** Each change's audit row, in the order the plan met them: users, then the flagged, then the removed. */
 function auditOf(plan: SyncPlan, accountId: string): AuditEntry[] {

@@ -4,6 +4,7 @@ import { deleteUserAddress, findAddressesByKeys, insertAddresses } from "../../s
 import { findDomainByName } from "../../store/domains-repository.js";
 import { findUsersByIds, updateUserEmail } from "../../store/users-repository.js";
 import { authorize, writeAudit, type Authorized, type ServiceContext, type Tx } from "../context.js";
+import { addressRow } from "./address-rows.js";
 import { assertUserChange } from "./assert-user-change.js";
 import { findTarget, getUser } from "./find-users.js";
 import type { UserView } from "./user-view.js";
@@ -48,15 +49,7 @@ export async function changePrimaryAddressWithin(
   await assertUserChange(tx, actor, user.account_id, user.id, { fields: ["aliases"] });
   if (taken) await deleteUserAddress(tx, user.id, address.key);
   await deleteUserAddress(tx, user.id, user.email_key);
-  await insertAddresses(tx, [
-    {
-      address_key: address.key,
-      account_id: user.account_id,
-      user_id: user.id,
-      address: address.address,
-      kind: "primary",
-    },
-  ]);
+  await insertAddresses(tx, [addressRow(address, user.account_id, user.id, "primary")]);
   await updateUserEmail(tx, user.id, address, context.now().toISOString());
   await writeAudit(tx, context, actor, [
     // Under both addresses, so the history of either finds it.

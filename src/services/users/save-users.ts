@@ -20,6 +20,7 @@ import { insertNote } from "../../store/notes-repository.js";
 import { findUsersByIds, insertUser, updateUser, type UserRow } from "../../store/users-repository.js";
 import { insertGroupMembers } from "../../store/groups-repository.js";
 import { resolveAccountIfNamed } from "../account-lookup.js";
+import { addressRow } from "./address-rows.js";
 import { assertUserChange, describeUserChange } from "./assert-user-change.js";
 import { authorize, newId, writeAudit, type Authorized, type ServiceContext, type Tx } from "../context.js";
 import { auditCreatedGroups, ensureGroupPath } from "../groups-service.js";
@@ -242,15 +243,7 @@ export async function saveUsersWithin(
         now,
       });
       await insertUser(tx, user);
-      await insertAddresses(tx, [
-        {
-          address_key: address.key,
-          account_id: accountId,
-          user_id: user.id,
-          address: address.address,
-          kind: "primary",
-        },
-      ]);
+      await insertAddresses(tx, [addressRow(address, accountId, user.id, "primary")]);
       if (hash !== null) await recordPassword(tx, user, hash, now);
       result.created.push(user.email);
     }
@@ -307,13 +300,7 @@ async function replaceAliases(tx: Tx, user: UserRow, aliases: readonly string[])
   await deleteAliases(tx, user.id);
   await insertAddresses(
     tx,
-    parsed.map((alias) => ({
-      address_key: alias.key,
-      account_id: user.account_id,
-      user_id: user.id,
-      address: alias.address,
-      kind: "alias",
-    })),
+    parsed.map((alias) => addressRow(alias, user.account_id, user.id, "alias")),
   );
 }
 
