@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { inKeys } from "./bulk/chunked-keys.js";
 import { isPostgres } from "./bulk/dialect.js";
 import { keysetCondition, type KeysetValue } from "./keyset-page.js";
+import { containsPattern } from "./like-pattern.js";
 import type { Executor } from "./schema.js";
 import { foldSearchText, searchSortKey } from "./search-keys.js";
 
@@ -48,14 +49,9 @@ const SORT_COLUMNS: Record<UserListSort, readonly string[]> = {
 const DESCENDING: Record<UserListSort, boolean> = { address: false, name: false, type: false, updated: true };
 
 /** Fewer trigram matches than this and the page sorts them; more, and it walks the sort index instead. */
-export const TRIGRAM_CANDIDATES = 1000;
+const TRIGRAM_CANDIDATES = 1000;
 /** Alias rows read per user of the budget: most users who match by an alias match by one or two. */
 const ALIAS_ROWS_PER_USER = 3;
-
-/** `%`, `_` and `\` in the searched text match themselves; the same escape works on SQLite and PostgreSQL. */
-function likePattern(folded: string): string {
-  return `%${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
   sql<SqlBool>`${column} like ${pattern} escape '\\'`;
@@ -158,7 +154,7 @@ async function textCondition(
   field: UserSearchField,
 ): Promise<{ condition: RawBuilder<SqlBool>; ids: boolean; proven: boolean } | undefined> {
   if (folded === "" || field === "attribute") return undefined;
-  const pattern = likePattern(folded);
+  const pattern = containsPattern(folded);
   // "any" is what the console's search box asks: names, addresses and aliases, all indexed. Attribute values
   // are searched only when asked (field "attribute", a scan) or filtered exactly (attributeEquals, indexed):
   // in "any" they made every search read the account's five million values at a million users.
@@ -195,7 +191,7 @@ async function textCondition(
 }
 
 function fieldCondition(query: UserListQuery, folded: string): RawBuilder<SqlBool> | undefined {
-  const pattern = likePattern(folded);
+  const pattern = containsPattern(folded);
   switch (query.field) {
     case "any":
       return undefined;
