@@ -25,37 +25,30 @@ function compareOne(actual: unknown, op: string, expected: FilterValue, caseExac
   }
   if (typeof expected === "number") {
     if (typeof actual !== "number") return op === "ne";
-    switch (op) {
-      case "eq":
-        return actual === expected;
-      case "ne":
-        return actual !== expected;
-      case "gt":
-        return actual > expected;
-      case "ge":
-        return actual >= expected;
-      case "lt":
-        return actual < expected;
-      case "le":
-        return actual <= expected;
-      default:
-        return false;
-    }
+    return compareOrdered(actual, op, expected);
   }
   if (typeof actual !== "string") return op === "ne";
   const [a, b] = compareStrings(actual, expected, caseExact);
   switch (op) {
-    case "eq":
-      return a === b;
-    case "ne":
-      return a !== b;
     case "co":
       return a.includes(b);
     case "sw":
       return a.startsWith(b);
     case "ew":
       return a.endsWith(b);
-    // dateTime values are ISO-8601 in UTC, so text order is time order.
+    default:
+      // dateTime values are ISO-8601 in UTC, so text order is time order.
+      return compareOrdered(a, op, b);
+  }
+}
+
+/** eq, ne and the orderings, alike for numbers and for strings; false for any other operator. */
+function compareOrdered<T extends number | string>(a: T, op: string, b: T): boolean {
+  switch (op) {
+    case "eq":
+      return a === b;
+    case "ne":
+      return a !== b;
     case "gt":
       return a > b;
     case "ge":
