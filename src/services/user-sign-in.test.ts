@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OWASP_ARGON2ID } from "../adapters/password-hasher.js";
 import { DIALECTS, useTestDatabase, type TestDatabase } from "../../test/support/databases.js";
-import { initExample, makeContext } from "../../test/support/service-context.js";
+import { countingHasher, exampleWithClock } from "../../test/support/service-context.js";
 import { listAuditRows } from "../store/audit-repository.js";
 import { setPasswordPolicy } from "./password-policy-service.js";
 import { saveUsers } from "./users/save-users.js";
@@ -11,21 +11,8 @@ const PASSWORD = "Tidal-Lantern-7";
 
 /** The example directory with mia (alias mia.alt@), a clock the test moves, and a hasher counting verifies. */
 async function setUp(open: TestDatabase) {
-  const clock = { now: new Date("2026-01-05T09:00:00Z") };
-  const base = makeContext(open);
-  let verifies = 0;
-  const context = {
-    ...base,
-    now: () => clock.now,
-    hasher: {
-      hash: (p: string) => base.hasher.hash(p),
-      verify: (h: string, p: string) => {
-        verifies++;
-        return base.hasher.verify(h, p);
-      },
-    },
-  };
-  await initExample(context);
+  const counting = countingHasher();
+  const { clock, context } = await exampleWithClock(open, counting.hasher);
   await saveUsers(context, {
     users: [
       {
@@ -41,7 +28,7 @@ async function setUp(open: TestDatabase) {
   });
   const check = (attempt: Partial<SignInAttempt> & { email: string; password: string }) =>
     checkUserSignIn(context, { door: "portal", ...attempt });
-  return { context, clock, check, verifies: () => verifies };
+  return { context, clock, check, verifies: counting.verifies };
 }
 
 describe("the timing equaliser", () => {

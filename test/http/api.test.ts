@@ -6,14 +6,11 @@ import { RateLimiter } from "../../src/http/rate-limit.js";
 import { saveUsers } from "../../src/services/users/save-users.js";
 import { ApiClient, errorCode as code, signInClient } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
-import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
+import { ADMIN_PASSWORD, exampleWithClock } from "../support/service-context.js";
 
 /** The example directory, an app over it with a clock the test moves, and a signed-in Super Administrator. */
 async function setUp(open: TestDatabase, limit = 1000) {
-  const clock = { now: new Date("2026-01-05T09:00:00Z") };
-  const now = (): Date => clock.now;
-  const context = { ...makeContext(open), now };
-  await initExample(context);
+  const { clock, now, context } = await exampleWithClock(open);
   await saveUsers(context, {
     users: [
       {

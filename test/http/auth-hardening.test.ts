@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { isCommonPassword } from "../../src/adapters/common-passwords.js";
-import { createArgon2Hasher, type PasswordHasher } from "../../src/adapters/password-hasher.js";
 import { createApp } from "../../src/http/app.js";
 import type { AppDependencies } from "../../src/http/http-env.js";
 import { RateLimiter } from "../../src/http/rate-limit.js";
@@ -9,25 +8,9 @@ import { assignRole } from "../../src/services/users/assign-role.js";
 import { saveUsers } from "../../src/services/users/save-users.js";
 import { ApiClient, errorCode, signInClient } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
-import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
+import { ADMIN_PASSWORD, countingHasher, exampleWithClock, makeContext } from "../support/service-context.js";
 
 const PASSWORD = "Tidal-Lantern-7";
-
-/** The argon2 hasher, counting verifies: every sign-in attempt must spend exactly one. */
-function countingHasher(): { hasher: PasswordHasher; verifies: () => number } {
-  const real = createArgon2Hasher();
-  let count = 0;
-  return {
-    hasher: {
-      hash: (password) => real.hash(password),
-      verify: (hashed, password) => {
-        count++;
-        return real.verify(hashed, password);
-      },
-    },
-    verifies: () => count,
-  };
-}
 
 /**
  * The example directory (CxAy, admin@example.com) with eu1 nested under it; sam@example.com a second Super
@@ -35,11 +18,8 @@ function countingHasher(): { hasher: PasswordHasher; verifies: () => number } {
  * moves; admin signed in.
  */
 async function setUp(open: TestDatabase, deps: Partial<AppDependencies> = {}) {
-  const clock = { now: new Date("2026-01-05T09:00:00Z") };
-  const now = (): Date => clock.now;
+  const { clock, now, context: system } = await exampleWithClock(open);
   const counting = countingHasher();
-  const system = { ...makeContext(open), now };
-  await initExample(system);
   await createAccount(system, { name: "EU", code: "eu1", parent: "CxAy", kind: "mail-processing" });
   await addDomain(system, { domain: "eu.example.net", account: "eu1" });
   await saveUsers(system, {

@@ -5,7 +5,7 @@ import { setPasswordPolicy } from "../../src/services/password-policy-service.js
 import { saveUsers } from "../../src/services/users/save-users.js";
 import { createTestApp, signInClient } from "../support/api-client.js";
 import { DIALECTS, useTestDatabase, type TestDatabase } from "../support/databases.js";
-import { ADMIN_PASSWORD, initExample, makeContext } from "../support/service-context.js";
+import { ADMIN_PASSWORD, exampleWithClock } from "../support/service-context.js";
 
 const PASSWORD = "Tidal-Lantern-7";
 
@@ -64,10 +64,7 @@ class PortalBrowser {
 
 /** The example directory; mia a mail user (alias, group), ned must change his password first. */
 async function setUp(open: TestDatabase) {
-  const clock = { now: new Date("2026-01-05T09:00:00Z") };
-  const now = (): Date => clock.now;
-  const system = { ...makeContext(open), now };
-  await initExample(system);
+  const { clock, now, context: system } = await exampleWithClock(open);
   await saveUsers(system, {
     users: [
       {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCommonPassword } from "../../src/adapters/common-passwords.js";
-import { createArgon2Hasher } from "../../src/adapters/password-hasher.js";
+import { createArgon2Hasher, type PasswordHasher } from "../../src/adapters/password-hasher.js";
 import type { Actor, ServiceContext } from "../../src/services/context.js";
 import { initDirectory } from "../../src/services/accounts-service.js";
 import { createGroup } from "../../src/services/groups-service.js";
@@ -18,6 +18,22 @@ export function makeContext(
   actor: Actor = { kind: "system", name: "test" },
 ): ServiceContext {
   return { db: open.db, hasher: createArgon2Hasher(), isCommonPassword, now: () => new Date(), actor };
+}
+
+/** The argon2 hasher, counting verifies: every sign-in attempt must spend exactly one. */
+export function countingHasher(): { hasher: PasswordHasher; verifies: () => number } {
+  const real = createArgon2Hasher();
+  let count = 0;
+  return {
+    hasher: {
+      hash: (password) => real.hash(password),
+      verify: (hashed, password) => {
+        count++;
+        return real.verify(hashed, password);
+      },
+    },
+    verifies: () => count,
+  };
 }
 
 /** helen@example.com, who signs in with this password as it is (no change forced); each test gives her roles. */
@@ -37,6 +53,22 @@ export async function initExample(context: ServiceContext): Promise<void> {
     admin: "admin@example.com",
     adminPassword: ADMIN_PASSWORD,
   });
+}
+
+/**
+ * Builder: the example directory, its `context` reading the time from a clock the test moves (from
+ * 2026-01-05 09:00 UTC), and `now` reading the same clock for an app over the database; `hasher` replaces
+ * the context's.
+ */
+export async function exampleWithClock(
+  open: OpenDatabase,
+  hasher?: PasswordHasher,
+): Promise<{ clock: { now: Date }; now: () => Date; context: ServiceContext }> {
+  const clock = { now: new Date("2026-01-05T09:00:00Z") };
+  const now = (): Date => clock.now;
+  const context = { ...makeContext(open), now, ...(hasher ? { hasher } : {}) };
+  await initExample(context);
+  return { clock, now, context };
 }
 
 /**
