@@ -14,7 +14,7 @@ import { checkNoteOption, importerContext, importVerdict, runImportFile } from "
 import { JsonArrayWriter, StreamingWriter } from "../json-stream.js";
 import { dispatchOptionsFromEnv } from "../mail-options.js";
 import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "../shared-options.js";
-import { issueTable, refusedOutcome } from "./import-commands.js";
+import { AS_OPTION, importReport, refusedOutcome } from "./import-commands.js";
 
 function refused(file: string, code: string, message: string): DelegateImportOutcome {
   return { ...refusedOutcome(file, code, message), summary: EMPTY_DELEGATE_SUMMARY };
@@ -22,21 +22,21 @@ function refused(file: string, code: string, message: string): DelegateImportOut
 
 function formatOutcome(outcome: DelegateImportOutcome): string {
   const s = outcome.summary;
-  return [
-    `Delegate Mailbox Access (import ${outcome.importId ?? "not recorded"})`,
-    `  File:             ${outcome.file}`,
-    `  Sheet:            ${outcome.sheet ?? "-"}`,
-    `  Checkpoint cell:  ${outcome.checkpoint ?? "-"}`,
-    `  Rows read:        ${s.rows}`,
-    `  Pairs to add:     ${s.add}`,
-    `  Pairs to remove:  ${s.remove}`,
-    `  Pairs unchanged:  ${s.unchanged}`,
-    ...issueTable("Errors", outcome.errors, outcome.errorCount, outcome.errorCounts),
-    ...issueTable("Warnings", outcome.warnings, outcome.warningCount, outcome.warningCounts),
-    "",
+  return importReport(
+    "Delegate Mailbox Access",
+    outcome,
+    17,
+    [
+      ["File", outcome.file],
+      ["Sheet", outcome.sheet ?? "-"],
+      ["Checkpoint cell", outcome.checkpoint ?? "-"],
+      ["Rows read", s.rows],
+      ["Pairs to add", s.add],
+      ["Pairs to remove", s.remove],
+      ["Pairs unchanged", s.unchanged],
+    ],
     importVerdict(outcome, "delegates"),
-    "",
-  ].join("\n");
+  );
 }
 
 const PRIMARY_OPTION = {
@@ -54,11 +54,7 @@ export const delegatesImportCommand = defineCommand(
       "Preview (or with --save, save) delegate mailbox access from an .xls sheet: primary, delegate[, action].",
     positionals: [{ name: "FILE", description: "The .xls spreadsheet." }],
     options: {
-      as: {
-        type: "string",
-        value: "EMAIL",
-        description: "The administrator who imports (default: the account's first Super Administrator).",
-      },
+      ...AS_OPTION,
       note: {
         type: "string",
         value: "TEXT",

@@ -64,7 +64,7 @@ function countLine(listed: number, total: number, byCode: Readonly<Record<string
   return `${total.toLocaleString("en-US")}; the first ${listed.toLocaleString("en-US")} listed; ${codes}`;
 }
 
-export function issueTable(
+function issueTable(
   title: string,
   issues: readonly IssueView[],
   total: number,
@@ -83,32 +83,70 @@ export function issueTable(
   ];
 }
 
-function formatOutcome(outcome: ImportOutcome): string {
-  const s = outcome.summary;
-  const lines = [
-    `Spreadsheet Information (import ${outcome.importId ?? "not recorded"})`,
-    `  File:                 ${outcome.file}`,
-    `  Import format:        Mimecast Import`,
-    `  Sheet:                ${outcome.sheet ?? "-"}`,
-    `  Checkpoint cell:      ${outcome.checkpoint ?? "-"}`,
-    `  Rows read:            ${s.rows}`,
-    `  Users to create:      ${s.create}`,
-    `  Users to update:      ${s.update}`,
-    `  Users unchanged:      ${s.unchanged}`,
-    `  Aliases to add:       ${s.aliasesAdded}`,
-    `  Attributes to create: ${s.attributesCreated.length > 0 ? s.attributesCreated.join(", ") : "-"}`,
-    `  Group members to add: ${s.groupAdded}`,
-    `  Group members leaving: ${s.groupRemoved}`,
-    `  Users whose type changes: ${s.typeChanged}`,
+/** What a user import's and a delegate import's outcomes share, all that their reports print besides counts. */
+type ReportedOutcome = Pick<
+  ImportOutcome,
+  | "importId"
+  | "file"
+  | "sheet"
+  | "checkpoint"
+  | "errors"
+  | "warnings"
+  | "errorCount"
+  | "warningCount"
+  | "errorCounts"
+  | "warningCounts"
+>;
+
+/**
+ * An import's report: the title, its facts and counts as `label: value` (values aligned after `width`; a longer
+ * label takes one space), the errors and warnings, and the verdict.
+ */
+export function importReport(
+  title: string,
+  outcome: ReportedOutcome,
+  width: number,
+  facts: readonly (readonly [label: string, value: string | number])[],
+  verdict: string,
+): string {
+  return [
+    `${title} (import ${outcome.importId ?? "not recorded"})`,
+    ...facts.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`),
     ...issueTable("Errors", outcome.errors, outcome.errorCount, outcome.errorCounts),
     ...issueTable("Warnings", outcome.warnings, outcome.warningCount, outcome.warningCounts),
     "",
-    importVerdict(outcome),
-  ];
-  return lines.join("\n") + "\n";
+    verdict,
+    "",
+  ].join("\n");
 }
 
-const AS_OPTION = {
+function formatOutcome(outcome: ImportOutcome): string {
+  const s = outcome.summary;
+  return importReport(
+    "Spreadsheet Information",
+    outcome,
+    21,
+    [
+      ["File", outcome.file],
+      ["Import format", "Mimecast Import"],
+      ["Sheet", outcome.sheet ?? "-"],
+      ["Checkpoint cell", outcome.checkpoint ?? "-"],
+      ["Rows read", s.rows],
+      ["Users to create", s.create],
+      ["Users to update", s.update],
+      ["Users unchanged", s.unchanged],
+      ["Aliases to add", s.aliasesAdded],
+      ["Attributes to create", s.attributesCreated.length > 0 ? s.attributesCreated.join(", ") : "-"],
+      ["Group members to add", s.groupAdded],
+      ["Group members leaving", s.groupRemoved],
+      ["Users whose type changes", s.typeChanged],
+    ],
+    importVerdict(outcome),
+  );
+}
+
+/** Who imports: shared by the user and the delegate import. */
+export const AS_OPTION = {
   as: {
     type: "string",
     value: "EMAIL",
