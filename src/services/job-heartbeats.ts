@@ -18,11 +18,46 @@ export interface WorkHeartbeats<P> {
   readonly lastSignOf: (context: ServiceContext, id: string, recordedAt: string) => Promise<number>;
   /** The progress last written; undefined before the first report or after the end. */
   readonly progressOf: (context: ServiceContext, id: string) => Promise<P | undefined>;
+  /**
+   * A lease's watchdog: work that has ended (undefined) needs nothing; work whose process showed a sign of
+   * life within `leaseMs` is alive, to be looked at again when its lease would end; else it is failed. The
+   * heartbeat of work that has ended (or was failed) goes.
+   */
+  readonly settle: (
+    context: ServiceContext,
+    id: string,
+    leaseMs: number,
+    work: UnfinishedWork | undefined,
+  ) => Promise<{ checkAgainAt?: Date; failed: boolean }>;
+  /**
+   * At server start: fails each of `works` (all of them without `staleAfterMs`, else those whose process
+   * has shown no sign of life for that long: another server may be running the rest). How many it failed.
+   */
+  readonly failStale: (
+    context: ServiceContext,
+    works: readonly (UnfinishedWork & { readonly id: string })[],
+    staleAfterMs: number | undefined,
+  ) => Promise<number>;
+}
+
+/** Work still recorded as running, as its lease sees it. */
+export interface UnfinishedWork {
+  /** When its own record last changed (a heartbeat may be later). */
+  readonly recordedAt: string;
+  /** Fails it as interrupted: false when it had ended meanwhile (the update is guarded by its state). */
+  readonly fail: () => Promise<boolean>;
 }
 
 export function heartbeatsOf<P>(kind: "import" | "sync"): WorkHeartbeats<P> {
   const key = (id: string): string => `${kind}:${id}`;
+  const end = (context: ServiceContext, id: string) => deleteJobHeartbeat(context.db, key(id));
+  const lastSignOf = async (context: ServiceContext, id: string, recordedAt: string) => {
+    const beat = await findJobHeartbeat(context.db, key(id));
+    return Math.max(Date.parse(recordedAt), beat ? Date.parse(beat.heartbeat_at) : 0);
+  };
   return {
+    end,
+    lastSignOf,
     beat: (context, id, progress) =>
       beatJobHeartbeat(
         context.db,
@@ -30,14 +65,34 @@ export function heartbeatsOf<P>(kind: "import" | "sync"): WorkHeartbeats<P> {
         context.now().toISOString(),
         progress === undefined ? undefined : JSON.stringify(progress),
       ),
-    end: (context, id) => deleteJobHeartbeat(context.db, key(id)),
-    lastSignOf: async (context, id, recordedAt) => {
-      const beat = await findJobHeartbeat(context.db, key(id));
-      return Math.max(Date.parse(recordedAt), beat ? Date.parse(beat.heartbeat_at) : 0);
-    },
     progressOf: async (context, id) => {
       const beat = await findJobHeartbeat(context.db, key(id));
       return beat?.progress_json ? (JSON.parse(beat.progress_json) as P) : undefined;
+    },
+    settle: async (context, id, leaseMs, work) => {
+      if (work === undefined) {
+        await end(context, id);
+        return { failed: false };
+      }
+      const endsAt = (await lastSignOf(context, id, work.recordedAt)) + leaseMs;
+      if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
+      const failed = await work.fail();
+      await end(context, id);
+      return { failed };
+    },
+    failStale: async (context, works, staleAfterMs) => {
+      let failed = 0;
+      const now = context.now().getTime();
+      for (const work of works) {
+        if (
+          staleAfterMs !== undefined &&
+          now - (await lastSignOf(context, work.id, work.recordedAt)) < staleAfterMs
+        ) {
+          continue;
+        }
+        if (await work.fail()) failed++;
+      }
+      return failed;
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   type ImportRow,
 } from "../../store/imports-repository.js";
 import type { ServiceContext } from "../context.js";
-import { heartbeatsOf } from "../job-heartbeats.js";
+import { heartbeatsOf, type UnfinishedWork } from "../job-heartbeats.js";
 import { queueImportUnfinishedMail } from "./import-failure-mail.js";
 import type { ImportProgress } from "./import-request.js";
 import type { IssueView } from "./import-states.js";
@@ -58,18 +58,9 @@ export async function failInterruptedImports(
   context: ServiceContext,
   options: { staleAfterMs?: number | undefined } = {},
 ): Promise<number> {
-  let failed = 0;
-  const now = context.now().getTime();
-  for (const row of await listImportRowsInStates(context.db, UNFINISHED)) {
-    if (
-      options.staleAfterMs !== undefined &&
-      now - (await lastSignOfImport(context, row)) < options.staleAfterMs
-    ) {
-      continue;
-    }
-    if (await failInterrupted(context, row)) failed++;
-  }
-  return failed;
+  const rows = await listImportRowsInStates(context.db, UNFINISHED);
+  const works = rows.map((row) => ({ id: row.id, ...leasedImport(context, row) }));
+  return IMPORT_HEARTBEATS.failStale(context, works, options.staleAfterMs);
 }
 
 function failInterrupted(context: ServiceContext, row: ImportRow): Promise<boolean> {
@@ -83,9 +74,9 @@ function failInterrupted(context: ServiceContext, row: ImportRow): Promise<boole
  */
 export const IMPORT_HEARTBEATS = heartbeatsOf<ImportProgress>("import");
 
-/** When the server running an import last showed it was alive: its heartbeat, else the record's last change. */
-function lastSignOfImport(context: ServiceContext, row: ImportRow): Promise<number> {
-  return IMPORT_HEARTBEATS.lastSignOf(context, row.id, row.updated_at);
+/** An unfinished import as its lease sees it: alive while its record or heartbeat is recent. */
+function leasedImport(context: ServiceContext, row: ImportRow): UnfinishedWork {
+  return { recordedAt: row.updated_at, fail: () => failInterrupted(context, row) };
 }
 
 /** An unfinished import's progress as its server last wrote it; undefined when finished or not started. */
@@ -112,15 +103,8 @@ export async function settleImportLease(
   leaseMs: number,
 ): Promise<{ checkAgainAt?: Date; failed: boolean }> {
   const row = await findImportById(context.db, id);
-  if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) {
-    await IMPORT_HEARTBEATS.end(context, id);
-    return { failed: false };
-  }
-  const endsAt = (await lastSignOfImport(context, row)) + leaseMs;
-  if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
-  const failed = await failInterrupted(context, row);
-  await IMPORT_HEARTBEATS.end(context, id);
-  return { failed };
+  const unfinished = row && (UNFINISHED as readonly string[]).includes(row.state);
+  return IMPORT_HEARTBEATS.settle(context, id, leaseMs, unfinished ? leasedImport(context, row) : undefined);
 }
 
 /** A background import that ended in an unexpected error: record it rather than leave the import stuck. */

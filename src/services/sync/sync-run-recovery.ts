@@ -41,13 +41,11 @@ export async function settleSyncLease(
   leaseMs: number,
 ): Promise<{ checkAgainAt?: Date; failed: boolean }> {
   const run = await findSyncRunById(context.db, runId);
-  if (run?.state !== "running") {
-    await SYNC_HEARTBEATS.end(context, runId);
-    return { failed: false };
-  }
-  const endsAt = (await SYNC_HEARTBEATS.lastSignOf(context, runId, run.started_at)) + leaseMs;
-  if (endsAt > context.now().getTime()) return { checkAgainAt: new Date(endsAt), failed: false };
-  return { failed: await failInterrupted(context, runId) };
+  if (run?.state !== "running") return SYNC_HEARTBEATS.settle(context, runId, leaseMs, undefined);
+  return SYNC_HEARTBEATS.settle(context, runId, leaseMs, {
+    recordedAt: run.started_at,
+    fail: () => recordSyncRunFailure(context, runId, "sync_interrupted", INTERRUPTED),
+  });
 }
 
 /**
@@ -59,12 +57,10 @@ export async function failInterruptedSyncRuns(
   context: ServiceContext,
   options: { staleAfterMs?: number | undefined } = {},
 ): Promise<number> {
-  let failed = 0;
-  const now = context.now().getTime();
-  for (const run of await listRunningSyncRuns(context.db)) {
-    const since = await SYNC_HEARTBEATS.lastSignOf(context, run.id, run.started_at);
-    if (options.staleAfterMs !== undefined && now - since < options.staleAfterMs) continue;
-    if (await failInterrupted(context, run.id)) failed++;
-  }
-  return failed;
+  const works = (await listRunningSyncRuns(context.db)).map((run) => ({
+    id: run.id,
+    recordedAt: run.started_at,
+    fail: () => failInterrupted(context, run.id),
+  }));
+  return SYNC_HEARTBEATS.failStale(context, works, options.staleAfterMs);
 }
