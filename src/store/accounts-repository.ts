@@ -1,6 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { Executor, AccountsTable } from "./schema.js";
-import { findRowById } from "./table-rows.js";
+import { findRowByKey } from "./table-rows.js";
 
 export type AccountRow = Selectable<AccountsTable>;
 
@@ -9,11 +9,11 @@ export async function insertAccount(db: Executor, row: AccountRow): Promise<void
 }
 
 export async function findAccountByCodeKey(db: Executor, codeKey: string): Promise<AccountRow | undefined> {
-  return db.selectFrom("accounts").selectAll().where("code_key", "=", codeKey).executeTakeFirst();
+  return findRowByKey(db, "accounts", "code_key", codeKey);
 }
 
 export async function findAccountById(db: Executor, id: string): Promise<AccountRow | undefined> {
-  return findRowById(db, "accounts", id);
+  return findRowByKey(db, "accounts", "id", id);
 }
 
 export async function listAccounts(db: Executor): Promise<AccountRow[]> {

@@ -1,6 +1,6 @@
 import type { Selectable, Updateable } from "kysely";
 import type { ApiTokensTable, Executor } from "./schema.js";
-import { findRowById } from "./table-rows.js";
+import { findRowByKey } from "./table-rows.js";
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 
@@ -9,7 +9,7 @@ export async function insertApiToken(db: Executor, row: ApiTokenRow): Promise<vo
 }
 
 export async function findApiTokenById(db: Executor, id: string): Promise<ApiTokenRow | undefined> {
-  return findRowById(db, "api_tokens", id);
+  return findRowByKey(db, "api_tokens", "id", id);
 }
 
 export async function listApiTokenRows(

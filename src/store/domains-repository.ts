@@ -1,5 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { DomainsTable, Executor } from "./schema.js";
+import { findRowByKey } from "./table-rows.js";
 import { escapeLike } from "./like-pattern.js";
 
 export type DomainRow = Selectable<DomainsTable>;
@@ -15,7 +16,7 @@ export async function insertDomain(db: Executor, row: DomainRow): Promise<void> 
 }
 
 export async function findDomainByName(db: Executor, name: string): Promise<DomainRow | undefined> {
-  return db.selectFrom("domains").selectAll().where("name", "=", name).executeTakeFirst();
+  return findRowByKey(db, "domains", "name", name);
 }
 
 export async function listDomainsOfAccount(db: Executor, accountId: string): Promise<DomainRow[]> {

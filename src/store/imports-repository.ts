@@ -1,7 +1,7 @@
 import { keysetCondition, keysetDirection, type KeysetRequest } from "./keyset-page.js";
 import type { Selectable, Updateable } from "kysely";
 import type { Executor, ImportsTable } from "./schema.js";
-import { countRows, findRowById } from "./table-rows.js";
+import { countRows, findRowByKey } from "./table-rows.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 
@@ -18,7 +18,7 @@ export async function updateImport(
 }
 
 export async function findImportById(db: Executor, id: string): Promise<ImportRow | undefined> {
-  return findRowById(db, "imports", id);
+  return findRowByKey(db, "imports", "id", id);
 }
 
 export async function listImportRows(

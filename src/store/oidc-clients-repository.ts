@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Executor, OidcClientsTable } from "./schema.js";
-import { findRowById } from "./table-rows.js";
+import { findRowByKey } from "./table-rows.js";
 
 export type OidcClientRow = Selectable<OidcClientsTable>;
 
@@ -9,7 +9,7 @@ export async function insertOidcClient(db: Executor, row: OidcClientRow): Promis
 }
 
 export async function findOidcClientById(db: Executor, id: string): Promise<OidcClientRow | undefined> {
-  return findRowById(db, "oidc_clients", id);
+  return findRowByKey(db, "oidc_clients", "id", id);
 }
 
 /** A page of the clients of some accounts, by id (time-ordered): keyset after `afterId`. */

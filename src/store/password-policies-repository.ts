@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Executor, PasswordPoliciesTable } from "./schema.js";
+import { findRowByKey } from "./table-rows.js";
 
 export type PasswordPolicyRow = Selectable<PasswordPoliciesTable>;
 
@@ -7,11 +8,7 @@ export async function findPasswordPolicyRow(
   db: Executor,
   accountId: string,
 ): Promise<PasswordPolicyRow | undefined> {
-  return db
-    .selectFrom("password_policies")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .executeTakeFirst();
+  return findRowByKey(db, "password_policies", "account_id", accountId);
 }
 
 export async function upsertPasswordPolicyRow(db: Executor, row: PasswordPolicyRow): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Executor, RecipientSettingsTable } from "./schema.js";
+import { findRowByKey } from "./table-rows.js";
 
 export type RecipientSettingsRow = Selectable<RecipientSettingsTable>;
 
@@ -7,11 +8,7 @@ export async function findRecipientSettings(
   db: Executor,
   accountId: string,
 ): Promise<RecipientSettingsRow | undefined> {
-  return db
-    .selectFrom("recipient_settings")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .executeTakeFirst();
+  return findRowByKey(db, "recipient_settings", "account_id", accountId);
 }
 
 export async function upsertRecipientSettings(db: Executor, row: RecipientSettingsRow): Promise<void> {

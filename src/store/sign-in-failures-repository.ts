@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Executor, SignInFailuresTable } from "./schema.js";
+import { findRowByKey } from "./table-rows.js";
 
 export type SignInFailuresRow = Selectable<SignInFailuresTable>;
 
@@ -7,7 +8,7 @@ export async function findSignInFailures(
   db: Executor,
   userId: string,
 ): Promise<SignInFailuresRow | undefined> {
-  return db.selectFrom("sign_in_failures").selectAll().where("user_id", "=", userId).executeTakeFirst();
+  return findRowByKey(db, "sign_in_failures", "user_id", userId);
 }
 
 export async function upsertSignInFailures(db: Executor, row: SignInFailuresRow): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Executor, SyncRunsTable } from "./schema.js";
-import { countRows, findRowById } from "./table-rows.js";
+import { countRows, findRowByKey } from "./table-rows.js";
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
 
@@ -9,7 +9,7 @@ export async function insertSyncRun(db: Executor, row: Insertable<SyncRunsTable>
 }
 
 export async function findSyncRunById(db: Executor, id: string): Promise<SyncRunRow | undefined> {
-  return findRowById(db, "sync_runs", id);
+  return findRowByKey(db, "sync_runs", "id", id);
 }
 
 /** The account's latest runs, newest first (at most `limit`). */

@@ -1,23 +1,27 @@
-import type { Selectable, SelectQueryBuilder } from "kysely";
+import { sql, type Selectable, type SelectQueryBuilder, type SqlBool } from "kysely";
 import { inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Database, Executor } from "./schema.js";
 
-// The look-ups every repository repeats, written once: a row by id, every row whose key is among many, a
-// count. Table and column names come from repository code only, never from input.
+// The look-ups every repository repeats, written once: a row by a unique key, the rows whose key is among
+// many, a count. Table and column names come from repository code only, never from input.
 
 type TableName = keyof Database;
-type TablesWithId = { [T in TableName]: Database[T] extends { id: string } ? T : never }[TableName];
 
-/** The row of `table` with this id, if any. */
-export async function findRowById<T extends TablesWithId>(
+/** The row of `table` whose `column`, a unique key, is `value`, if any. */
+export async function findRowByKey<T extends TableName>(
   db: Executor,
   table: T,
-  id: string,
+  column: keyof Database[T] & string,
+  value: string,
 ): Promise<Selectable<Database[T]> | undefined> {
-  // Kysely cannot type a query over a generic table: it runs over the plain name, and the caller's table
-  // name fixes the row type.
-  const name: TablesWithId = table;
-  const found: unknown = await db.selectFrom(name).selectAll().where("id", "=", id).executeTakeFirst();
+  // Kysely cannot type a query over a generic table: it runs over the plain name and a reference to the
+  // column, and the caller's table name fixes the row type.
+  const name: TableName = table;
+  const found: unknown = await db
+    .selectFrom(name)
+    .selectAll()
+    .where(sql<SqlBool>`${sql.ref(column)} = ${value}`)
+    .executeTakeFirst();
   return found as Selectable<Database[T]> | undefined;
 }
 
@@ -28,7 +32,7 @@ export async function findRowsByKeys<T extends TableName>(
   column: keyof Database[T] & string,
   keys: readonly string[],
 ): Promise<Selectable<Database[T]>[]> {
-  const name: TableName = table; // as in findRowById
+  const name: TableName = table; // as in findRowByKey
   const rows: unknown[] = await selectInChunks(keys, (chunk) =>
     db
       .selectFrom(name)
