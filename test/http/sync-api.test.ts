@@ -13,15 +13,8 @@ import { DIALECTS, useTestDatabase } from "../support/databases.js";
 import { requireTools } from "../support/external-tools.js";
 import { THREE_PEOPLE, THREE_PEOPLE_FIRST_SYNC, testSecrets } from "../support/ldap-fixtures.js";
 import { ADMIN_PASSWORD, HELEN, initExample, makeContext } from "../support/service-context.js";
-import {
-  LDAP_TOOLS,
-  ROOT_DN,
-  ROOT_PASSWORD,
-  SUFFIX,
-  freePort,
-  startSlapd,
-  type Slapd,
-} from "../support/slapd.js";
+import { LDAP_TOOLS, ROOT_DN, ROOT_PASSWORD, SUFFIX, startSlapd, type Slapd } from "../support/slapd.js";
+import { freePort } from "../support/ports.js";
 
 const ldapReady = requireTools(LDAP_TOOLS, "the sync API against a real OpenLDAP (slapd)");
 

@@ -7,7 +7,8 @@ import { DIALECTS, useTestDatabase } from "../support/databases.js";
 import { requireTools } from "../support/external-tools.js";
 import { THREE_PEOPLE, addTestConnector, testSecrets } from "../support/ldap-fixtures.js";
 import { makeContext, initExample } from "../support/service-context.js";
-import { LDAP_TOOLS, SUFFIX, freePort, personLdif, startSlapd, type Slapd } from "../support/slapd.js";
+import { freePort } from "../support/ports.js";
+import { LDAP_TOOLS, SUFFIX, personLdif, startSlapd, type Slapd } from "../support/slapd.js";
 
 const ldapReady = requireTools(LDAP_TOOLS, "LDAP sync tests against a real OpenLDAP (slapd)");
 

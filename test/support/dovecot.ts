@@ -13,7 +13,7 @@ import { createConnection } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import { findExecutable } from "./external-tools.js";
-import { freePort } from "./slapd.js";
+import { freePort, waitForListening } from "./ports.js";
 
 export const DOVECOT_TOOLS = ["dovecot", "doveadm"] as const;
 
@@ -48,29 +48,6 @@ export function shareWithDovecot(folder: string): void {
   const { mail } = serviceUsers();
   chownSync(folder, mail.uid, mail.gid);
   for (const name of readdirSync(folder)) chownSync(join(folder, name), mail.uid, mail.gid);
-}
-
-function waitForPort(port: number, exited: () => boolean, deadlineMs: number): Promise<void> {
-  const started = Date.now();
-  return new Promise((done, fail) => {
-    const attempt = (): void => {
-      if (exited()) {
-        fail(new Error("dovecot exited before listening"));
-        return;
-      }
-      const socket = createConnection({ host: "127.0.0.1", port });
-      socket.once("connect", () => {
-        socket.destroy();
-        done();
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        if (Date.now() - started > deadlineMs) fail(new Error("dovecot did not start listening"));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }
 
 /**
@@ -156,7 +133,7 @@ export async function startDovecot(mailAuthArgs: readonly string[]): Promise<Dov
     }
   };
   try {
-    await waitForPort(pop3Port, () => child.exitCode !== null, 10_000);
+    await waitForListening(pop3Port, child, "dovecot", 10_000);
   } catch (error) {
     child.kill("SIGKILL");
     const output = log();

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findExecutable } from "./external-tools.js";
+import { freePort, waitForListening } from "./ports.js";
 
 export const LDAP_TOOLS = ["slapd", "slapadd", "ldapmodify"] as const;
 export const SUFFIX = "dc=example,dc=com";
@@ -17,20 +17,6 @@ export interface Slapd {
   /** Applies LDIF change records (each with its changetype) through ldapmodify as the root DN. */
   modify(ldif: string): void;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 function tool(name: string): string {
@@ -64,29 +50,6 @@ export function personLdif(uid: string, mail: string, name: string, aliases: rea
     ...aliases.map((a) => `mailLocalAddress: ${a}`),
     "",
   ].join("\n");
-}
-
-function waitForPort(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      if (child.exitCode !== null) {
-        reject(new Error(`slapd exited with ${child.exitCode}`));
-        return;
-      }
-      const socket = createConnection({ host: "127.0.0.1", port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        if (Date.now() - started > deadlineMs) reject(new Error("slapd did not start listening"));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }
 
 /**
@@ -130,7 +93,7 @@ export async function startSlapd(options: { bulkLdif?: string } = {}): Promise<S
   // -d keeps slapd in the foreground, so it is our child and stops with us.
   const child = spawn(tool("slapd"), ["-d", "0", "-h", `${url}/`, "-f", config], { stdio: "ignore" });
   try {
-    await waitForPort(port, child, 10_000);
+    await waitForListening(port, child, "slapd", 10_000);
   } catch (error) {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
