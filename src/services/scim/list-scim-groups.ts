@@ -1,6 +1,6 @@
 import { parseGroupPath } from "../../directory/group-path.js";
-import { matchesFilter } from "../../scim/evaluate-filter.js";
 import { findIndexedTerm } from "../../scim/filter-index.js";
+import { filteredPage, type ScimPage } from "../../scim/filtered-page.js";
 import type { Filter } from "../../scim/filter.js";
 import type { JsonObject } from "../../scim/json-resource.js";
 import { groupCaseExact } from "../../scim/resource-schemas.js";
@@ -10,7 +10,6 @@ import {
   pageGroupsInAccounts,
   type GroupRow,
 } from "../../store/groups-repository.js";
-import type { ScimPage } from "./list-scim-users.js";
 import { resourceNotFound, scimReach, type ScimCaller } from "./scim-caller.js";
 import { loadScimGroups, type LoadedScimGroup } from "./scim-group-resources.js";
 
@@ -64,30 +63,29 @@ export async function listScimGroups(
     const groups = await loadScimGroups(db, rows, caller.baseUrl, withMembers);
     return { totalResults: total, startIndex, resources: groups.map((g) => g.resource) };
   }
-  // A filter on members needs them loaded to be checked.
-  const load = (rows: readonly GroupRow[]) => loadScimGroups(db, rows, caller.baseUrl, true);
-  const resources: JsonObject[] = [];
-  let total = 0;
-  const take = (groups: readonly LoadedScimGroup[]) => {
-    for (const group of groups) {
-      if (!matchesFilter(filter, group.resource, groupCaseExact)) continue;
-      total++;
-      if (total >= startIndex && resources.length < count) {
-        const resource = { ...group.resource };
-        if (!withMembers) delete resource.members;
-        resources.push(resource);
-      }
-    }
+  const found = filteredPage(filter, groupCaseExact, startIndex, count);
+  const shown = (resource: JsonObject): JsonObject => {
+    const copy = { ...resource };
+    if (!withMembers) delete copy.members;
+    return copy;
   };
-  const found = await candidates(caller, reach, filter);
-  if (found !== undefined) {
-    take(await load(found));
-    return { totalResults: total, startIndex, resources };
+  const take = async (rows: readonly GroupRow[]): Promise<void> => {
+    // A filter on members needs them loaded to be checked.
+    const groups = await loadScimGroups(db, rows, caller.baseUrl, true);
+    found.take(
+      groups.map((g) => g.resource),
+      shown,
+    );
+  };
+  const indexed = await candidates(caller, reach, filter);
+  if (indexed !== undefined) {
+    await take(indexed);
+    return found.page();
   }
   for (let offset = 0; ; offset += SCAN_PAGE) {
     const { rows } = await pageGroupsInAccounts(db, reach, { offset, limit: SCAN_PAGE });
-    take(await load(rows));
+    await take(rows);
     if (rows.length < SCAN_PAGE) break;
   }
-  return { totalResults: total, startIndex, resources };
+  return found.page();
 }

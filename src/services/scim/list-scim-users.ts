@@ -1,8 +1,7 @@
 import { addressKey } from "../../directory/address.js";
-import { matchesFilter } from "../../scim/evaluate-filter.js";
 import { findIndexedTerm } from "../../scim/filter-index.js";
+import { filteredPage, type ScimPage } from "../../scim/filtered-page.js";
 import type { Filter } from "../../scim/filter.js";
-import type { JsonObject } from "../../scim/json-resource.js";
 import { userCaseExact } from "../../scim/resource-schemas.js";
 import { findAddressesByKeys } from "../../store/addresses-repository.js";
 import { findUserIdsByExternalId } from "../../store/scim-users-repository.js";
@@ -12,12 +11,6 @@ import { loadScimUsers, type LoadedScimUser } from "./scim-user-resources.js";
 
 /** A scan loads this many users at a time: memory stays bounded whatever the directory's size. */
 const SCAN_PAGE = 500;
-
-export interface ScimPage {
-  readonly totalResults: number;
-  readonly startIndex: number;
-  readonly resources: JsonObject[];
-}
 
 /** GET /Users/{id}: a user within the token's reach, else scim_resource_not_found. */
 export async function getScimUser(caller: ScimCaller, id: string): Promise<LoadedScimUser> {
@@ -68,19 +61,14 @@ export async function listScimUsers(
     const users = await loadScimUsers(db, ids, caller.baseUrl);
     return { totalResults: total, startIndex, resources: users.map((u) => u.resource) };
   }
-  const resources: JsonObject[] = [];
-  let total = 0;
-  const take = (users: readonly LoadedScimUser[]) => {
-    for (const user of users) {
-      if (!matchesFilter(filter, user.resource, userCaseExact)) continue;
-      total++;
-      if (total >= startIndex && resources.length < count) resources.push(user.resource);
-    }
+  const found = filteredPage(filter, userCaseExact, startIndex, count);
+  const take = (users: readonly LoadedScimUser[]): void => {
+    found.take(users.map((u) => u.resource));
   };
   const candidates = await candidateIds(caller, reach, filter);
   if (candidates !== undefined) {
     take(await loadScimUsers(db, [...new Set(candidates)].slice(0, 10_000), caller.baseUrl));
-    return { totalResults: total, startIndex, resources };
+    return found.page();
   }
   let after: string | undefined;
   for (;;) {
@@ -96,5 +84,5 @@ export async function listScimUsers(
     if (!last || rows.length < SCAN_PAGE) break;
     after = last.email_key;
   }
-  return { totalResults: total, startIndex, resources };
+  return found.page();
 }
