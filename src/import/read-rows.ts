@@ -51,6 +51,21 @@ export function parseYesNo(cell: Cell): boolean | undefined {
   return undefined;
 }
 
+/** The address a cell holds: none when it holds white space or a quote, whatever the address rules allow. */
+export function parseCellAddress(text: string): Address | undefined {
+  return /[\s"'`]/.test(text) ? undefined : tryParseAddress(text);
+}
+
+/** email_invalid on a cell whose text parseCellAddress refused. */
+export function invalidEmailIssue(text: string, row: number, col: number): ImportIssue {
+  return issueAt(
+    "email_invalid",
+    row,
+    col,
+    `"${excerpt(text)}" is not a valid address (no spaces, no quotes): correct it.`,
+  );
+}
+
 const MAX_NAME_LENGTH = 200;
 // More columns than a sheet has (BIFF8: 256), for packing a cell into one number.
 const COLS = 1 << 14;
@@ -73,6 +88,26 @@ export function readRows(
   // a cell reference is made only for the rare duplicate, not for each of 262,000 addresses.
   const firstSeen = new Map<string, number>();
   const seenAt = (at: number): string => cellRef(Math.floor(at / COLS), at % COLS);
+  // The first cell an address stands in is noted; a later one gets the issue naming that first cell.
+  const claim = (
+    address: Address,
+    r: number,
+    col: number,
+    code: "email_duplicate" | "alias_duplicate",
+    advice: string,
+  ): ImportIssue | undefined => {
+    const earlier = firstSeen.get(address.key);
+    if (earlier === undefined) {
+      firstSeen.set(address.key, r * COLS + col);
+      return undefined;
+    }
+    return issueAt(
+      code,
+      r,
+      col,
+      `${excerpt(address.address)} already appears in ${seenAt(earlier)}: ${advice}.`,
+    );
+  };
   let dataRows = 0;
   for (const sheetRow of sheet.rows(map.headerRow + 1)) {
     const r = sheetRow.row;
@@ -88,29 +123,13 @@ export function readRows(
       );
       continue;
     }
-    const email = /[\s"'`]/.test(emailText) ? undefined : tryParseAddress(emailText);
+    const email = parseCellAddress(emailText);
     if (!email) {
-      issues.add(
-        issueAt(
-          "email_invalid",
-          r,
-          map.email,
-          `"${excerpt(emailText)}" is not a valid address (no spaces, no quotes): correct it.`,
-        ),
-      );
+      issues.add(invalidEmailIssue(emailText, r, map.email));
       continue;
     }
-    const earlier = firstSeen.get(email.key);
-    if (earlier !== undefined) {
-      rowIssues.push(
-        issueAt(
-          "email_duplicate",
-          r,
-          map.email,
-          `${excerpt(email.address)} already appears in ${seenAt(earlier)}: keep one row per user.`,
-        ),
-      );
-    } else firstSeen.set(email.key, r * COLS + map.email);
+    const repeated = claim(email, r, map.email, "email_duplicate", "keep one row per user");
+    if (repeated) rowIssues.push(repeated);
 
     const name = text(map.name);
     // Counted in characters, not UTF-16 units; only a name that long in units can be too long.
@@ -144,7 +163,7 @@ export function readRows(
     for (const { col } of map.aliases) {
       const aliasText = text(col);
       if (aliasText === "") continue;
-      const alias = /[\s"'`]/.test(aliasText) ? undefined : tryParseAddress(aliasText);
+      const alias = parseCellAddress(aliasText);
       if (!alias) {
         rowIssues.push(issueAt("alias_invalid", r, col, `"${excerpt(aliasText)}" is not a valid address.`));
         continue;
@@ -155,19 +174,11 @@ export function readRows(
         );
         continue;
       }
-      const before = firstSeen.get(alias.key);
-      if (before !== undefined) {
-        rowIssues.push(
-          issueAt(
-            "alias_duplicate",
-            r,
-            col,
-            `${excerpt(alias.address)} already appears in ${seenAt(before)}: keep one.`,
-          ),
-        );
+      const aliasRepeated = claim(alias, r, col, "alias_duplicate", "keep one");
+      if (aliasRepeated) {
+        rowIssues.push(aliasRepeated);
         continue;
       }
-      firstSeen.set(alias.key, r * COLS + col);
       aliases.push({ address: alias, col });
     }
 

@@ -1,4 +1,4 @@
-import { tryParseAddress, type Address } from "../../directory/address.js";
+import type { Address } from "../../directory/address.js";
 import {
   ACTION_HEADER,
   DELEGATE_CHECKPOINT,
@@ -12,6 +12,7 @@ import { headerDuplicate, headerNearMiss } from "../header-issues.js";
 import { excerpt, issueAt, issueNowhere, type ImportIssue } from "../import-issue.js";
 import { IssueList } from "../issue-list.js";
 import { locateCheckpoint, type Checkpoint, type ImportSheet } from "../locate-checkpoint.js";
+import { invalidEmailIssue, parseCellAddress } from "../read-rows.js";
 
 /** One delegate row as the file states it; addresses are resolved to users by the planner. */
 export interface DelegateRow {
@@ -129,17 +130,8 @@ function parseAddressCell(
     );
     return undefined;
   }
-  const address = /[\s"'`]/.test(text) ? undefined : tryParseAddress(text);
-  if (!address) {
-    issues.push(
-      issueAt(
-        "email_invalid",
-        row,
-        col,
-        `"${excerpt(text)}" is not a valid address (no spaces, no quotes): correct it.`,
-      ),
-    );
-  }
+  const address = parseCellAddress(text);
+  if (!address) issues.push(invalidEmailIssue(text, row, col));
   return address;
 }
 
