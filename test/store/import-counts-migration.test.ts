@@ -1,9 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import * as m0008 from "../../src/store/migrations/0008-import-counts-columns.js";
-import { listAccounts } from "../../src/store/accounts-repository.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
-import { initExample, makeContext } from "../support/service-context.js";
+import { exampleForMigration } from "../support/migration-example.js";
 
 /** An import record as the code before migration 0008 wrote it: counts and mode only inside its JSON. */
 function oldRecord(
@@ -34,31 +33,28 @@ describe.each(DIALECTS)("migration 0008 (import counts as columns) on %s", (dial
   const getDb = useTestDatabase(dialect);
 
   it("backfills the counts and the mode from the JSON, and down() puts the mode back", async () => {
-    const context = makeContext(getDb());
-    await initExample(context);
-    const [account] = await listAccounts(context.db);
-    const db = context.db as unknown as Kysely<unknown>;
+    const { accountId, db } = await exampleForMigration(getDb());
     // In a transaction, as the migrator runs each migration.
     const migrate = (step: (tx: Kysely<unknown>) => Promise<void>): Promise<void> =>
       db.transaction().execute(step);
     await migrate(m0008.down);
     const rows = [
       // Counted (0007), the lists cut short: the counts win.
-      oldRecord("counted", account?.id ?? "", {
+      oldRecord("counted", accountId, {
         options: { ...options, mode: "save" },
         errors: [issue("a"), issue("b")],
         warnings: [issue("w")],
         counts: { errorCount: 1500, warningCount: 120, errorCounts: {}, warningCounts: {}, truncated: true },
       }),
       // Older than the counts: the lists hold every issue.
-      oldRecord("listed", account?.id ?? "", {
+      oldRecord("listed", accountId, {
         options: { ...options, mode: "preview" },
         errors: [issue("a"), issue("b"), issue("c")],
         warnings: [],
         counts: null,
       }),
       // Failed by the recovery: its error appended to the list, not to the counts; older than the mode.
-      oldRecord("recovered", account?.id ?? "", {
+      oldRecord("recovered", accountId, {
         options,
         errors: [issue("import_interrupted")],
         warnings: [],

@@ -1,9 +1,8 @@
 import { type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import * as m0009 from "../../src/store/migrations/0009-sync-run-state.js";
-import { listAccounts } from "../../src/store/accounts-repository.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
-import { initExample, makeContext } from "../support/service-context.js";
+import { exampleForMigration } from "../support/migration-example.js";
 
 /** A run as the code before migration 0009 wrote it: finished, with its status and its list of errors. */
 function oldRun(id: string, accountId: string, status: string, errors: number): Record<string, unknown> {
@@ -27,11 +26,7 @@ describe.each(DIALECTS)("migration 0009 (sync run state) on %s", (dialect) => {
   const getDb = useTestDatabase(dialect);
 
   it("keeps every run, gives it a state and its error count, and down() ends a running run", async () => {
-    const context = makeContext(getDb());
-    await initExample(context);
-    const [account] = await listAccounts(context.db);
-    const accountId = account?.id ?? "";
-    const db = context.db as unknown as Kysely<unknown>;
+    const { context, accountId, db } = await exampleForMigration(getDb());
     // As the migrator runs it: in a transaction on PostgreSQL; SQLite's rebuild opens its own.
     const migrate = (step: (db: Kysely<unknown>) => Promise<void>): Promise<void> =>
       dialect === "postgres" ? db.transaction().execute(step) : step(db);
