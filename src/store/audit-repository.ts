@@ -2,7 +2,7 @@ import { keysetCondition, keysetDirection, type KeysetRequest, type KeysetValue 
 import type { Selectable } from "kysely";
 import { insertRecords } from "./bulk/bulk-insert.js";
 import type { AuditLogTable, Executor } from "./schema.js";
-import { countRows } from "./table-rows.js";
+import { countRows, offsetPage } from "./table-rows.js";
 
 export type AuditRow = Selectable<AuditLogTable>;
 
@@ -35,15 +35,7 @@ export async function pageAuditRows(
 ): Promise<{ rows: AuditRow[]; total: number }> {
   let query = db.selectFrom("audit_log").where("account_id", "=", filter.accountId);
   if (filter.address !== undefined) query = query.where("address", "=", filter.address);
-  const total = await countRows(query);
-  const rows = await query
-    .selectAll()
-    .orderBy("at", "desc")
-    .orderBy("seq", "desc")
-    .offset(filter.offset)
-    .limit(filter.limit)
-    .execute();
-  return { rows, total };
+  return offsetPage(query, filter, (q) => q.selectAll().orderBy("at", "desc").orderBy("seq", "desc"));
 }
 
 const AUDIT_ORDER = ["at", "seq", "id"] as const;

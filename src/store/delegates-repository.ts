@@ -3,7 +3,7 @@ import { insertRecords } from "./bulk/bulk-insert.js";
 import { eachInChunks, forEachKeyChunk, inKeys } from "./bulk/chunked-keys.js";
 import type { DelegatesTable, Executor } from "./schema.js";
 import { containsPattern } from "./like-pattern.js";
-import { countRows } from "./table-rows.js";
+import { offsetPage } from "./table-rows.js";
 
 // Delegate mailbox access: user_id (the Primary Address) may open delegate_user_id's mailbox.
 
@@ -93,16 +93,15 @@ export async function listDelegatesPage(
   filter: DelegateFilter,
   page: { offset: number; limit: number },
 ): Promise<{ rows: DelegatePairRow[]; total: number }> {
-  const rows = await filtered(db, filter)
-    .select(["p.email as primary", "d.email as delegate", "p.email_key as pk", "d.email_key as dk"])
-    .orderBy("p.email_key")
-    .orderBy("d.email_key")
-    .offset(page.offset)
-    .limit(page.limit)
-    .execute();
+  const { rows, total } = await offsetPage(filtered(db, filter), page, (q) =>
+    q
+      .select(["p.email as primary", "d.email as delegate", "p.email_key as pk", "d.email_key as dk"])
+      .orderBy("p.email_key")
+      .orderBy("d.email_key"),
+  );
   return {
     rows: rows.map((r) => ({ primary: r.primary, delegate: r.delegate, key: `${r.pk}\n${r.dk}` })),
-    total: await countRows(filtered(db, filter)),
+    total,
   };
 }
 

@@ -3,7 +3,7 @@ import { insertRecords } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, GroupsTable } from "./schema.js";
 import { escapeLike } from "./like-pattern.js";
-import { countRows, findRowsByKeys } from "./table-rows.js";
+import { countRows, findRowsByKeys, offsetPage } from "./table-rows.js";
 
 // Groups (profile_groups, by path) and their members (group_members).
 
@@ -137,18 +137,7 @@ export async function pageGroupsInAccounts(
 ): Promise<{ rows: GroupRow[]; total: number }> {
   if (accountIds.length === 0) return { rows: [], total: 0 };
   const base = db.selectFrom("profile_groups").where("account_id", "in", [...accountIds]);
-  const total = await countRows(base);
-  const rows =
-    page.limit === 0
-      ? []
-      : await base
-          .selectAll()
-          .orderBy("path_key")
-          .orderBy("id")
-          .offset(page.offset)
-          .limit(page.limit)
-          .execute();
-  return { rows, total };
+  return offsetPage(base, page, (q) => q.selectAll().orderBy("path_key").orderBy("id"));
 }
 
 /** The group ids and paths of the users' memberships. */

@@ -1,7 +1,7 @@
 import { keysetCondition, keysetDirection, type KeysetRequest } from "./keyset-page.js";
 import type { Selectable, Updateable } from "kysely";
 import type { Executor, ImportsTable } from "./schema.js";
-import { countRows, findRowByKey } from "./table-rows.js";
+import { findRowByKey, offsetPage } from "./table-rows.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 
@@ -63,15 +63,9 @@ export async function listImportRowsPage(
   accountId: string,
   page: { offset: number; limit: number },
 ): Promise<{ rows: ImportListRow[]; total: number }> {
-  const ofAccount = db.selectFrom("imports").where("account_id", "=", accountId);
-  const rows = await ofAccount
-    .select(LIST_COLUMNS)
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .offset(page.offset)
-    .limit(page.limit)
-    .execute();
-  return { rows, total: await countRows(ofAccount) };
+  return offsetPage(db.selectFrom("imports").where("account_id", "=", accountId), page, (q) =>
+    q.select(LIST_COLUMNS).orderBy("created_at", "desc").orderBy("id", "desc"),
+  );
 }
 
 export async function listImportRowsInStates(db: Executor, states: readonly string[]): Promise<ImportRow[]> {

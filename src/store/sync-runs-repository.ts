@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Executor, SyncRunsTable } from "./schema.js";
-import { countRows, findRowByKey } from "./table-rows.js";
+import { findRowByKey, offsetPage } from "./table-rows.js";
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
 
@@ -54,15 +54,9 @@ export async function listSyncRunsPage(
   accountId: string,
   page: { offset: number; limit: number },
 ): Promise<{ rows: SyncRunListRow[]; total: number }> {
-  const ofAccount = db.selectFrom("sync_runs").where("account_id", "=", accountId);
-  const rows = await ofAccount
-    .select(LIST_COLUMNS)
-    .orderBy("started_at", "desc")
-    .orderBy("id", "desc")
-    .offset(page.offset)
-    .limit(page.limit)
-    .execute();
-  return { rows, total: await countRows(ofAccount) };
+  return offsetPage(db.selectFrom("sync_runs").where("account_id", "=", accountId), page, (q) =>
+    q.select(LIST_COLUMNS).orderBy("started_at", "desc").orderBy("id", "desc"),
+  );
 }
 
 /** The account's latest finished run (a connector shows the last run that read it). */

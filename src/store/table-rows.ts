@@ -53,3 +53,17 @@ export async function countRows<DB, TB extends keyof DB>(
     .executeTakeFirst()) as { n: number | string } | undefined;
   return Number(counted?.n ?? 0);
 }
+
+/**
+ * One page of the rows `base` matches, from `page.offset` in the order `read` gives them (it selects and
+ * orders), and how many `base` matches in all; a page of no rows reads no rows.
+ */
+export async function offsetPage<DB, TB extends keyof DB, O>(
+  base: SelectQueryBuilder<DB, TB, object>,
+  page: { readonly offset: number; readonly limit: number },
+  read: (base: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, O>,
+): Promise<{ rows: O[]; total: number }> {
+  const total = await countRows(base);
+  const rows = page.limit === 0 ? [] : await read(base).offset(page.offset).limit(page.limit).execute();
+  return { rows, total };
+}

@@ -10,7 +10,7 @@ import { inParameterBatches, insertRecords } from "./bulk/bulk-insert.js";
 import { forEachKeyChunk, inKeys, selectInChunks } from "./bulk/chunked-keys.js";
 import type { Executor, UsersTable } from "./schema.js";
 import { containsPattern } from "./like-pattern.js";
-import { countRows, findRowsByKeys } from "./table-rows.js";
+import { findRowsByKeys, offsetPage } from "./table-rows.js";
 import { insertUserSearchRows, insertWithSearchIndex } from "./search-index-repository.js";
 
 // The users table: one row per user, keyed by id, its primary address unique through email_key.
@@ -251,13 +251,9 @@ export async function searchUserIds(
               ]);
           }
         });
-  const total = await countRows(filtered);
-  const rows = await filtered
-    .select("users.id")
-    .orderBy("users.email_key")
-    .offset(search.offset)
-    .limit(search.limit)
-    .execute();
+  const { rows, total } = await offsetPage(filtered, search, (q) =>
+    q.select("users.id").orderBy("users.email_key"),
+  );
   return { ids: rows.map((r) => r.id), total };
 }
 
@@ -269,11 +265,7 @@ export async function pageUserIdsInAccounts(
 ): Promise<{ ids: string[]; total: number }> {
   if (accountIds.length === 0) return { ids: [], total: 0 };
   const base = db.selectFrom("users").where("account_id", "in", [...accountIds]);
-  const total = await countRows(base);
-  const rows =
-    page.limit === 0
-      ? []
-      : await base.select("id").orderBy("email_key").offset(page.offset).limit(page.limit).execute();
+  const { rows, total } = await offsetPage(base, page, (q) => q.select("id").orderBy("email_key"));
   return { ids: rows.map((r) => r.id), total };
 }
 
