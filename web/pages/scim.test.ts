@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ScimActivity } from "../api-types.js";
 import { renderScim } from "./scim.js";
-import { freshMain, jsonReply, signedIn, testPage } from "./test-page.js";
+import { freshMain, signedIn, stubApi, testPage } from "./test-page.js";
 
 const ME = signedIn(["view_audit"]);
 
@@ -22,19 +22,16 @@ const item = (id: string, status: number): ScimActivity => ({
 
 describe("the SCIM provisioning page", () => {
   let main: HTMLElement;
-  const calls: string[] = [];
+  let calls: string[] = [];
   beforeEach(() => {
     main = freshMain();
-    calls.length = 0;
-    vi.stubGlobal("fetch", (url: string) => {
-      calls.push(url);
+    calls = stubApi((url) => {
       const older = url.includes("before=");
-      const body = {
+      return {
         baseUrl: "https://mail.example.com/scim/v2",
         items: older ? [item("1", 201)] : [item("3", 400), item("2", 201)],
         next: older ? null : "2",
       };
-      return jsonReply(body);
     });
   });
   afterEach(() => vi.unstubAllGlobals());

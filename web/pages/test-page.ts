@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import type { Me, Permission } from "../api-types.js";
 import type { Page } from "../app.js";
 import { fill } from "../dom.js";
@@ -39,4 +40,17 @@ export function jsonReply(body: unknown, status = 200): Promise<Response> {
   return Promise.resolve(
     new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }),
   );
+}
+
+/**
+ * Stubs `fetch` with a server that answers each URL with `answer(url)` as JSON; the URLs asked are recorded,
+ * in order, in the list returned. (vi.unstubAllGlobals() takes the stub away.)
+ */
+export function stubApi(answer: (url: string) => unknown): string[] {
+  const asked: string[] = [];
+  vi.stubGlobal("fetch", (url: string) => {
+    asked.push(url);
+    return jsonReply(answer(url));
+  });
+  return asked;
 }

@@ -1,19 +1,17 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderUsers } from "./users.js";
-import { freshMain, jsonReply, signedIn, testPage } from "./test-page.js";
+import { freshMain, signedIn, stubApi, testPage } from "./test-page.js";
 
 const ME = signedIn(["manage_users"]);
 
 describe("the users page", () => {
   let main: HTMLElement;
-  const asked: string[] = [];
+  let asked: string[] = [];
   beforeEach(() => {
     main = freshMain();
-    asked.length = 0;
-    vi.stubGlobal("fetch", (url: string) => {
-      asked.push(url);
-      const body = url.startsWith("/api/v1/users?")
+    asked = stubApi((url) =>
+      url.startsWith("/api/v1/users?")
         ? {
             items: [],
             total: 0,
@@ -25,9 +23,8 @@ describe("the users page", () => {
           }
         : url.startsWith("/api/v1/password-policy/rules")
           ? { account: "CxAy", rules: [{ code: "min_length", text: "at least 12 characters" }] }
-          : {};
-      return jsonReply(body);
-    });
+          : {},
+    );
   });
   afterEach(() => {
     vi.unstubAllGlobals();
