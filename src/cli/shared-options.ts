@@ -20,3 +20,12 @@ export const ACCOUNT_OPTION = {
 export const JSON_OPTION = {
   json: { type: "boolean", description: "Print one JSON object on stdout instead of text." },
 } as const satisfies OptionsSpec;
+
+/** An internal domain's recipient-validation mode (domains add; domains set requires it). */
+export const RECIPIENT_VALIDATION_OPTION = {
+  "recipient-validation": {
+    type: "string",
+    value: "accept-all|known-recipients|directory-users",
+    description: "Which recipients the domain accepts.",
+  },
+} as const satisfies OptionsSpec;

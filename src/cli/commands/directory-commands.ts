@@ -13,7 +13,7 @@ import { EXIT_OK, defineCommand, type CliCommand } from "../command.js";
 import { chooseDatabaseUrl, printJson, withDirectory } from "../directory-session.js";
 import { writeList } from "../json-stream.js";
 import { defineShowCommand, defineStreamedListCommand } from "../read-commands.js";
-import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "../shared-options.js";
+import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION, RECIPIENT_VALIDATION_OPTION } from "../shared-options.js";
 
 export const initCommand = defineCommand(
   {
@@ -93,11 +93,7 @@ export const domainsAddCommand = defineCommand(
     positionals: [{ name: "DOMAIN", description: "The domain, e.g. example.com." }],
     options: {
       ...ACCOUNT_OPTION,
-      "recipient-validation": {
-        type: "string",
-        value: "accept-all|known-recipients|directory-users",
-        description: "Which recipients the domain accepts.",
-      },
+      ...RECIPIENT_VALIDATION_OPTION,
       ...DB_OPTION,
     },
   },

@@ -13,7 +13,7 @@ import { commandHeartbeat } from "../command-heartbeat.js";
 import { UsageError } from "../command-spec.js";
 import { printJson, withDirectory } from "../directory-session.js";
 import { defineShowCommand } from "../read-commands.js";
-import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION } from "../shared-options.js";
+import { ACCOUNT_OPTION, DB_OPTION, JSON_OPTION, RECIPIENT_VALIDATION_OPTION } from "../shared-options.js";
 import { CONNECTOR_COMMANDS } from "./connector-commands.js";
 
 export const syncCommand = defineCommand(
@@ -105,20 +105,13 @@ export const syncShowCommand = defineShowCommand(
 );
 
 /** The service checks the mode, so a wrong one is refused with its code (recipient_validation_invalid). */
-const RECIPIENT_VALIDATION = "accept-all|known-recipients|directory-users";
-
 export const domainsSetCommand = defineCommand(
   {
     path: ["domains", "set"],
     summary: "Change an internal domain's recipient-validation mode.",
     positionals: [{ name: "DOMAIN", description: "The internal domain." }],
     options: {
-      "recipient-validation": {
-        type: "string",
-        value: RECIPIENT_VALIDATION,
-        required: true,
-        description: "Which recipients the domain accepts.",
-      },
+      "recipient-validation": { ...RECIPIENT_VALIDATION_OPTION["recipient-validation"], required: true },
       ...DB_OPTION,
     },
   },
