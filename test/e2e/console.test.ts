@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { getUser } from "../../src/services/users/find-users.js";
-import { readXls } from "../../src/sheet/xls/read-xls.js";
 import { writeXls, type XlsValue } from "../../src/sheet/xls/write-xls.js";
 import {
+  downloadSheet,
   E2E_ARTIFACTS,
   firstPage,
   fitsWidth,
@@ -158,14 +158,7 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
     await page.getByRole("heading", { name: "Import of new-staff.xls" }).waitFor();
     await page.getByRole("cell", { name: "D3", exact: true }).waitFor();
     await shot(page, "18-import-detail");
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      page.getByRole("link", { name: "Download error report (.xls)" }).click(),
-    ]);
-    const saved = join(dir, download.suggestedFilename());
-    await download.saveAs(saved);
-    const sheet = readXls(readFileSync(saved), { fileName: "report.xls" }).sheets[0];
-    const table = [...(sheet?.rows() ?? [])].map((r) => r.texts().map((t) => t ?? ""));
+    const table = await downloadSheet(page, "Download error report (.xls)", dir);
     expect(table[0]?.slice(0, 5)).toEqual(["Cell", "Row", "Column", "Code", "Message"]);
     expect(table.slice(1).map((r) => [r[0], r[3]])).toEqual([["D3", "yes_no_invalid"]]);
 

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readXls } from "../../src/sheet/xls/read-xls.js";
 import {
+  downloadSheet,
   E2E_ARTIFACTS,
   firstPage,
   requireChromium,
@@ -126,16 +126,9 @@ describe.skipIf(!haveChromium || !haveSheet)("the first-run story with 65,535 ro
     await expectNoHorizontalOverflow(page, "results at 390");
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    const rows = await step("download the results file (.xls)", async () => {
-      const [download] = await Promise.all([
-        page.waitForEvent("download"),
-        page.getByRole("link", { name: "Download results file (.xls)" }).click(),
-      ]);
-      const path = join(dir, "results.xls");
-      await download.saveAs(path);
-      const results = readXls(readFileSync(path), { fileName: "results.xls" }).sheets[0];
-      return [...(results?.rows() ?? [])].map((r) => Array.from(r.texts(), (t) => t ?? ""));
-    });
+    const rows = await step("download the results file (.xls)", () =>
+      downloadSheet(page, "Download results file (.xls)", dir, "results.xls"),
+    );
     expect(rows).toHaveLength(USERS + 1);
     expect(rows[0]?.slice(-2)).toEqual(["Status", "Error"]);
     expect(new Set(rows.slice(1).map((r) => r.at(-2)))).toEqual(new Set(["Created"]));

@@ -1,10 +1,15 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readXls } from "../../src/sheet/xls/read-xls.js";
 import { writeXls, type XlsValue } from "../../src/sheet/xls/write-xls.js";
-import { firstPage, requireChromium, screenshots, signInFirstAdministrator } from "../support/chromium.js";
+import {
+  downloadSheet,
+  firstPage,
+  requireChromium,
+  screenshots,
+  signInFirstAdministrator,
+} from "../support/chromium.js";
 import { expectNoHorizontalOverflow } from "../support/page-overflow.js";
 import { useServedConsole } from "../support/e2e-seed.js";
 import type { Served } from "../support/serve-process.js";
@@ -98,14 +103,7 @@ describe.skipIf(!haveChromium)("imports in one pass, in Chromium", () => {
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // The results file: the sheet as uploaded, with Status and Error right of the last header.
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      page.getByRole("link", { name: "Download results file (.xls)" }).click(),
-    ]);
-    const resultsPath = join(dir, download.suggestedFilename());
-    await download.saveAs(resultsPath);
-    const sheet = readXls(readFileSync(resultsPath), { fileName: "results.xls" }).sheets[0];
-    const grid = [...(sheet?.rows() ?? [])].map((r) => Array.from(r.texts(), (t) => t ?? ""));
+    const grid = await downloadSheet(page, "Download results file (.xls)", dir);
     expect(grid[0]).toEqual(["email", "name", "password", "pop", "emial", "Status", "Error"]);
     expect(grid.slice(1, 4).map((r) => r[5])).toEqual(["Error", "Error", "Error"]);
     expect(grid[4]?.[5]).toBe("Skipped");

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { readXls } from "../../src/sheet/xls/read-xls.js";
 import type { Served } from "./serve-process.js";
 
 /** The Debian chromium: end-to-end tests never download a browser. */
@@ -111,4 +112,24 @@ export function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate<boolean>(
     "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
   );
+}
+
+/**
+ * Clicks the download link named `link`, saves the file in `dir` (as `fileName`, else as the server names it)
+ * and reads its first sheet as text: a row an array, an empty cell "".
+ */
+export async function downloadSheet(
+  page: Page,
+  link: string,
+  dir: string,
+  fileName?: string,
+): Promise<string[][]> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: link }).click(),
+  ]);
+  const path = join(dir, fileName ?? download.suggestedFilename());
+  await download.saveAs(path);
+  const sheet = readXls(readFileSync(path), { fileName: basename(path) }).sheets[0];
+  return [...(sheet?.rows() ?? [])].map((r) => Array.from(r.texts(), (t) => t ?? ""));
 }
