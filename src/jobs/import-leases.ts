@@ -1,10 +1,6 @@
-import {
-  IMPORT_HEARTBEATS,
-  readImportProgress,
-  settleImportLease,
-} from "../services/imports/import-recovery.js";
+import { IMPORT_HEARTBEATS } from "../services/imports/import-recovery.js";
 import type { ImportProgress } from "../services/imports/import-request.js";
-import { inProcessLeases, type LeaseSubject, type Leases, type LeaseWatch } from "./leases.js";
+import { inProcessLeases, leaseSubject, type LeaseSubject, type Leases, type LeaseWatch } from "./leases.js";
 
 /** One import this server runs: told of its progress, then of its end. */
 export type ImportWatch = LeaseWatch<ImportProgress>;
@@ -22,10 +18,7 @@ export const IMPORT_WATCHDOG_QUEUE = "import-lease-watchdog";
  * An import's lease: the heartbeat and progress go to job_heartbeats; a watchdog that finds the heartbeat
  * stopped fails the import `import_interrupted` with the importer's mail (its save's transaction rolled back).
  */
-export const IMPORT_LEASE: LeaseSubject<ImportProgress> = {
-  queue: IMPORT_WATCHDOG_QUEUE,
-  beat: IMPORT_HEARTBEATS.beat,
-  end: IMPORT_HEARTBEATS.end,
-  read: readImportProgress,
-  settle: settleImportLease,
-};
+export const IMPORT_LEASE: LeaseSubject<ImportProgress> = leaseSubject(
+  IMPORT_WATCHDOG_QUEUE,
+  IMPORT_HEARTBEATS,
+);

@@ -1,4 +1,5 @@
 import type { ServiceContext } from "../services/context.js";
+import type { WorkHeartbeats } from "../services/job-heartbeats.js";
 import type { JobLibrary } from "../store/job-library.js";
 
 /** One piece of work (an import, a Sync All run) this server runs: told of its progress, then of its end. */
@@ -24,6 +25,12 @@ export interface LeaseSubject<P> {
   end(context: ServiceContext, id: string): Promise<void>;
   read(context: ServiceContext, id: string): Promise<P | undefined>;
   settle(context: ServiceContext, id: string, leaseMs: number): Promise<LeaseSettlement>;
+}
+
+/** The lease of a kind of work over its heartbeats (services/job-heartbeats.ts), its watchdogs on `queue`. */
+export function leaseSubject<P>(queue: string, heartbeats: WorkHeartbeats<P>): LeaseSubject<P> {
+  const { beat, end, read, settle } = heartbeats;
+  return { queue, beat, end, read, settle };
 }
 
 /**

@@ -18,16 +18,17 @@ export interface WorkHeartbeats<P> {
   readonly lastSignOf: (context: ServiceContext, id: string, recordedAt: string) => Promise<number>;
   /** The progress last written; undefined before the first report or after the end. */
   readonly progressOf: (context: ServiceContext, id: string) => Promise<P | undefined>;
+  /** The progress last written, while the work is still unfinished; undefined before the first report. */
+  readonly read: (context: ServiceContext, id: string) => Promise<P | undefined>;
   /**
-   * A lease's watchdog: work that has ended (undefined) needs nothing; work whose process showed a sign of
-   * life within `leaseMs` is alive, to be looked at again when its lease would end; else it is failed. The
-   * heartbeat of work that has ended (or was failed) goes.
+   * A lease's watchdog: work that has ended needs nothing; work whose process showed a sign of life within
+   * `leaseMs` is alive, to be looked at again when its lease would end; else it is failed. The heartbeat of
+   * work that has ended (or was failed) goes.
    */
   readonly settle: (
     context: ServiceContext,
     id: string,
     leaseMs: number,
-    work: UnfinishedWork | undefined,
   ) => Promise<{ checkAgainAt?: Date; failed: boolean }>;
   /**
    * At server start: fails each of `works` (all of them without `staleAfterMs`, else those whose process
@@ -48,12 +49,20 @@ export interface UnfinishedWork {
   readonly fail: () => Promise<boolean>;
 }
 
-export function heartbeatsOf<P>(kind: "import" | "sync"): WorkHeartbeats<P> {
+/** The heartbeats of one kind of work; `find` reads the work's record: undefined once it has ended. */
+export function heartbeatsOf<P>(
+  kind: "import" | "sync",
+  find: (context: ServiceContext, id: string) => Promise<UnfinishedWork | undefined>,
+): WorkHeartbeats<P> {
   const key = (id: string): string => `${kind}:${id}`;
   const end = (context: ServiceContext, id: string) => deleteJobHeartbeat(context.db, key(id));
   const lastSignOf = async (context: ServiceContext, id: string, recordedAt: string) => {
     const beat = await findJobHeartbeat(context.db, key(id));
     return Math.max(Date.parse(recordedAt), beat ? Date.parse(beat.heartbeat_at) : 0);
+  };
+  const progressOf = async (context: ServiceContext, id: string) => {
+    const beat = await findJobHeartbeat(context.db, key(id));
+    return beat?.progress_json ? (JSON.parse(beat.progress_json) as P) : undefined;
   };
   return {
     end,
@@ -65,11 +74,14 @@ export function heartbeatsOf<P>(kind: "import" | "sync"): WorkHeartbeats<P> {
         context.now().toISOString(),
         progress === undefined ? undefined : JSON.stringify(progress),
       ),
-    progressOf: async (context, id) => {
-      const beat = await findJobHeartbeat(context.db, key(id));
-      return beat?.progress_json ? (JSON.parse(beat.progress_json) as P) : undefined;
+    progressOf,
+    read: async (context, id) => {
+      const progress = await progressOf(context, id);
+      if (progress === undefined) return undefined;
+      return (await find(context, id)) === undefined ? undefined : progress;
     },
-    settle: async (context, id, leaseMs, work) => {
+    settle: async (context, id, leaseMs) => {
+      const work = await find(context, id);
       if (work === undefined) {
         await end(context, id);
         return { failed: false };

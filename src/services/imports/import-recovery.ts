@@ -70,41 +70,21 @@ function failInterrupted(context: ServiceContext, row: ImportRow): Promise<boole
 
 /**
  * The running server's sign of life and progress (at most about once a second), so every server can show the
- * progress and tell a live import from an orphan.
+ * progress and tell a live import from an orphan. Its lease's watchdog, on whichever server takes it: an
+ * import that finished needs nothing; one whose server's heartbeat is younger than the lease is alive; else
+ * its server is gone (its transaction rolled back), and it is failed `import_interrupted` with the importer's
+ * mail. The update is guarded by the state, so of two servers settling one import, one fails it.
  */
-export const IMPORT_HEARTBEATS = heartbeatsOf<ImportProgress>("import");
+export const IMPORT_HEARTBEATS = heartbeatsOf<ImportProgress>("import", async (context, id) => {
+  const row = await findImportById(context.db, id);
+  return row && (UNFINISHED as readonly string[]).includes(row.state)
+    ? leasedImport(context, row)
+    : undefined;
+});
 
 /** An unfinished import as its lease sees it: alive while its record or heartbeat is recent. */
 function leasedImport(context: ServiceContext, row: ImportRow): UnfinishedWork {
   return { recordedAt: row.updated_at, fail: () => failInterrupted(context, row) };
-}
-
-/** An unfinished import's progress as its server last wrote it; undefined when finished or not started. */
-export async function readImportProgress(
-  context: ServiceContext,
-  id: string,
-): Promise<ImportProgress | undefined> {
-  const progress = await IMPORT_HEARTBEATS.progressOf(context, id);
-  if (progress === undefined) return undefined;
-  const row = await findImportById(context.db, id);
-  if (!row || !(UNFINISHED as readonly string[]).includes(row.state)) return undefined;
-  return progress;
-}
-
-/**
- * A lease's watchdog, on whichever server takes it: an import that finished needs nothing; one whose
- * server's heartbeat is younger than `leaseMs` is alive, and is looked at again when its lease would end;
- * else its server is gone (its transaction rolled back), and it is failed `import_interrupted` with the
- * importer's mail. The update is guarded by the state, so of two servers settling one import, one fails it.
- */
-export async function settleImportLease(
-  context: ServiceContext,
-  id: string,
-  leaseMs: number,
-): Promise<{ checkAgainAt?: Date; failed: boolean }> {
-  const row = await findImportById(context.db, id);
-  const unfinished = row && (UNFINISHED as readonly string[]).includes(row.state);
-  return IMPORT_HEARTBEATS.settle(context, id, leaseMs, unfinished ? leasedImport(context, row) : undefined);
 }
 
 /** A background import that ended in an unexpected error: record it rather than leave the import stuck. */

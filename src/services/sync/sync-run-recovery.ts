@@ -10,7 +10,14 @@ import { recordSyncRunFailure } from "./sync-run-record.js";
 const INTERRUPTED = "The server stopped while Sync All was running; nothing was written. Run Sync All again.";
 
 /** The running server's (or command's) sign of life and the run's progress. */
-export const SYNC_HEARTBEATS = heartbeatsOf<SyncProgress>("sync");
+export const SYNC_HEARTBEATS = heartbeatsOf<SyncProgress>("sync", async (context, runId) => {
+  const run = await findSyncRunById(context.db, runId);
+  if (run?.state !== "running") return undefined;
+  return {
+    recordedAt: run.started_at,
+    fail: () => recordSyncRunFailure(context, runId, "sync_interrupted", INTERRUPTED),
+  };
+});
 
 /** Fails a run whose process is gone (false when it had ended) and forgets its heartbeat. */
 async function failInterrupted(context: ServiceContext, runId: string): Promise<boolean> {
@@ -20,33 +27,14 @@ async function failInterrupted(context: ServiceContext, runId: string): Promise<
 }
 
 /** A running run's progress as its server last wrote it; undefined once it has ended. */
-export async function readSyncProgress(
-  context: ServiceContext,
-  runId: string,
-): Promise<SyncProgress | undefined> {
-  const progress = await SYNC_HEARTBEATS.progressOf(context, runId);
-  if (progress === undefined) return undefined;
-  const run = await findSyncRunById(context.db, runId);
-  return run?.state === "running" ? progress : undefined;
-}
+export const readSyncProgress = SYNC_HEARTBEATS.read;
 
 /**
  * A lease's watchdog (or a start that found the account's run at work): a run that ended needs nothing; one
  * whose server beat within `leaseMs` is alive; else it is failed `sync_interrupted` (its write transaction,
  * if any, died with its server). The update is guarded by the state, so of two servers, one fails it.
  */
-export async function settleSyncLease(
-  context: ServiceContext,
-  runId: string,
-  leaseMs: number,
-): Promise<{ checkAgainAt?: Date; failed: boolean }> {
-  const run = await findSyncRunById(context.db, runId);
-  if (run?.state !== "running") return SYNC_HEARTBEATS.settle(context, runId, leaseMs, undefined);
-  return SYNC_HEARTBEATS.settle(context, runId, leaseMs, {
-    recordedAt: run.started_at,
-    fail: () => recordSyncRunFailure(context, runId, "sync_interrupted", INTERRUPTED),
-  });
-}
+export const settleSyncLease = SYNC_HEARTBEATS.settle;
 
 /**
  * At server start: a run still `running` was cut off by a process stopping, and no process will finish it.
