@@ -23,6 +23,12 @@ import { initExample, makeContext } from "../support/service-context.js";
 const IN = { account: "CxAy" };
 const delegatesXls = (rows: XlsValue[][]): Uint8Array =>
   usersXls([["primary", "delegate", "action"], ...rows], "Delegates");
+/** The request to import a file into the example account: its bytes, or the delegate rows to write in it. */
+const delegateRequest = (
+  fileName: string,
+  file: Uint8Array | XlsValue[][],
+  more: { note?: string } = {},
+) => ({ ...IN, fileName, bytes: file instanceof Uint8Array ? file : delegatesXls(file), ...more });
 
 describe.each(DIALECTS)("delegate import on %s", (dialect) => {
   const getDb = useTestDatabase(dialect);
@@ -58,7 +64,7 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
       ["ann@example.com", "cat@example.com", "add"],
       ["cat@example.com", "ann@example.com", "remove"],
     ]);
-    const preview = await previewDelegateImport(context, { ...IN, fileName: "d.xls", bytes: file });
+    const preview = await previewDelegateImport(context, delegateRequest("d.xls", file));
     expect(preview).toMatchObject({
       ok: true,
       saved: false,
@@ -74,12 +80,7 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
       summary: { add: 2, create: 0 },
     });
 
-    const saved = await saveDelegateImport(context, {
-      ...IN,
-      fileName: "d.xls",
-      bytes: file,
-      note: "Ticket 42",
-    });
+    const saved = await saveDelegateImport(context, delegateRequest("d.xls", file, { note: "Ticket 42" }));
     expect(saved).toMatchObject({ ok: true, saved: true, summary: { add: 2, remove: 0, unchanged: 1 } });
     expect(await pairs(context)).toEqual([
       ["ann@example.com", "bob@example.com"],
@@ -94,12 +95,7 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
       openedBy: { items: ["ann@example.com"], total: 1 },
     });
 
-    const again = await saveDelegateImport(context, {
-      ...IN,
-      fileName: "d.xls",
-      bytes: file,
-      note: "Ticket 42",
-    });
+    const again = await saveDelegateImport(context, delegateRequest("d.xls", file, { note: "Ticket 42" }));
     expect(again.summary).toEqual({ rows: 3, add: 0, remove: 0, unchanged: 3 });
     expect((await getUser(context, "ann@example.com")).notes).toHaveLength(1);
     const history = await listImportHistory(context, { ...IN, page: 1, pageSize: 10 });
@@ -112,19 +108,17 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
 
   it("removes a stored pair; removing a missing one is unchanged", async () => {
     const context = await setUp();
-    await saveDelegateImport(context, {
-      ...IN,
-      fileName: "add.xls",
-      bytes: delegatesXls([["ann@example.com", "bob@example.com", ""]]),
-    });
-    const removed = await saveDelegateImport(context, {
-      ...IN,
-      fileName: "remove.xls",
-      bytes: delegatesXls([
+    await saveDelegateImport(
+      context,
+      delegateRequest("add.xls", [["ann@example.com", "bob@example.com", ""]]),
+    );
+    const removed = await saveDelegateImport(
+      context,
+      delegateRequest("remove.xls", [
         ["ann@example.com", "bob@example.com", "Remove"],
         ["bob@example.com", "ann@example.com", "remove"],
       ]),
-    });
+    );
     expect(removed).toMatchObject({
       ok: true,
       saved: true,
@@ -137,10 +131,9 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
   it("is all or nothing: one bad row saves nothing and mails the importer, naming the cell", async () => {
     const context = await setUp();
     const auditBefore = (await listAudit(context, {})).length;
-    const result = await saveDelegateImport(context, {
-      ...IN,
-      fileName: "bad.xls",
-      bytes: delegatesXls([
+    const result = await saveDelegateImport(
+      context,
+      delegateRequest("bad.xls", [
         ["ann@example.com", "bob@example.com", ""],
         ["cat@example.com", "eve@other.test", ""],
         ["nobody@example.com", "ann@example.com", ""],
@@ -148,7 +141,7 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
         ["ANN@example.com", "bobby@example.org", ""],
         ["cat@example.com", "ann@example.com", "revoke"],
       ]),
-    });
+    );
     expect(result).toMatchObject({ ok: false, saved: false });
     expect(errorCells(result)).toEqual([
       ["delegate_action_invalid", "C7"],
@@ -172,7 +165,7 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
     const basic = makeContext(getDb(), { kind: "user", email: "basic@example.com" });
     const bytes = delegatesXls([["ann@example.com", "bob@example.com", ""]]);
     for (const run of [previewDelegateImport, saveDelegateImport]) {
-      await expect(run(basic, { ...IN, fileName: "d.xls", bytes })).rejects.toMatchObject({
+      await expect(run(basic, delegateRequest("d.xls", bytes))).rejects.toMatchObject({
         code: "permission_denied",
       });
     }
@@ -180,14 +173,16 @@ describe.each(DIALECTS)("delegate import on %s", (dialect) => {
 
   it("records a user sheet given as a delegate sheet as failed: no checkpoint", async () => {
     const context = await setUp();
-    const result = await previewDelegateImport(context, {
-      ...IN,
-      fileName: "users.xls",
-      bytes: usersXls([
-        ["email", "name"],
-        ["x@example.com", "X"],
-      ]),
-    });
+    const result = await previewDelegateImport(
+      context,
+      delegateRequest(
+        "users.xls",
+        usersXls([
+          ["email", "name"],
+          ["x@example.com", "X"],
+        ]),
+      ),
+    );
     expect(errorCells(result)).toEqual([["checkpoint_not_found", null]]);
   });
 });
