@@ -1,6 +1,7 @@
 import type { RecipientValidation } from "../directory/account.js";
 import { describePasswordRules, type PasswordPolicy } from "../directory/password-policy.js";
 import { ROLES, type Permission } from "../directory/roles.js";
+import type { AccountRow } from "../store/accounts-repository.js";
 import { listDomainsOfAccount } from "../store/domains-repository.js";
 import { listAttributeUsage } from "../store/attributes-repository.js";
 import { resolveAccountWithinReach, resolveAuthorizedAccount } from "./account-lookup.js";
@@ -17,6 +18,16 @@ import { LIST_COUNT_CAP, readKeysetPage, type KeysetPage } from "./keyset-cursor
 
 // Read-only views the console and API show, each behind the permission that manages what it shows.
 
+/** The account a view names (or the only one), once the actor holds `permission` there. */
+async function viewedAccount(
+  context: ServiceContext,
+  code: string | undefined,
+  permission: Permission,
+): Promise<AccountRow> {
+  const { account } = await resolveAuthorizedAccount(context.db, context.actor, code, permission);
+  return account;
+}
+
 export interface GroupNodeView {
   path: string;
   name: string;
@@ -32,12 +43,7 @@ export async function listGroupTree(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<GroupNodeView[]> {
-  const { account } = await resolveAuthorizedAccount(
-    context.db,
-    context.actor,
-    request.account,
-    "manage_groups",
-  );
+  const account = await viewedAccount(context, request.account, "manage_groups");
   const rows = await listGroupsWithCounts(context.db, account.id);
   const pathById = new Map(rows.map((row) => [row.id, row.path]));
   // Children come after their parents (ordered by path): adding each count up its chain of parents, read in
@@ -68,12 +74,7 @@ export async function showGroupMembers(
     limit?: number | undefined;
   },
 ): Promise<GroupView & Omit<KeysetPage<string>, "items">> {
-  const { account } = await resolveAuthorizedAccount(
-    context.db,
-    context.actor,
-    request.account,
-    "manage_groups",
-  );
+  const account = await viewedAccount(context, request.account, "manage_groups");
   const path = parseGroupPath(request.path);
   const [group] = await findGroupsByPathKeys(context.db, account.id, [path.key]);
   if (!group) throw new AppError("group_not_found", `No group "${path.path}".`, { path: path.path });
@@ -119,12 +120,7 @@ export async function listAttributes(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<AttributeView[]> {
-  const { account } = await resolveAuthorizedAccount(
-    context.db,
-    context.actor,
-    request.account,
-    "manage_users",
-  );
+  const account = await viewedAccount(context, request.account, "manage_users");
   return (await listAttributeUsage(context.db, account.id)).map((row) => ({
     name: row.name,
     users: Number(row.users),
@@ -135,12 +131,7 @@ export async function listDomains(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<DomainView[]> {
-  const { account } = await resolveAuthorizedAccount(
-    context.db,
-    context.actor,
-    request.account,
-    "manage_domains",
-  );
+  const account = await viewedAccount(context, request.account, "manage_domains");
   return (await listDomainsOfAccount(context.db, account.id)).map((row) => ({
     domain: row.name,
     account: account.code,
@@ -152,12 +143,7 @@ export async function getPasswordPolicy(
   context: ServiceContext,
   request: { account?: string | undefined },
 ): Promise<{ account: string; policy: PasswordPolicy }> {
-  const { account } = await resolveAuthorizedAccount(
-    context.db,
-    context.actor,
-    request.account,
-    "manage_policy",
-  );
+  const account = await viewedAccount(context, request.account, "manage_policy");
   return { account: account.code, policy: await loadPasswordPolicy(context.db, account.id) };
 }
 
