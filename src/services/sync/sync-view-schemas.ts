@@ -43,6 +43,14 @@ const syncCounts = {
   removed: z.int(),
 };
 
+/** How a run read one connector. */
+const connectorRead = {
+  /** The entries the connector returned; null when it could not be read. */
+  entries: z.int().nullable(),
+  /** Why it could not be read (its code), or null. */
+  error: z.string().nullable(),
+};
+
 /** The account's last finished Sync All that read a connector, and how it went. */
 export const connectorLastRunViewSchema = z.object({
   runId: z.string(),
@@ -51,10 +59,7 @@ export const connectorLastRunViewSchema = z.object({
   finishedAt: z.string().nullable(),
   ...syncCounts,
   errorCount: z.int(),
-  /** The entries this connector returned; null when it could not be read. */
-  entries: z.int().nullable(),
-  /** Why this connector could not be read (its code), or null. */
-  error: z.string().nullable(),
+  ...connectorRead,
 });
 export type ConnectorLastRun = z.infer<typeof connectorLastRunViewSchema>;
 
@@ -102,10 +107,7 @@ export type ConnectorTestResult = z.infer<typeof connectorTestResultSchema>;
 export const syncConnectorOutcomeSchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** The entries it returned; null when it could not be read. */
-  entries: z.int().nullable(),
-  /** Why it could not be read (its code), or null. */
-  error: z.string().nullable(),
+  ...connectorRead,
 });
 export type SyncConnectorOutcome = z.infer<typeof syncConnectorOutcomeSchema>;
 
