@@ -42,37 +42,48 @@ export function startSyncScheduler(options: {
   ) {
     throw new RangeError(`The Sync All interval must be 1 ms to one week, not ${intervalMs} ms.`);
   }
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
   if (options.claim) return startClaimedSchedule(options, options.claim);
+  const state = new ScheduleState();
   const waitUntil = (dueAt: number): void => {
-    if (stopped) return;
+    if (state.stopped) return;
     const left = dueAt - Date.now();
     if (left <= 0) {
-      running = options.run().catch(options.onError).finally(schedule);
+      state.running = options.run().catch(options.onError).finally(schedule);
       return;
     }
-    timer = setTimeout(
+    state.later(
       () => {
         waitUntil(dueAt);
       },
       Math.min(left, MAX_TIMER_MS),
     );
-    // A pending sync alone must not keep the process alive after the servers close.
-    timer.unref();
   };
   function schedule(): void {
     waitUntil(Date.now() + intervalMs);
   }
   schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return { stop: () => state.stop() };
+}
+
+/** A schedule's one pending timer and its run in progress: what stopping it ends and waits for. */
+class ScheduleState {
+  stopped = false;
+  running: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Calls `then` after `ms`, unless the schedule has stopped. */
+  later(then: () => void, ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(then, ms);
+    // A pending sync alone must not keep the process alive after the servers close.
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
 }
 
 /**
@@ -86,11 +97,9 @@ function startClaimedSchedule(
 ): SyncScheduler {
   const { intervalMs } = options;
   const pollMs = Math.min(15_000, Math.max(250, Math.floor(intervalMs / 4)));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  const state = new ScheduleState();
   const tick = async (): Promise<void> => {
-    if (!(await claim.claim(intervalMs)) || stopped) return;
+    if (!(await claim.claim(intervalMs)) || state.stopped) return;
     try {
       await options.run();
     } finally {
@@ -98,19 +107,10 @@ function startClaimedSchedule(
     }
   };
   const next = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().catch(options.onError).finally(next);
+    state.later(() => {
+      state.running = tick().catch(options.onError).finally(next);
     }, pollMs);
-    // A pending sync alone must not keep the process alive after the servers close.
-    timer.unref();
   };
   next();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return { stop: () => state.stop() };
 }
