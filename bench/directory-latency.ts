@@ -52,6 +52,8 @@ export async function measureLatencies(
     ["search: Unicode, upper case", "ÜNÏCØDÉ 4711"],
     ["search: common text ('number')", "number"],
     ["search: two letters ('u9')", "u9"],
+    // The worst case: no trigram to look up, and nothing to stop the read early.
+    ["search: two letters, no match ('qz')", "qz"],
   ] as const) {
     row(label, await time(samples, () => searchUsers(context, { account, text, limit: 50 })));
   }
