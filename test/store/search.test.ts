@@ -289,6 +289,20 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
     expect(await emails(context, { text: "q9", limit: 50 })).toEqual([]);
   });
 
+  it("finds a whole address inside others, never its local part alone", async () => {
+    const context = await directory();
+    await bulkUsers(
+      40,
+      (i) => ({ address: i === 0 ? "xann@example.com" : `other${i}@example.com`, name: `Other ${i}` }),
+      // ann@ in an alias of another domain, and in the middle of an address: neither holds the whole text.
+      (i) => (i === 1 ? ["ann@example.org", "ann@example.co.uk"] : []),
+    );
+    const found = await searchUsers(context, { account: "CxAy", text: "ANN@Example.com", limit: 50 });
+    expect(found.items.map((u) => u.email)).toEqual(["ann@example.com", "xann@example.com"]);
+    expect(found.total).toBe(2);
+    expect(await emails(context, { text: "ann@example.co.", limit: 50 })).toEqual(["other1@example.com"]);
+  });
+
   it("counts a common text to its cap, and only the users a filter keeps", async () => {
     const context = await directory();
     // 1,100 users with an alias holding "kq": more than the thousand a search counts row by row.
