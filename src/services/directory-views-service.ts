@@ -11,8 +11,8 @@ import { loadPasswordPolicy } from "./password-policy-service.js";
 import type { GroupView } from "./groups-service.js";
 import { parseGroupPath } from "../directory/group-path.js";
 import { AppError } from "../errors/app-error.js";
-import { findGroupsByPathKeys, listGroupsWithCounts } from "../store/groups-repository.js";
-import { countUserSearch, pageUserSearch, prepareUserSearch } from "../store/search-repository.js";
+import { countGroupMembers, findGroupsByPathKeys, listGroupsWithCounts } from "../store/groups-repository.js";
+import { pageUserSearch, prepareUserSearch } from "../store/search-repository.js";
 import { findUsersByIds } from "../store/users-repository.js";
 import { LIST_COUNT_CAP, readKeysetPage, type KeysetPage } from "./keyset-cursor.js";
 
@@ -100,7 +100,7 @@ export async function showGroupMembers(
       )
     ).map((u) => [u.id, u]),
   );
-  const total = await countUserSearch(context.db, query, LIST_COUNT_CAP);
+  const total = await countGroupMembers(context.db, group.id, LIST_COUNT_CAP);
   return {
     path: group.path,
     members: page.rows.flatMap((r) => users.get(r.userId)?.email ?? []),

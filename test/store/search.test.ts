@@ -9,6 +9,7 @@ import { BULK_SEARCH_INDEX } from "../../src/store/search-index-repository.js";
 import { newUserRow } from "../../src/directory/new-user-row.js";
 import { saveUsers } from "../../src/services/users/save-users.js";
 import { searchUsers, type UserSearchRequest } from "../../src/services/users/search-users.js";
+import { showGroupMembers } from "../../src/services/directory-views-service.js";
 import { setAliases } from "../../src/services/users/update-user.js";
 import type { ServiceContext } from "../../src/services/context.js";
 import { DIALECTS, useTestDatabase } from "../support/databases.js";
@@ -240,6 +241,30 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
       getDb().db,
     );
     expect(Number(left[0]?.n)).toBe(6);
+  });
+
+  it("pages a group's members by address and counts them, a deleted user no longer among them", async () => {
+    const context = await directory();
+    const first = await showGroupMembers(context, { account: "CxAy", path: "Staff/London", limit: 1 });
+    expect(first).toMatchObject({ members: ["user10@example.com"], total: 2, totalCapped: false });
+    const next = await showGroupMembers(context, {
+      account: "CxAy",
+      path: "Staff/London",
+      limit: 1,
+      cursor: first.nextCursor ?? "",
+    });
+    expect(next).toMatchObject({ members: ["zed@example.com"], total: 2, nextCursor: null });
+    const { rows } = await sql<{
+      id: string;
+    }>`select id from users where email_key = 'user10@example.com'`.execute(getDb().db);
+    await deleteUsers(
+      getDb().db,
+      rows.map((r) => r.id),
+    );
+    expect(await showGroupMembers(context, { account: "CxAy", path: "Staff/London" })).toMatchObject({
+      members: ["zed@example.com"],
+      total: 1,
+    });
   });
 
   it("indexes a bulk insert (an import's slice) as the triggers index one user", async () => {
