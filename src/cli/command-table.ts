@@ -64,11 +64,16 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
       ["sync"],
       ["sync", "runs"],
       ["sync", "show"],
+    ],
+    load: async () => (await import("./commands/sync-commands.js")).SYNC_COMMANDS,
+  },
+  {
+    paths: [
       ["domains", "set"],
       ["recipients", "set"],
       ["recipients", "check"],
     ],
-    load: async () => (await import("./commands/sync-commands.js")).SYNC_COMMANDS,
+    load: async () => (await import("./commands/recipient-commands.js")).RECIPIENT_COMMANDS,
   },
   {
     paths: [["scim", "activity"]],
