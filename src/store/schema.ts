@@ -1,9 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
 
-/**
- * The tables as Kysely sees them. Written to behave the same on SQLite and PostgreSQL: text ids, ISO-8601
- * text timestamps, booleans as 0/1 integers. Every row carries its account id (sharding by account later).
- */
+// The tables as Kysely sees them. Written to behave the same on SQLite and PostgreSQL: text ids, ISO-8601
+// text timestamps, booleans as 0/1 integers. Every row carries its account id (sharding by account later).
+
 export interface AccountsTable {
   id: string;
   /** The account's own id: so even this table can be sharded by account. */
