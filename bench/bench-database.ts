@@ -44,7 +44,11 @@ export async function openBenchDatabase(
     url,
     cleanup: async () => {
       if (keep) console.log(`  kept ${url}`);
-      else await admin.query(`drop schema ${schema} cascade`);
+      else {
+        // With the job library's schema, which `serve` made beside it (store/job-library.ts).
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.query(`drop schema if exists ${schema}_pgboss cascade`);
+      }
       await admin.end();
     },
   };
