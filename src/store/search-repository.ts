@@ -5,6 +5,7 @@ import { keysetCondition, type KeysetValue } from "./keyset-page.js";
 import { containsPattern } from "./like-pattern.js";
 import type { Executor } from "./schema.js";
 import { foldSearchText, searchSortKey } from "./search-keys.js";
+import { shortTextMatches, shortTextReadsTerms } from "./short-text-search.js";
 
 // Lists and searches of users over user_search (migration 0014): keyset pages along one index per order, a
 // trigram index for text, counts capped so no page pays for counting a million rows.
@@ -99,9 +100,8 @@ function isShort(folded: string): boolean {
 /**
  * Up to `limit` ids of users whose name or primary address (`user`) or aliases (`alias`) hold the text,
  * through the trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL). Text under three characters has no
- * trigram: SQLite reads the index's rows in table order (~90 ms a million users, ~130 ms three million
- * aliases), which stops at `limit` for common text; walking a sort order and testing each row took 1.6 s to
- * find nothing at a million. PostgreSQL plans the same LIKE itself.
+ * trigram: SQLite reads the terms that begin with it (short-text-search.ts); PostgreSQL plans the same LIKE
+ * itself, which reads the rows (about 600 ms to find nothing at a million users).
  */
 async function indexedMatches(
   db: Executor,
@@ -110,6 +110,7 @@ async function indexedMatches(
   pattern: string,
   scope: "user" | "alias" | "attribute",
   limit: number,
+  shortByTerms: boolean,
 ): Promise<string[]> {
   const pg = isPostgres(db);
   if (scope === "attribute") {
@@ -121,38 +122,31 @@ async function indexedMatches(
         and ${like(sql`mailroster_fold(value)`, pattern)} limit ${limit}`.execute(db)
     ).rows.map((r) => r.id);
   }
-  const short = isShort(folded);
+  if (!pg && isShort(folded)) {
+    return shortTextMatches(db, accountId, folded, pattern, scope, limit, shortByTerms);
+  }
   const query =
     scope === "user"
       ? pg
         ? sql<{ id: string }>`select user_id as id from user_search where account_id = ${accountId}
             and ${trigramMatch(sql`doc`, folded, pattern)} limit ${limit}`
-        : short
-          ? // +account_id: read in table order, not through the account's million-row index.
-            sql<{ id: string }>`select user_id as id from user_search where +account_id = ${accountId}
-              and ${like(sql`doc`, pattern)} limit ${limit}`
-          : // Driven by the trigram matches, streamed: a common text stops at `limit` rows instead of listing
-            // all its matches first (+account_id keeps SQLite from walking the account's million-row index).
-            sql<{
-              id: string;
-            }>`select s.user_id as id from user_search_fts f join user_search s on s.seq = f.rowid
+        : // Driven by the trigram matches, streamed: a common text stops at `limit` rows instead of listing
+          // all its matches first (+account_id keeps SQLite from walking the account's million-row index).
+          sql<{
+            id: string;
+          }>`select s.user_id as id from user_search_fts f join user_search s on s.seq = f.rowid
               where f.user_search_fts match ${allTrigrams(folded)} and +s.account_id = ${accountId}
               and ${like(sql`s.doc`, pattern)} limit ${limit}`
       : pg
         ? sql<{ id: string }>`select user_id as id from addresses where kind = 'alias'
             and account_id = ${accountId} and ${trigramMatch(sql`address_key`, folded, pattern)}
             limit ${limit}`
-        : short
-          ? // The alias index holds every account's aliases: the page keeps this account's.
-            sql<{
-              id: string;
-            }>`select user_id as id from alias_search where ${like(sql`address_key`, pattern)}
-              limit ${limit}`
-          : sql<{
-              id: string;
-            }>`select a.user_id as id from alias_search_fts f join alias_search a on a.seq = f.rowid
-              where f.alias_search_fts match ${allTrigrams(folded)} and ${like(sql`a.address_key`, pattern)}
-              limit ${limit}`;
+        : // The alias index holds every account's aliases: the page keeps this account's.
+          sql<{
+            id: string;
+          }>`select a.user_id as id from alias_search_fts f join alias_search a on a.seq = f.rowid
+            where f.alias_search_fts match ${allTrigrams(folded)} and ${like(sql`a.address_key`, pattern)}
+            limit ${limit}`;
   return (await query.execute(db)).rows.map((r) => r.id);
 }
 
@@ -178,12 +172,14 @@ async function textCondition(
   const ids = new Set<string>();
   let common = false;
   let otherAccounts = false;
-  // Short text reads rows: the aliases first, where two letters are commonest (u9 in u9.b@), so a common
-  // text stops early and is left to the walk below without reading the names too.
-  for (const scope of isShort(folded) ? [...scopes].reverse() : scopes) {
+  const short = isShort(folded);
+  const shortByTerms = short && !isPostgres(db) && (await shortTextReadsTerms(db, pattern));
+  // Short text: the aliases first, where two letters are commonest (u9 in u9.b@), so a common text stops
+  // early and is left to the walk below without reading the names too.
+  for (const scope of short ? [...scopes].reverse() : scopes) {
     // A user may match by several aliases: their rows are read a few times over the budget of users.
     const budget = (TRIGRAM_CANDIDATES - ids.size) * (scope === "alias" ? ALIAS_ROWS_PER_USER : 1);
-    const matches = await indexedMatches(db, accountId, folded, pattern, scope, budget);
+    const matches = await indexedMatches(db, accountId, folded, pattern, scope, budget, shortByTerms);
     for (const id of matches) ids.add(id);
     // SQLite's alias index holds every account's aliases: its matches prove nothing of this account.
     if (scope === "alias" && !isPostgres(db)) otherAccounts = true;

@@ -1,0 +1,81 @@
+import { sql, type RawBuilder, type SqlBool } from "kysely";
+import type { Executor } from "./schema.js";
+
+// Text of one or two characters on SQLite (issue 15). It has no trigram of its own, but wherever it stands in a
+// document, bar that document's last two characters, it begins one of the document's trigrams: its matches are
+// the documents of the FTS5 index's terms that begin with it, a range of terms read from fts5vocab's instance
+// view (migration 0021) and stopped at the caller's limit. At a million users, text that matches nothing is
+// answered from the index (under a millisecond) instead of by reading every row (half a second).
+//
+// A document's last two characters (a user's primary address ends it, an alias is one) are those of an
+// address's domain, and every address is in an internal domain (the rulebook refuses any other): when no
+// internal domain ends in the text, no document matches there. When one does, every user of that domain
+// matches, and the rows are read as before, which stops early for such common text.
+
+/**
+ * FTS5's trigram tokenizer folds these characters, and no other, beyond foldSearchText (a test reads SQLite's
+ * own tokenizer over every code point): its terms hold the right-hand ones.
+ */
+const TERM_FOLDS: ReadonlyMap<string, string> = new Map([
+  ["\u0345", "\u03b9"], // combining ypogegrammeni: iota
+  ["\u03c2", "\u03c3"], // final sigma: sigma
+  ["\ufffe", "\ufffd"], // two noncharacters: the replacement character
+  ["\uffff", "\ufffd"],
+]);
+
+/** The folded text as FTS5's trigram terms spell it. */
+export function trigramTermText(folded: string): string {
+  return Array.from(folded, (c) => TERM_FOLDS.get(c) ?? c).join("");
+}
+
+/** The greatest code point: every term that begins with the text sorts at or before the text and two of it. */
+const LAST = "\u{10FFFF}\u{10FFFF}";
+
+const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`${column} like ${pattern} escape '\\'`;
+
+/**
+ * Whether the index's terms can answer the text: no internal domain (of any account) holds it in its last two
+ * characters. A scan of the domains, which number thousands where users number millions.
+ */
+export async function shortTextReadsTerms(db: Executor, pattern: string): Promise<boolean> {
+  const result = await sql<{ hit: number }>`select 1 as hit from domains
+    where ${like(sql`substr(name, length(name) - 1)`, pattern)} limit 1`.execute(db);
+  return result.rows.length === 0;
+}
+
+/**
+ * Up to `limit` different users whose document (`user`: folded name and primary address) or aliases (`alias`)
+ * hold text of one or two characters, on SQLite. `byTerms` (shortTextReadsTerms): through the trigram index's
+ * terms; otherwise by reading the rows in table order, which stops at `limit` for common text. Aliases are
+ * indexed for every account: the caller keeps this account's.
+ */
+export async function shortTextMatches(
+  db: Executor,
+  accountId: string,
+  folded: string,
+  pattern: string,
+  scope: "user" | "alias",
+  limit: number,
+  byTerms: boolean,
+): Promise<string[]> {
+  const term = trigramTermText(folded);
+  const query = byTerms
+    ? scope === "user"
+      ? // Driven by the terms (+account_id keeps SQLite from walking the account's million-row index).
+        sql<{ id: string }>`select distinct s.user_id as id from user_search_terms t
+          join user_search s on s.seq = t.doc
+          where t.term >= ${term} and t.term <= ${term + LAST} and +s.account_id = ${accountId}
+          and ${like(sql`s.doc`, pattern)} limit ${limit}`
+      : sql<{ id: string }>`select distinct a.user_id as id from alias_search_terms t
+          join alias_search a on a.seq = t.doc
+          where t.term >= ${term} and t.term <= ${term + LAST} and ${like(sql`a.address_key`, pattern)}
+          limit ${limit}`
+    : scope === "user"
+      ? // +account_id: read in table order, not through the account's million-row index.
+        sql<{ id: string }>`select user_id as id from user_search where +account_id = ${accountId}
+          and ${like(sql`doc`, pattern)} limit ${limit}`
+      : sql<{ id: string }>`select user_id as id from alias_search where ${like(sql`address_key`, pattern)}
+          limit ${limit}`;
+  return (await query.execute(db)).rows.map((r) => r.id);
+}
