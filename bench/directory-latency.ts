@@ -11,6 +11,9 @@ import type { OpenDatabase } from "../src/store/open-database.js";
 // user{i}@example.com named "User Number {i} Ünïcødé" with aliases u{i}.a/.b@example.com and u{i}.c@example.org,
 // all in Staff/London): search, pages, a group's members, the recipient index, and the built CLI.
 
+/** A change of memory with its sign: the collector may give back more than the load took ("-27 MB"). */
+const signedMb = (bytes: number): string => `${bytes < 0 ? "-" : "+"}${Math.abs(bytes / 1e6).toFixed(0)} MB`;
+
 export const quantile = (xs: readonly number[], q: number): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -52,7 +55,7 @@ export async function measureLatencies(
     ["search: Unicode, upper case", "ÜNÏCØDÉ 4711"],
     ["search: common text ('number')", "number"],
     ["search: two letters ('u9')", "u9"],
-    // The worst case: no trigram to look up, and nothing to stop the read early.
+    // No trigram of its own: SQLite reads the index's terms that begin with it; PostgreSQL reads every row.
     ["search: two letters, no match ('qz')", "qz"],
   ] as const) {
     row(label, await time(samples, () => searchUsers(context, { account, text, limit: 50 })));
@@ -103,8 +106,8 @@ export async function measureLatencies(
   console.log(
     `  recipient index: ${addresses.toLocaleString("en")} addresses in ${loadSeconds.toFixed(1)} s, table ` +
       `${(bytes / 1e6).toFixed(1)} MB = ${(bytes / addresses).toFixed(1)} bytes/address ` +
-      `(2,000,000 addresses: ${(((bytes / addresses) * 2e6) / 1e6).toFixed(0)} MB at this load; RSS +` +
-      `${((heapAfter.rss - heapBefore.rss) / 1e6).toFixed(0)} MB while loading)`,
+      `(2,000,000 addresses: ${(((bytes / addresses) * 2e6) / 1e6).toFixed(0)} MB at this load; RSS ` +
+      `${signedMb(heapAfter.rss - heapBefore.rss)} while loading)`,
   );
   let checks = 0;
   const until = performance.now() + 2000;

@@ -177,8 +177,10 @@ async function textCondition(
   // Short text: the aliases first, where two letters are commonest (u9 in u9.b@), so a common text stops
   // early and is left to the walk below without reading the names too.
   for (const scope of short ? [...scopes].reverse() : scopes) {
-    // A user may match by several aliases: their rows are read a few times over the budget of users.
-    const budget = (TRIGRAM_CANDIDATES - ids.size) * (scope === "alias" ? ALIAS_ROWS_PER_USER : 1);
+    // A user may match by several aliases: their rows are read a few times over the budget of users (the
+    // short text's terms give different users already).
+    const rowsPerUser = scope === "alias" && !shortByTerms ? ALIAS_ROWS_PER_USER : 1;
+    const budget = (TRIGRAM_CANDIDATES - ids.size) * rowsPerUser;
     const matches = await indexedMatches(db, accountId, folded, pattern, scope, budget, shortByTerms);
     for (const id of matches) ids.add(id);
     // SQLite's alias index holds every account's aliases: its matches prove nothing of this account.
