@@ -5,7 +5,7 @@ import { keysetCondition, type KeysetValue } from "./keyset-page.js";
 import { containsPattern } from "./like-pattern.js";
 import type { Executor } from "./schema.js";
 import { foldSearchText, searchSortKey } from "./search-keys.js";
-import { shortTextMatches, shortTextReadsTerms } from "./short-text-search.js";
+import { shortTextMatches, shortTextMatchesPostgres, shortTextReadsTerms } from "./short-text-search.js";
 
 // Lists and searches of users over user_search (migration 0014): keyset pages along one index per order, a
 // trigram index for text, counts capped so no page pays for counting a million rows.
@@ -100,8 +100,7 @@ function isShort(folded: string): boolean {
 /**
  * Up to `limit` ids of users whose name or primary address (`user`) or aliases (`alias`) hold the text,
  * through the trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL). Text under three characters has no
- * trigram: SQLite reads the terms that begin with it (short-text-search.ts); PostgreSQL plans the same LIKE
- * itself, which reads the rows (about 600 ms to find nothing at a million users).
+ * trigram: it is looked up in an index of its own (short-text-search.ts).
  */
 async function indexedMatches(
   db: Executor,
@@ -122,8 +121,10 @@ async function indexedMatches(
         and ${like(sql`mailroster_fold(value)`, pattern)} limit ${limit}`.execute(db)
     ).rows.map((r) => r.id);
   }
-  if (!pg && isShort(folded)) {
-    return shortTextMatches(db, accountId, folded, pattern, scope, limit, shortByTerms);
+  if (isShort(folded)) {
+    return pg
+      ? shortTextMatchesPostgres(db, accountId, folded, pattern, scope, limit)
+      : shortTextMatches(db, accountId, folded, pattern, scope, limit, shortByTerms);
   }
   const query =
     scope === "user"

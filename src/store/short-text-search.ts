@@ -1,16 +1,24 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import type { Executor } from "./schema.js";
 
-// Text of one or two characters on SQLite (issue 15). It has no trigram of its own, but wherever it stands in a
-// document, bar that document's last two characters, it begins one of the document's trigrams: its matches are
-// the documents of the FTS5 index's terms that begin with it, a range of terms read from fts5vocab's instance
-// view (migration 0021) and stopped at the caller's limit. At a million users, text that matches nothing is
-// answered from the index (under a millisecond) instead of by reading every row (half a second).
+// Text of one or two characters (issue 15) has no trigram of its own; each database finds it through an index
+// of its own (migration 0021) instead of reading every row (half a second to find nothing at a million users).
 //
-// A document's last two characters (a user's primary address ends it, an alias is one) are those of an
-// address's domain, and every address is in an internal domain (the rulebook refuses any other): when no
-// internal domain ends in the text, no document matches there. When one does, every user of that domain
-// matches, and the rows are read as before, which stops early for such common text.
+// SQLite: wherever the text stands in a document, bar that document's last two characters, it begins one of
+// the document's trigrams: its matches are the documents of the FTS5 index's terms that begin with it, a range
+// of terms read from fts5vocab's instance view and stopped at the caller's limit. A document's last two
+// characters (a user's primary address ends it, an alias is one) are those of an address's domain, and every
+// address is in an internal domain (the rulebook refuses any other): when no internal domain ends in the text,
+// no document matches there. When one does, every user of that domain matches, and the rows are read in table
+// order, which stops early for such common text.
+//
+// PostgreSQL: a GIN index of each document's character pairs (and last character). Its look-up reads a pair's
+// whole list before the first row, which for common text ("e", "co") is most of the table; the rows answer
+// such text at once. So a first read of the account's first rows tells which: text in one row of fifty or
+// more reads the rows, rarer text the index.
+
+const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`${column} like ${pattern} escape '\\'`;
 
 /**
  * FTS5's trigram tokenizer folds these characters, and no other, beyond foldSearchText (a test reads SQLite's
@@ -31,8 +39,53 @@ export function trigramTermText(folded: string): string {
 /** The greatest code point: every term that begins with the text sorts at or before the text and two of it. */
 const LAST = "\u{10FFFF}\u{10FFFF}";
 
-const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
-  sql<SqlBool>`${column} like ${pattern} escape '\\'`;
+/** Rows read in table order to tell common short text from rare on PostgreSQL. */
+const PROBE_ROWS = 1000;
+/**
+ * Matches among them that make the text common (one row in fifty). Reading rows to a budget of 1,000 costs
+ * 1,000 / share rows; the index, share x rows of its list: at a million users (three million aliases) the two
+ * meet near 3%, and a list entry costs less than a row.
+ */
+const PROBE_COMMON = 20;
+
+/**
+ * The text as a query of PostgreSQL's pairs index: two characters are a pair, one character the prefix of the
+ * pairs it begins (and of a last character). Quoted as tsquery reads a lexeme; U+FFFF as the index reads it.
+ */
+export function pairsQuery(folded: string): string {
+  const lexeme = folded
+    .replace(/\uffff/g, "\ufffd")
+    .replace(/\\/g, "\\\\")
+    .replace(/'/g, "''");
+  return Array.from(folded).length === 1 ? `'${lexeme}':*` : `'${lexeme}'`;
+}
+
+/**
+ * Up to `limit` ids of users (repeated where several aliases match) whose document or aliases hold text of one
+ * or two characters, on PostgreSQL: through the pairs index, or, for text common in the account's first rows,
+ * by reading the rows, which stops at `limit` early.
+ */
+export async function shortTextMatchesPostgres(
+  db: Executor,
+  accountId: string,
+  folded: string,
+  pattern: string,
+  scope: "user" | "alias",
+  limit: number,
+): Promise<string[]> {
+  const [table, column, rows] =
+    scope === "user"
+      ? [sql`user_search`, sql`doc`, sql<SqlBool>`account_id = ${accountId}`]
+      : [sql`addresses`, sql`address_key`, sql<SqlBool>`kind = 'alias' and account_id = ${accountId}`];
+  const probe = await sql<{ n: number | string }>`select count(*) as n from
+    (select ${column} as text from ${table} where ${rows} limit ${PROBE_ROWS}) as r
+    where ${like(sql`r.text`, pattern)}`.execute(db);
+  const common = Number(probe.rows[0]?.n ?? 0) >= PROBE_COMMON;
+  const pairs = common ? sql`` : sql`and mailroster_short_grams(${column}) @@ ${pairsQuery(folded)}::tsquery`;
+  const query = sql<{ id: string }>`select user_id as id from ${table} where ${rows} ${pairs}
+    and ${like(column, pattern)} limit ${limit}`;
+  return (await query.execute(db)).rows.map((r) => r.id);
+}
 
 /**
  * Whether the index's terms can answer the text: no internal domain (of any account) holds it in its last two

@@ -18,7 +18,7 @@ import * as m0017 from "./0017-import-files.js";
 import * as m0018 from "./0018-search-bulk-writes.js";
 import * as m0019 from "./0019-import-cancel.js";
 import * as m0020 from "./0020-sync-run-lease.js";
-import * as m0021 from "./0021-short-text-terms.js";
+import * as m0021 from "./0021-short-text-index.js";
 
 /** Every migration, in order; an in-code provider so dist/ needs no migration folder scan. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -41,7 +41,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0018-search-bulk-writes": m0018,
   "0019-import-cancel": m0019,
   "0020-sync-run-lease": m0020,
-  "0021-short-text-terms": m0021,
+  "0021-short-text-index": m0021,
 };
 
 export const migrationProvider: MigrationProvider = {
