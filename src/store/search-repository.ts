@@ -5,7 +5,7 @@ import { keysetCondition, type KeysetValue } from "./keyset-page.js";
 import { containsPattern } from "./like-pattern.js";
 import type { Executor } from "./schema.js";
 import { foldSearchText, searchSortKey } from "./search-keys.js";
-import { shortTextMatches, shortTextMatchesPostgres, shortTextReadsTerms } from "./short-text-search.js";
+import { shortTextInDomains, shortTextMatches, shortTextMatchesPostgres } from "./short-text-search.js";
 
 // Lists and searches of users over user_search (migration 0014): keyset pages along one index per order, a
 // trigram index for text, counts capped so no page pays for counting a million rows.
@@ -109,7 +109,7 @@ async function indexedMatches(
   pattern: string,
   scope: "user" | "alias" | "attribute",
   limit: number,
-  shortByTerms: boolean,
+  shortByIndex: boolean,
 ): Promise<string[]> {
   const pg = isPostgres(db);
   if (scope === "attribute") {
@@ -123,8 +123,8 @@ async function indexedMatches(
   }
   if (isShort(folded)) {
     return pg
-      ? shortTextMatchesPostgres(db, accountId, folded, pattern, scope, limit)
-      : shortTextMatches(db, accountId, folded, pattern, scope, limit, shortByTerms);
+      ? shortTextMatchesPostgres(db, accountId, folded, pattern, scope, limit, shortByIndex)
+      : shortTextMatches(db, accountId, folded, pattern, scope, limit, shortByIndex);
   }
   const query =
     scope === "user"
@@ -174,15 +174,15 @@ async function textCondition(
   let common = false;
   let otherAccounts = false;
   const short = isShort(folded);
-  const shortByTerms = short && !isPostgres(db) && (await shortTextReadsTerms(db, pattern));
+  const shortByIndex = short && !(await shortTextInDomains(db, pattern));
   // Short text: the aliases first, where two letters are commonest (u9 in u9.b@), so a common text stops
   // early and is left to the walk below without reading the names too.
   for (const scope of short ? [...scopes].reverse() : scopes) {
     // A user may match by several aliases: their rows are read a few times over the budget of users (the
     // short text's terms give different users already).
-    const rowsPerUser = scope === "alias" && !shortByTerms ? ALIAS_ROWS_PER_USER : 1;
+    const rowsPerUser = scope === "alias" && !(shortByIndex && !isPostgres(db)) ? ALIAS_ROWS_PER_USER : 1;
     const budget = (TRIGRAM_CANDIDATES - ids.size) * rowsPerUser;
-    const matches = await indexedMatches(db, accountId, folded, pattern, scope, budget, shortByTerms);
+    const matches = await indexedMatches(db, accountId, folded, pattern, scope, budget, shortByIndex);
     for (const id of matches) ids.add(id);
     // SQLite's alias index holds every account's aliases: its matches prove nothing of this account.
     if (scope === "alias" && !isPostgres(db)) otherAccounts = true;

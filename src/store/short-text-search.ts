@@ -1,4 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { isPostgres } from "./bulk/dialect.js";
 import type { Executor } from "./schema.js";
 
 // Text of one or two characters (issue 15) has no trigram of its own; each database finds it through an index
@@ -12,10 +13,11 @@ import type { Executor } from "./schema.js";
 // no document matches there. When one does, every user of that domain matches, and the rows are read in table
 // order, which stops early for such common text.
 //
-// PostgreSQL: a GIN index of each document's character pairs (and last character). Its look-up reads a pair's
-// whole list before the first row, which for common text ("e", "co") is most of the table; the rows answer
-// such text at once. So a first read of the account's first rows tells which: text in one row of fifty or
-// more reads the rows, rarer text the index.
+// PostgreSQL: a GIN index of the character pairs (and last character) of each document's part up to its
+// address's @: text that an internal domain holds (with its @ before it) is read from the rows like SQLite's.
+// The index's look-up reads a pair's whole list before the first row, which for common text ("e", "u9") is much
+// of the table; the rows answer such text at once. So a first read of the account's first rows tells which:
+// text in one row of fifty or more reads the rows, rarer text the index.
 
 const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
   sql<SqlBool>`${column} like ${pattern} escape '\\'`;
@@ -62,8 +64,9 @@ export function pairsQuery(folded: string): string {
 
 /**
  * Up to `limit` ids of users (repeated where several aliases match) whose document or aliases hold text of one
- * or two characters, on PostgreSQL: through the pairs index, or, for text common in the account's first rows,
- * by reading the rows, which stops at `limit` early.
+ * or two characters, on PostgreSQL. `byIndex` (no domain holds the text, shortTextInDomains): through the
+ * pairs index, unless the account's first rows show the text common; otherwise by reading the rows, which
+ * stops at `limit` early for common text.
  */
 export async function shortTextMatchesPostgres(
   db: Executor,
@@ -72,34 +75,41 @@ export async function shortTextMatchesPostgres(
   pattern: string,
   scope: "user" | "alias",
   limit: number,
+  byIndex: boolean,
 ): Promise<string[]> {
   const [table, column, rows] =
     scope === "user"
       ? [sql`user_search`, sql`doc`, sql<SqlBool>`account_id = ${accountId}`]
       : [sql`addresses`, sql`address_key`, sql<SqlBool>`kind = 'alias' and account_id = ${accountId}`];
-  const probe = await sql<{ n: number | string }>`select count(*) as n from
-    (select ${column} as text from ${table} where ${rows} limit ${PROBE_ROWS}) as r
-    where ${like(sql`r.text`, pattern)}`.execute(db);
-  const common = Number(probe.rows[0]?.n ?? 0) >= PROBE_COMMON;
-  const pairs = common ? sql`` : sql`and mailroster_short_grams(${column}) @@ ${pairsQuery(folded)}::tsquery`;
+  let pairs = sql``;
+  if (byIndex) {
+    const probe = await sql<{ n: number | string }>`select count(*) as n from
+      (select ${column} as text from ${table} where ${rows} limit ${PROBE_ROWS}) as r
+      where ${like(sql`r.text`, pattern)}`.execute(db);
+    if (Number(probe.rows[0]?.n ?? 0) < PROBE_COMMON) {
+      pairs = sql`and mailroster_pairs_before_domain(${column}) @@ ${pairsQuery(folded)}::tsquery`;
+    }
+  }
   const query = sql<{ id: string }>`select user_id as id from ${table} where ${rows} ${pairs}
     and ${like(column, pattern)} limit ${limit}`;
   return (await query.execute(db)).rows.map((r) => r.id);
 }
 
 /**
- * Whether the index's terms can answer the text: no internal domain (of any account) holds it in its last two
- * characters. A scan of the domains, which number thousands where users number millions.
+ * Whether an internal domain (of any account) holds the text where the short-text index does not look: in its
+ * last two characters (SQLite's trigram terms), or anywhere in it or its @ (PostgreSQL's pairs). A scan of the
+ * domains, which number thousands where users number millions.
  */
-export async function shortTextReadsTerms(db: Executor, pattern: string): Promise<boolean> {
+export async function shortTextInDomains(db: Executor, pattern: string): Promise<boolean> {
+  const part = isPostgres(db) ? sql`'@' || name` : sql`substr(name, length(name) - 1)`;
   const result = await sql<{ hit: number }>`select 1 as hit from domains
-    where ${like(sql`substr(name, length(name) - 1)`, pattern)} limit 1`.execute(db);
-  return result.rows.length === 0;
+    where ${like(part, pattern)} limit 1`.execute(db);
+  return result.rows.length > 0;
 }
 
 /**
  * Up to `limit` different users whose document (`user`: folded name and primary address) or aliases (`alias`)
- * hold text of one or two characters, on SQLite. `byTerms` (shortTextReadsTerms): through the trigram index's
+ * hold text of one or two characters, on SQLite. `byTerms` (no domain holds the text, shortTextInDomains): through the trigram index's
  * terms; otherwise by reading the rows in table order, which stops at `limit` for common text. Aliases are
  * indexed for every account: the caller keeps this account's.
  */

@@ -328,14 +328,28 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
     const people = Array.from({ length: 120 }, (_, i) => ({
       address: `${word(2)}${i}${word(1)}@example.com`.replace(/[ςσü\\]/g, "k"),
       name: `${word(1 + (i % 4))} ${word(2)}`,
-      aliases: i % 3 === 0 ? [`${word(2)}.${i}@example.org`.replace(/[ςσü\\]/g, "v")] : [],
+      // Five users hold an alias in example.org: text only its name holds ("rg") is rare, not common.
+      aliases:
+        i % 3 === 0
+          ? [`${word(2)}.${i}@example.${i % 24 === 0 ? "org" : "com"}`.replace(/[ςσü\\]/g, "v")]
+          : [],
     }));
     await bulkUsers(
       120,
       (i) => people[i] ?? { address: "", name: "" },
       (i) => people[i]?.aliases ?? [],
     );
-    const texts = [...letters, ...letters.flatMap((a) => letters.map((b) => a + b)), "om", "g", "e.", "Σ"];
+    const texts = [
+      ...letters,
+      ...letters.flatMap((a) => letters.map((b) => a + b)),
+      "om",
+      "g",
+      "rg",
+      "e.",
+      ".o",
+      "@e",
+      "Σ",
+    ];
     for (const text of texts) {
       const folded = text.toLowerCase();
       const expected = people
@@ -350,7 +364,7 @@ describe.each(DIALECTS)("user search and lists on %s", (dialect) => {
     // The last characters of an internal domain: every user in it.
     const all = (await searchUsers(context, { account: "CxAy", limit: 1 })).total;
     expect((await searchUsers(context, { account: "CxAy", text: "om", limit: 200 })).total).toBe(all);
-    expect((await searchUsers(context, { account: "CxAy", text: "rg", limit: 200 })).total).toBe(40);
+    expect((await searchUsers(context, { account: "CxAy", text: "rg", limit: 200 })).total).toBe(5);
   });
 
   it("finds a whole address inside others, never its local part alone", async () => {
