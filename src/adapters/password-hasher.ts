@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import { hash, verify } from "@node-rs/argon2";
 import { runArgon2Job } from "./argon2-workers.js";
 
 /** Hashes and verifies cloud passwords; the only place a plain password is turned into something stored. */
@@ -30,15 +29,18 @@ const ARGON2ID = 2;
 /** Below this many, worker threads cost more to start than they save. */
 const WORKERS_FROM = 8;
 
+// Loaded at the first hash, not by every command that builds a context (~30 ms of a `recipients check`).
+const argon2 = () => import("@node-rs/argon2");
+
 export function createArgon2Hasher(): PasswordHasher {
   const options = { algorithm: ARGON2ID, ...OWASP_ARGON2ID };
   const threads = Math.max(1, availableParallelism());
   const hasher: PasswordHasher = {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the const enum cannot be imported (see ARGON2ID)
-    hash: (password) => hash(password, { algorithm: ARGON2ID, ...OWASP_ARGON2ID }),
+    hash: async (password) => (await argon2()).hash(password, { algorithm: ARGON2ID, ...OWASP_ARGON2ID }),
     verify: async (hashed, password) => {
       try {
-        return await verify(hashed, password);
+        return await (await argon2()).verify(hashed, password);
       } catch {
         // A malformed stored hash verifies nothing.
         return false;
