@@ -122,9 +122,8 @@ async function indexedMatches(
     ).rows.map((r) => r.id);
   }
   if (isShort(folded)) {
-    return pg
-      ? shortTextMatchesPostgres(db, accountId, folded, pattern, scope, limit, shortByIndex)
-      : shortTextMatches(db, accountId, folded, pattern, scope, limit, shortByIndex);
+    const lookup = { accountId, folded, pattern, scope, limit, byIndex: shortByIndex };
+    return pg ? shortTextMatchesPostgres(db, lookup) : shortTextMatches(db, lookup);
   }
   const query =
     scope === "user"

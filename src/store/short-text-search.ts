@@ -62,21 +62,25 @@ export function pairsQuery(folded: string): string {
   return Array.from(folded).length === 1 ? `'${lexeme}':*` : `'${lexeme}'`;
 }
 
+/** One look-up of short text. */
+export interface ShortTextLookup {
+  readonly accountId: string;
+  readonly folded: string;
+  /** The text as a LIKE pattern (like-pattern.ts), which every match is checked against. */
+  readonly pattern: string;
+  readonly scope: "user" | "alias";
+  readonly limit: number;
+  /** No internal domain holds the text where the index does not look (shortTextInDomains). */
+  readonly byIndex: boolean;
+}
+
 /**
  * Up to `limit` ids of users (repeated where several aliases match) whose document or aliases hold text of one
- * or two characters, on PostgreSQL. `byIndex` (no domain holds the text, shortTextInDomains): through the
- * pairs index, unless the account's first rows show the text common; otherwise by reading the rows, which
- * stops at `limit` early for common text.
+ * or two characters, on PostgreSQL. `byIndex`: through the pairs index, unless the account's first rows show
+ * the text common; otherwise by reading the rows, which stops at `limit` early for common text.
  */
-export async function shortTextMatchesPostgres(
-  db: Executor,
-  accountId: string,
-  folded: string,
-  pattern: string,
-  scope: "user" | "alias",
-  limit: number,
-  byIndex: boolean,
-): Promise<string[]> {
+export async function shortTextMatchesPostgres(db: Executor, lookup: ShortTextLookup): Promise<string[]> {
+  const { accountId, folded, pattern, scope, limit, byIndex } = lookup;
   const [table, column, rows] =
     scope === "user"
       ? [sql`user_search`, sql`doc`, sql<SqlBool>`account_id = ${accountId}`]
@@ -109,21 +113,14 @@ export async function shortTextInDomains(db: Executor, pattern: string): Promise
 
 /**
  * Up to `limit` different users whose document (`user`: folded name and primary address) or aliases (`alias`)
- * hold text of one or two characters, on SQLite. `byTerms` (no domain holds the text, shortTextInDomains): through the trigram index's
- * terms; otherwise by reading the rows in table order, which stops at `limit` for common text. Aliases are
- * indexed for every account: the caller keeps this account's.
+ * hold text of one or two characters, on SQLite. `byIndex`: through the trigram index's terms; otherwise by
+ * reading the rows in table order, which stops at `limit` for common text. Aliases are indexed for every
+ * account: the caller keeps this account's.
  */
-export async function shortTextMatches(
-  db: Executor,
-  accountId: string,
-  folded: string,
-  pattern: string,
-  scope: "user" | "alias",
-  limit: number,
-  byTerms: boolean,
-): Promise<string[]> {
+export async function shortTextMatches(db: Executor, lookup: ShortTextLookup): Promise<string[]> {
+  const { accountId, folded, pattern, scope, limit, byIndex } = lookup;
   const term = trigramTermText(folded);
-  const query = byTerms
+  const query = byIndex
     ? scope === "user"
       ? // Driven by the terms (+account_id keeps SQLite from walking the account's million-row index).
         sql<{ id: string }>`select distinct s.user_id as id from user_search_terms t
