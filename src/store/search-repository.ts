@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { inKeys } from "./bulk/chunked-keys.js";
 import { isPostgres } from "./bulk/dialect.js";
 import { keysetCondition, type KeysetValue } from "./keyset-page.js";
-import { containsPattern } from "./like-pattern.js";
+import { containsPattern, likeCondition as like } from "./like-pattern.js";
 import type { Executor } from "./schema.js";
 import { foldSearchText, searchSortKey } from "./search-keys.js";
 import { shortTextInDomains, shortTextMatches, shortTextMatchesPostgres } from "./short-text-search.js";
@@ -53,9 +53,6 @@ const DESCENDING: Record<UserListSort, boolean> = { address: false, name: false,
 const TRIGRAM_CANDIDATES = 1000;
 /** Alias rows read per user of the budget: most users who match by an alias match by one or two. */
 const ALIAS_ROWS_PER_USER = 3;
-
-const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
-  sql<SqlBool>`${column} like ${pattern} escape '\\'`;
 
 /** Users whose aliases hold the text, tested row by row (the common-text path). */
 function aliasLike(db: Executor, pattern: string): RawBuilder<SqlBool> {
@@ -174,12 +171,13 @@ async function textCondition(
   let otherAccounts = false;
   const short = isShort(folded);
   const shortByIndex = short && !(await shortTextInDomains(db, pattern));
+  // SQLite's short-text terms give each user once; every other read gives a row per matching alias.
+  const distinctUsers = shortByIndex && !isPostgres(db);
   // Short text: the aliases first, where two letters are commonest (u9 in u9.b@), so a common text stops
   // early and is left to the walk below without reading the names too.
   for (const scope of short ? [...scopes].reverse() : scopes) {
-    // A user may match by several aliases: their rows are read a few times over the budget of users (the
-    // short text's terms give different users already).
-    const rowsPerUser = scope === "alias" && !(shortByIndex && !isPostgres(db)) ? ALIAS_ROWS_PER_USER : 1;
+    // A user may match by several aliases: their rows are read a few times over the budget of users.
+    const rowsPerUser = scope === "alias" && !distinctUsers ? ALIAS_ROWS_PER_USER : 1;
     const budget = (TRIGRAM_CANDIDATES - ids.size) * rowsPerUser;
     const matches = await indexedMatches(db, accountId, folded, pattern, scope, budget, shortByIndex);
     for (const id of matches) ids.add(id);

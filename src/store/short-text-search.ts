@@ -1,5 +1,6 @@
-import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { sql, type SqlBool } from "kysely";
 import { isPostgres } from "./bulk/dialect.js";
+import { likeCondition as like } from "./like-pattern.js";
 import type { Executor } from "./schema.js";
 
 // Text of one or two characters (issue 15) has no trigram of its own; each database finds it through an index
@@ -18,9 +19,6 @@ import type { Executor } from "./schema.js";
 // The index's look-up reads a pair's whole list before the first row, which for common text ("e", "u9") is much
 // of the table; the rows answer such text at once. So a first read of the account's first rows tells which:
 // text in one row of fifty or more reads the rows, rarer text the index.
-
-const like = (column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> =>
-  sql<SqlBool>`${column} like ${pattern} escape '\\'`;
 
 /**
  * FTS5's trigram tokenizer folds these characters, and no other, beyond foldSearchText (a test reads SQLite's
@@ -54,7 +52,7 @@ const PROBE_COMMON = 20;
  * The text as a query of PostgreSQL's pairs index: two characters are a pair, one character the prefix of the
  * pairs it begins (and of a last character). Quoted as tsquery reads a lexeme; U+FFFF as the index reads it.
  */
-export function pairsQuery(folded: string): string {
+function pairsQuery(folded: string): string {
   const lexeme = folded
     .replace(/\uffff/g, "\ufffd")
     .replace(/\\/g, "\\\\")
